@@ -1,0 +1,36 @@
+# make data: set up .venv, build the tables, validate the package, show what it holds.
+# make test: the whole test suite, as CI runs it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: data test build check validate clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+data: $(BIN)/.installed
+	$(PY) scripts/build.py
+	$(BIN)/frictionless validate datapackage.json
+	$(PY) -m minusma_data info
+
+build: $(BIN)/.installed
+	$(PY) scripts/build.py
+
+check: $(BIN)/.installed
+	$(PY) scripts/build.py --check
+
+validate: $(BIN)/.installed
+	$(BIN)/frictionless validate datapackage.json
+
+test: $(BIN)/.installed
+	$(PY) scripts/build.py --check
+	$(BIN)/frictionless validate datapackage.json
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .hypothesis

@@ -1,0 +1,120 @@
+"""Prove the assembled rows against their Table Schemas and each other:
+types, required values, closed vocabularies, patterns, unique keys, foreign
+keys, spreadsheet-safe text, and the rules that tie facts to the text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .errors import Collector, did_you_mean
+from .spec import Field, Spec
+from .tables import FACT_TABLES, Row
+
+FORMULA_START = ("=", "+", "-", "@")
+TYPE_WORDS = {"string": "text in quotes", "integer": "a whole number", "number": "a number",
+              "boolean": "true or false", "date": "a date like 2023-06-30"}
+
+
+def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
+    """Check every table; raise BuildError listing every problem found."""
+    problems = Collector()
+    for name, table in spec.tables.items():
+        for row in rows[name]:
+            for f in table.fields:
+                _check_value(spec, f, row, problems)
+        _check_unique(table.primary_key, [f.name for f in table.fields if f.unique], rows[name], problems)
+    problems.raise_if_any()
+    _check_foreign_keys(spec, rows, problems)
+    _check_text_rules(rows, problems)
+    problems.raise_if_any()
+
+
+def _check_value(spec: Spec, f: Field, row: Row, problems: Collector) -> None:
+    value = row.values.get(f.name)
+    if value == "":
+        value = row.values[f.name] = None
+    where = (row.origin.file, row.origin.label, f.name)
+    if value is None:
+        if f.required:
+            problems.add(*where, f"a value is required: {f.description}")
+        return
+    if f.type == "date" and isinstance(value, str):
+        try:
+            value = row.values[f.name] = dt.date.fromisoformat(value)
+        except ValueError:
+            problems.add(*where, f"{value!r} is not a date; write YYYY-MM-DD")
+            return
+    if not _has_type(value, f.type):
+        problems.add(*where, f"expected {TYPE_WORDS[f.type]}, got {value!r}")
+        return
+    if f.type == "number":
+        value = row.values[f.name] = float(value)
+    vocab = spec.vocabulary_of(f)
+    if vocab and value not in vocab.codes:
+        problems.add(*where, f"{value!r} is not allowed; use one of: {', '.join(vocab.codes)}"
+                     + did_you_mean(value, vocab.codes))
+    if f.pattern and not re.fullmatch(f.pattern, value):
+        problems.add(*where, f"{value!r} does not match the pattern {f.pattern}"
+                     + (" (ids are lowercase words joined by hyphens)" if f.name.endswith("_id") else ""))
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        problems.add(*where, f"{value[:30]!r} starts with {value[0]!r}, which a spreadsheet would run as a formula; "
+                     "reword it so it starts with a letter, digit or quotation mark")
+
+
+def _has_type(value: object, typ: str) -> bool:
+    if isinstance(value, bool):
+        return typ == "boolean"
+    return {
+        "string": isinstance(value, str),
+        "integer": isinstance(value, int),
+        "number": isinstance(value, (int, float)),
+        "boolean": False,
+        "date": isinstance(value, dt.date) and not isinstance(value, dt.datetime),
+    }[typ]
+
+
+def _check_unique(primary_key, unique_fields, rows: list[Row], problems: Collector) -> None:
+    for key in [tuple(primary_key)] + [(f,) for f in unique_fields if (f,) != tuple(primary_key)]:
+        seen: dict[tuple, Row] = {}
+        for row in rows:
+            value = tuple(row.values.get(k) for k in key)
+            if None in value:
+                continue
+            if value in seen:
+                first = seen[value].origin
+                problems.add(row.origin.file, row.origin.label, ", ".join(key),
+                             f"{'/'.join(map(str, value))!r} is already used by {first.label} in {first.file}; "
+                             "ids must be unique: choose another")
+            else:
+                seen[value] = row
+
+
+def _check_foreign_keys(spec: Spec, rows: dict[str, list[Row]], problems: Collector) -> None:
+    keys = {name: {r.values[t.primary_key[0]] for r in rows[name]} for name, t in spec.tables.items()}
+    for name, table in spec.tables.items():
+        for f in table.fields:
+            if not f.references:
+                continue
+            known = keys[f.references]
+            for row in rows[name]:
+                value = row.values.get(f.name)
+                if value is not None and value not in known:
+                    problems.add(row.origin.file, row.origin.label, f.name,
+                                 f"{value!r} is not a known {f.references[:-1]} id"
+                                 + did_you_mean(str(value), sorted(k for k in known if k))
+                                 + f"; add it to {f.references}.toml or fix the id")
+
+
+def _check_text_rules(rows: dict[str, list[Row]], problems: Collector) -> None:
+    for name in FACT_TABLES:
+        for row in rows[name]:
+            if row.values.get("passage_kind") == "question":
+                problems.add(row.origin.file, row.origin.label, "evidence",
+                             "the evidence lies in the rhetorical question, which asserts nothing; "
+                             "a fact needs words that assert it")
+    cited = {r.values.get("date_reference_id") for name in ("events", "statements") for r in rows[name]}
+    for row in rows["references"]:
+        if row.values.get("reference_id") not in cited:
+            problems.add(row.origin.file, row.origin.label, "reference_id",
+                         "no row cites this reference; cite it from a date, or remove it")

@@ -1,0 +1,80 @@
+"""Read the hand-curated TOML files, turning syntax errors into messages that
+give the file, line and column."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import BuildError, Problem
+
+# file name -> (the array of entries it holds, the word for one entry)
+FACT_FILES = {
+    "references": ("reference", "reference"),
+    "actors": ("actor", "actor"),
+    "mentions": ("mention", "mention"),
+    "events": ("event", "event"),
+    "statements": ("statement", "statement"),
+    "figures": ("figure", "figure"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One curated entry and where it came from, for error messages."""
+
+    file: str
+    label: str
+    data: dict[str, Any]
+
+
+def read_toml(path: Path, shown: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise BuildError([Problem(shown, "", "", "the file is missing; restore it from version control")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        text = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", text)
+        where = f"line {m.group(1)}, column {m.group(2)}" if m else "unknown position"
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", text) or "invalid TOML"
+        raise BuildError([Problem(shown, "", "", f"TOML syntax error at {where}: {reason}; "
+                                  "fix the syntax there (strings need quotes, tables [[name]], keys `key = value`)")]) from None
+    except UnicodeDecodeError as exc:
+        raise BuildError([Problem(shown, "", "", f"not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8")]) from None
+
+
+def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
+    """The entries of one fact file, each labelled like "event 'unsc-vote'".
+
+    A top-level `source_id` in the file is the default of every entry's.
+    """
+    path = curated_dir / f"{name}.toml"
+    shown = path.relative_to(root).as_posix()
+    doc = read_toml(path, shown)
+    array, word = FACT_FILES[name]
+    raw = doc.get(array, [])
+    if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
+        raise BuildError([Problem(shown, "", array, f"expected entries written as [[{array}]] tables")])
+    unknown_top = set(doc) - {array, "source_id"}
+    if unknown_top:
+        raise BuildError([Problem(shown, "", ", ".join(sorted(unknown_top)),
+                                  f"unknown top-level key; the file holds `source_id` and [[{array}]] entries")])
+    entries = []
+    for i, data in enumerate(raw, start=1):
+        if "source_id" in doc and name != "references" and name != "actors":
+            data = {"source_id": doc["source_id"], **data}
+        id_key = f"{name[:-1]}_id"
+        ident = data.get(id_key)
+        if isinstance(ident, str) and ident:
+            label = f"{word} '{ident}'"
+        else:
+            label = f"{word} #{i}"
+            if name == "mentions":
+                label += f" ({data.get('actor_id')}: {data.get('evidence')!r})"
+        entries.append(Entry(shown, label, data))
+    return entries

@@ -1,0 +1,129 @@
+"""Turn a curated `date = {...}` into the published date columns.
+
+A curator writes a date at the precision it is known ("2013", "2012-01",
+"2023-06-30") and says where it comes from; the build expands it to a
+date_start/date_end interval and checks it: a stated date must appear in the
+evidence, an external one must cite a reference, a derived one is computed
+from its anchor event's date, never typed in.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+DATE_KEYS = {
+    "stated": {"basis", "start", "end"},
+    "external": {"basis", "start", "end", "reference"},
+    "derived": {"basis", "anchor", "offset_days", "phrase"},
+}
+_FORMS = {
+    "year": re.compile(r"^(\d{4})$"),
+    "month": re.compile(r"^(\d{4})-(\d{2})$"),
+    "day": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
+}
+
+
+class DateError(ValueError):
+    """A curated date is malformed; the message says what would be right."""
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    start: dt.date | None = None
+    end: dt.date | None = None
+    precision: str = "unknown"
+    basis: str = "unknown"
+    reference_id: str | None = None
+    anchor_event_id: str | None = None
+    note: str | None = None
+
+    def columns(self) -> dict[str, object]:
+        return {
+            "date_start": self.start, "date_end": self.end,
+            "date_precision": self.precision, "date_basis": self.basis,
+            "date_reference_id": self.reference_id,
+            "date_anchor_event_id": self.anchor_event_id, "date_note": self.note,
+        }
+
+
+UNKNOWN = ResolvedDate()
+
+
+def parse_interval(value: object, *, last: bool) -> tuple[dt.date, str]:
+    """'2013' -> (2013-01-01 or 2013-12-31, 'year'); likewise months and days."""
+    if not isinstance(value, str):
+        raise DateError(f"expected a date as text like \"2023-06-30\", \"2023-06\" or \"2023\", got {value!r}")
+    for precision, form in _FORMS.items():
+        m = form.match(value)
+        if not m:
+            continue
+        parts = [int(p) for p in m.groups()]
+        try:
+            if precision == "year":
+                return (dt.date(parts[0], 12, 31) if last else dt.date(parts[0], 1, 1)), precision
+            if precision == "month":
+                day = calendar.monthrange(parts[0], parts[1])[1] if last else 1
+                return dt.date(parts[0], parts[1], day), precision
+            return dt.date(*parts), precision
+        except ValueError as exc:
+            raise DateError(f"{value!r} is not a real date ({exc})") from None
+    raise DateError(f"{value!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+
+
+def resolve_fixed(spec: dict, evidence: str, references: set[str]) -> ResolvedDate:
+    """A stated or external date (not derived)."""
+    basis = spec.get("basis")
+    _check_keys(spec)
+    if "start" not in spec:
+        raise DateError(f"a {basis} date needs `start`")
+    start, precision = parse_interval(spec["start"], last=False)
+    end, end_precision = parse_interval(spec.get("end", spec["start"]), last=True)
+    if end_precision != precision:
+        raise DateError(f"`start` ({spec['start']!r}) and `end` ({spec['end']!r}) must have the same precision")
+    if end < start:
+        raise DateError(f"`end` ({spec['end']}) is before `start` ({spec['start']}); swap them")
+    reference = None
+    if basis == "stated":
+        for written in {spec["start"], spec.get("end", spec["start"])}:
+            year = written[:4]
+            if year not in evidence:
+                raise DateError(f"a stated date must appear in the evidence, but {year} is not in {evidence!r}; "
+                                "use basis = \"external\" with a reference, or quote the words that state it")
+    else:
+        reference = spec.get("reference")
+        if not reference:
+            raise DateError("an external date must cite a reference: add `reference = \"<reference_id>\"`")
+        if reference not in references:
+            raise DateError(f"unknown reference {reference!r}; known: {', '.join(sorted(references))}")
+    return ResolvedDate(start, end, precision, basis, reference_id=reference)
+
+
+def resolve_derived(spec: dict, sentence: str, anchor: ResolvedDate, anchor_id: str) -> ResolvedDate:
+    """A date counted from another event's date by the text's own words,
+    which must stand in the same sentence (passage) as the evidence."""
+    _check_keys(spec)
+    phrase, offset = spec.get("phrase"), spec.get("offset_days")
+    if not isinstance(phrase, str) or not phrase or phrase not in sentence:
+        raise DateError(f"a derived date needs `phrase`, the words of the evidence's sentence that relate it to "
+                        f"its anchor; got {phrase!r}, which is not in {sentence!r}")
+    if not isinstance(offset, int) or isinstance(offset, bool):
+        raise DateError(f"`offset_days` must be a whole number of days, got {offset!r}")
+    if anchor.start is None or anchor.end is None:
+        raise DateError(f"the anchor event {anchor_id!r} has no date to count from")
+    delta = dt.timedelta(days=offset)
+    direction = "before" if offset < 0 else "after"
+    note = f"{abs(offset)} days {direction} the date of event {anchor_id}, from the words \u201c{phrase}\u201d"
+    return ResolvedDate(anchor.start + delta, anchor.end + delta, anchor.precision, "derived",
+                        anchor_event_id=anchor_id, note=note)
+
+
+def _check_keys(spec: dict) -> None:
+    basis = spec.get("basis")
+    if basis not in DATE_KEYS:
+        raise DateError(f"`basis` must be one of {', '.join(DATE_KEYS)}, got {basis!r}; leave `date` out when the date is unknown")
+    extra = set(spec) - DATE_KEYS[basis]
+    if extra:
+        raise DateError(f"a {basis} date takes only {', '.join(sorted(DATE_KEYS[basis]))}; remove {', '.join(sorted(extra))}")

@@ -1,0 +1,50 @@
+"""The whole build as one function: curated files in, published bytes out.
+
+Nothing here touches the published files; publishing is the caller's step,
+so a failure anywhere leaves them as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import check_all
+from .render import arrow_table, csv_bytes, descriptor, descriptor_bytes, parquet_bytes, sorted_records
+from .spec import load_spec
+from .tables import assemble
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outputs: dict[str, bytes]  # path relative to the root -> content
+    row_counts: dict[str, int]
+
+
+def produce(root: Path) -> BuildResult:
+    """Read, assemble, check and render; raise BuildError on any problem."""
+    spec = load_spec(root / "data" / "curated" / "package.toml")
+    assembled = assemble(spec, root)
+    check_all(spec, assembled.rows)
+    outputs: dict[str, bytes] = {}
+    csv_files: dict[str, bytes] = {}
+    counts = {}
+    for name, table in spec.tables.items():
+        records = sorted_records(table, assembled.rows[name])
+        counts[name] = len(records)
+        csv_files[name] = outputs[f"data/{name}.csv"] = csv_bytes(table, records)
+        outputs[f"data/{name}.parquet"] = parquet_bytes(arrow_table(spec, table, records))
+    source_files = {r.values["path"]: (root / r.values["path"]).read_bytes() for r in assembled.rows["sources"]}
+    outputs["datapackage.json"] = descriptor_bytes(descriptor(spec, csv_files, source_files))
+    return BuildResult(outputs, counts)
+
+
+def same_parquet(a: bytes, b: bytes) -> bool:
+    """Whether two Parquet files hold the same schema and values."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(pa.BufferReader(a)).equals(pq.read_table(pa.BufferReader(b)), check_metadata=False)
+    except (pa.ArrowException, OSError):
+        return False

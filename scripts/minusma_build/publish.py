@@ -1,0 +1,74 @@
+"""Write the published files all at once, or not at all, and compare them
+with what the curated files produce (check mode).
+
+Every output is first written to a staging folder beside data/, and only
+when all of them are ready are they moved into place, one os.replace each.
+A lock serialises concurrent builds, so two at once leave one consistent
+package rather than a mix of both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+
+@contextlib.contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """An exclusive lock on the data/ folder itself, so no lock file is left behind."""
+    fd = os.open(root / "data", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def publish(root: Path, outputs: dict[str, bytes]) -> list[str]:
+    """Write outputs (paths relative to root) atomically; return those changed."""
+    changed = [rel for rel, data in outputs.items() if _read(root / rel) != data]
+    if not changed:
+        return []
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root / "data"))
+    try:
+        for rel in changed:
+            staged = staging / rel.replace("/", "__")
+            staged.write_bytes(outputs[rel])
+            with open(staged, "rb") as fh:
+                os.fsync(fh.fileno())
+        for rel in changed:
+            os.replace(staging / rel.replace("/", "__"), root / rel)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return changed
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def stale_outputs(root: Path, outputs: dict[str, bytes], same_parquet) -> list[str]:
+    """Paths whose committed content differs from what the build produces.
+
+    Parquet files are compared by content (`same_parquet`), not bytes, since
+    writers may differ in metadata; everything else byte for byte.
+    """
+    stale = []
+    for rel, data in outputs.items():
+        current = _read(root / rel)
+        if current is None:
+            stale.append(rel)
+        elif rel.endswith(".parquet"):
+            if not same_parquet(current, data):
+                stale.append(rel)
+        elif current != data:
+            stale.append(rel)
+    return stale
