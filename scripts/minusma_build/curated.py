@@ -21,6 +21,9 @@ FACT_FILES = {
     "figures": ("figure", "figure"),
 }
 
+# Files whose entries each belong to one source; a top-level `source_id` is their default.
+PER_SOURCE = {"mentions", "events", "statements", "figures"}
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -60,13 +63,16 @@ def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
     raw = doc.get(array, [])
     if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
         raise BuildError([Problem(shown, "", array, f"expected entries written as [[{array}]] tables")])
-    unknown_top = set(doc) - {array, "source_id"}
+    per_source = name in PER_SOURCE
+    top_keys = {array, "source_id"} if per_source else {array}
+    unknown_top = set(doc) - top_keys
     if unknown_top:
+        holds = f"`source_id` and [[{array}]] entries" if per_source else f"[[{array}]] entries"
         raise BuildError([Problem(shown, "", ", ".join(sorted(unknown_top)),
-                                  f"unknown top-level key; the file holds `source_id` and [[{array}]] entries")])
+                                  f"unknown top-level key; the file holds {holds}")])
     entries = []
     for i, data in enumerate(raw, start=1):
-        if "source_id" in doc and name != "references" and name != "actors":
+        if per_source and "source_id" in doc:
             data = {"source_id": doc["source_id"], **data}
         id_key = f"{name[:-1]}_id"
         ident = data.get(id_key)
