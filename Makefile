@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: data test build check validate clean
+.PHONY: data test build check validate readme figure clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,7 @@ $(BIN)/.installed: pyproject.toml
 
 data: $(BIN)/.installed
 	$(PY) scripts/build.py
+	$(PY) scripts/render_readme.py
 	$(BIN)/frictionless validate datapackage.json
 	$(PY) -m minusma_data info
 
@@ -27,9 +28,18 @@ check: $(BIN)/.installed
 validate: $(BIN)/.installed
 	$(BIN)/frictionless validate datapackage.json
 
+# Rewrite the README's generated blocks (tables, data dictionary, codebook) from datapackage.json.
+readme: $(BIN)/.installed
+	$(PY) scripts/render_readme.py
+
+# Redraw docs/timeline.png from data/events.csv.
+figure: $(BIN)/.installed
+	$(PY) scripts/plot_timeline.py
+
 test: $(BIN)/.installed
 	$(PY) scripts/build.py --check
 	$(BIN)/frictionless validate datapackage.json
+	$(PY) scripts/render_readme.py --check
 	$(PY) -m pytest
 
 clean:
