@@ -1,0 +1,240 @@
+"""The MINUSMA dataset as pandas DataFrames.
+
+Events, actors, statements and figures about the UN Security Council's 2023
+decision to end MINUSMA, its peacekeeping mission in Mali, drawn from one
+news article. Every fact row quotes the characters of the article that
+support it (``evidence``, ``char_start``, ``char_end``).
+
+>>> from minusma_data import load_events, codebook
+>>> events = load_events(resolve_actors=True)   # doctest: +SKIP
+>>> codebook("events")                          # doctest: +SKIP
+
+Every ``load_*`` function reads one published file (Parquet by default, or
+``format="csv"``) and gives each column the dtype its Table Schema in
+``datapackage.json`` calls for:
+
+========================  ===============================================
+schema type               pandas dtype
+========================  ===============================================
+string                    ``string[python]`` (``pd.StringDtype("python")``)
+string with an ``enum``   unordered ``Categorical``; categories are the
+                          schema's values in the schema's order
+integer, year             ``Int64``
+number                    ``Float64``
+boolean                   ``boolean``
+date                      ``datetime64[ns]``
+========================  ===============================================
+
+Missing values are ``pd.NA`` (``NaT`` for dates). Each call returns a new
+frame; editing it never changes what the next call returns.
+
+Errors: an unknown table or format raises `UnknownTableError` or
+`UnknownFormatError` (both ValueErrors, naming what exists and the nearest
+match); a missing or damaged file raises `DataFileError` (`DescriptorError`
+for datapackage.json), naming the file and how to restore it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Literal
+
+from ._errors import DataFileError, DescriptorError, UnknownFormatError, UnknownTableError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ._schema import Package
+
+    TABLES: tuple[str, ...]
+    __version__: str
+
+__all__ = [
+    "TABLES", "FORMATS", "TableName", "Format",
+    "load", "load_sources", "load_passages", "load_references", "load_actors", "load_mentions",
+    "load_events", "load_statements", "load_figures",
+    "path", "descriptor", "codebook",
+    "DataFileError", "DescriptorError", "UnknownTableError", "UnknownFormatError",
+    "__version__",
+]
+
+TableName = Literal["sources", "passages", "references", "actors", "mentions", "events", "statements", "figures"]
+Format = Literal["parquet", "csv"]
+FORMATS: tuple[str, ...] = ("parquet", "csv")
+"""The published formats; Parquet is the default."""
+
+DataHome = str | os.PathLike[str] | None
+
+
+def _package(data_home: DataHome) -> Package:
+    from ._locate import locate
+    from ._schema import read_package
+
+    return read_package(locate(data_home))
+
+
+def load(name: TableName | str, *, format: Format = "parquet", resolve_actors: bool = False,
+         verify: bool = False, data_home: DataHome = None) -> pd.DataFrame:
+    """Load one table by name.
+
+    Parameters
+    ----------
+    name
+        One of `TABLES`. What each holds: ``codebook(name).attrs["description"]``.
+    format
+        ``"parquet"`` (default) or ``"csv"``; both give identical frames.
+    resolve_actors
+        Add a ``<role>_actor_name`` column after every actor id column
+        (``initiator_actor_id`` -> ``initiator_actor_name``). Reads the actors
+        table as well. Only for tables that refer to actors.
+    verify
+        Check the file against the size and sha256 that datapackage.json
+        records before parsing it. Only the CSV files carry these, so this
+        needs ``format="csv"``.
+    data_home
+        A folder holding ``datapackage.json`` and ``data/`` to read instead
+        of the installed copy.
+
+    Raises
+    ------
+    UnknownTableError, UnknownFormatError
+        For a name or format that does not exist (both are ValueErrors).
+    DataFileError
+        When the file is missing, damaged, or does not match its schema.
+    """
+    from ._schema import check_format
+
+    format = check_format(format)  # type: ignore[assignment]
+    if verify and format != "csv":
+        raise ValueError("verify=True checks the size and sha256 recorded in datapackage.json, which only "
+                         "the CSV files carry; pass format='csv' as well.")
+    package = _package(data_home)
+    table = package.table(name)
+    id_columns = package.actor_columns(table) if resolve_actors else []
+    if resolve_actors and not id_columns:
+        with_actors = [t for t in package.tables if package.actor_columns(t)]
+        raise ValueError(f"table {table!r} has no actor columns to resolve; resolve_actors applies to "
+                         f"{', '.join(with_actors)}.")
+
+    from ._read import read_table
+
+    frame = read_table(package, table, format, verify=verify)
+    if id_columns:
+        from ._resolve import with_actor_names
+
+        actors = frame if table == "actors" else read_table(package, "actors", format, verify=verify)
+        frame = with_actor_names(frame, id_columns, actors)
+    return frame
+
+
+def load_sources(*, format: Format = "parquet", verify: bool = False, data_home: DataHome = None) -> pd.DataFrame:
+    """The source documents: the article's title, language, the path and
+    sha256 of its verbatim text in the package, and what is known and unknown
+    about its publisher and date. Options as for `load`."""
+    return load("sources", format=format, verify=verify, data_home=data_home)
+
+
+def load_passages(*, format: Format = "parquet", verify: bool = False, data_home: DataHome = None) -> pd.DataFrame:
+    """The article cut into sentences, each with its span and the kind of
+    passage it is (headline, reporting, commentary, question, fragment).
+    Options as for `load`."""
+    return load("passages", format=format, verify=verify, data_home=data_home)
+
+
+def load_references(*, format: Format = "parquet", verify: bool = False,
+                    data_home: DataHome = None) -> pd.DataFrame:
+    """The outside records that values marked ``external`` cite. Options as for `load`."""
+    return load("references", format=format, verify=verify, data_home=data_home)
+
+
+def load_actors(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
+                data_home: DataHome = None) -> pd.DataFrame:
+    """Every person, state, government, force, organisation, UN organ, mission
+    and group the article names, with type, country, the actor each belongs to
+    (``part_of_actor_id``) and a CAMEO-style code. Options as for `load`."""
+    return load("actors", format=format, resolve_actors=resolve_actors, verify=verify, data_home=data_home)
+
+
+def load_mentions(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
+                  data_home: DataHome = None) -> pd.DataFrame:
+    """Each place the article names or refers to an actor, with its span.
+    Options as for `load`."""
+    return load("mentions", format=format, resolve_actors=resolve_actors, verify=verify, data_home=data_home)
+
+
+def load_events(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
+                data_home: DataHome = None) -> pd.DataFrame:
+    """Who did what to whom, and when: event type with its PLOVER crosswalk,
+    status, initiator and target actors, dates with their precision and basis,
+    and the evidence. ``resolve_actors=True`` adds ``initiator_actor_name`` and
+    ``target_actor_name``. Options as for `load`."""
+    return load("events", format=format, resolve_actors=resolve_actors, verify=verify, data_home=data_home)
+
+
+def load_statements(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
+                    data_home: DataHome = None) -> pd.DataFrame:
+    """Attributed claims (speaker, addressee, target, speech act, quoted words,
+    paraphrase) and the article's own commentary as editorial statements.
+    ``resolve_actors=True`` adds ``speaker_actor_name``, ``addressee_actor_name``
+    and ``target_actor_name``. Options as for `load`."""
+    return load("statements", format=format, resolve_actors=resolve_actors, verify=verify, data_home=data_home)
+
+
+def load_figures(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
+                 data_home: DataHome = None) -> pd.DataFrame:
+    """Numeric claims: what is measured, of whom, the value, unit, qualifier
+    and implied bounds, and the phrase as written. Options as for `load`."""
+    return load("figures", format=format, resolve_actors=resolve_actors, verify=verify, data_home=data_home)
+
+
+def path(name: TableName | str, *, format: Format = "parquet", data_home: DataHome = None) -> Path:
+    """The published file of a table, for reading it with other tools."""
+    from ._schema import check_format
+
+    format = check_format(format)  # type: ignore[assignment]
+    package = _package(data_home)
+    return package.path(package.table(name), format)
+
+
+def descriptor(*, data_home: DataHome = None) -> dict[str, Any]:
+    """A deep copy of the parsed datapackage.json."""
+    import copy
+
+    return copy.deepcopy(_package(data_home).raw)
+
+
+def codebook(name: TableName | str, *, data_home: DataHome = None) -> pd.DataFrame:
+    """One row per column of a table: field, title, type, the pandas dtype it
+    loads as, required, description and allowed values, all from its Table
+    Schema. The table's title and description are in ``.attrs``."""
+    from ._schema import codebook as build
+
+    package = _package(data_home)
+    return build(package, package.table(name))
+
+
+def _version() -> str:
+    """The version single-sourced in datapackage.json, else the installed metadata."""
+    try:
+        return str(_package(None).raw["version"])
+    except (DataFileError, KeyError):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("minusma-data")
+        except PackageNotFoundError:
+            return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        return _version()
+    if name == "TABLES":
+        return _package(None).tables
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"__version__", "TABLES"})

@@ -1,0 +1,67 @@
+"""The errors the loader raises, and the sentences they share.
+
+Each message says what was wrong, where, and what would be right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+REINSTALL = "pip install --force-reinstall minusma-data"
+REBUILD = "python scripts/build.py"
+
+
+class UnknownTableError(ValueError):
+    """A table name that the descriptor does not list."""
+
+
+class UnknownFormatError(ValueError):
+    """A file format other than the published ones (parquet, csv)."""
+
+
+class DataFileError(Exception):
+    """A published file is missing or damaged: absent, unreadable, not valid
+    CSV or Parquet, at odds with its Table Schema, or (when verification is
+    asked for) different from the size and sha256 that datapackage.json records.
+
+    `path` is the file; the message says what is wrong and how to restore it.
+    """
+
+    def __init__(self, path: Path, problem: str, remedy: str) -> None:
+        from pathlib import Path
+
+        self.path = Path(path)
+        self.problem = problem
+        self.remedy = remedy
+        super().__init__(f"{self.path}: {problem}\n{remedy}")
+
+
+class DescriptorError(DataFileError):
+    """datapackage.json is missing, unreadable or not a Data Package."""
+
+
+def remedy(kind: str, root: Path) -> str:
+    """How to restore a damaged file, for each place the data can come from."""
+    if kind == "bundled":
+        return f"The package's data is damaged; reinstall it to restore the files: {REINSTALL}"
+    if kind == "checkout":
+        return f"Rebuild the published files: run `{REBUILD}` in the checkout at {root}."
+    return (f"It belongs to the copy given as data_home ({root}): restore that copy, "
+            "or leave data_home out to read the installed data.")
+
+
+def unknown(kind: str, given: object, choices: Iterable[str]) -> str:
+    """'unknown table 'event'; did you mean 'events'? Tables: ...' in the
+    manner of seaborn's load_dataset."""
+    import difflib
+
+    choices = list(choices)
+    text = f"unknown {kind} {given!r}."
+    close = difflib.get_close_matches(str(given).lower(), choices, n=1, cutoff=0.6)
+    if close:
+        text = text[:-1] + f"; did you mean {close[0]!r}?"
+    return text + f" {kind.capitalize()}s: {', '.join(choices)}."

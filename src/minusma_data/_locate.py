@@ -1,0 +1,64 @@
+"""Find the published files.
+
+The wheel carries them in minusma_data/_data/ (datapackage.json and data/,
+so the descriptor's relative paths still hold). An editable install or a
+plain checkout has no such folder; its files sit at the repository root,
+two levels above this module. A caller may also name a folder of their own.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ._errors import REINSTALL, DescriptorError
+
+DESCRIPTOR = "datapackage.json"
+
+Kind = Literal["data_home", "bundled", "checkout"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """A folder holding datapackage.json and data/, and how it was found."""
+
+    root: Path
+    kind: Kind
+
+    @property
+    def descriptor(self) -> Path:
+        return self.root / DESCRIPTOR
+
+
+def bundled_root() -> Path | None:
+    """minusma_data/_data when it is a real folder (a wheel install), else None."""
+    from importlib.resources import files
+
+    candidate = files(__package__) / "_data"
+    if isinstance(candidate, Path) and candidate.is_dir():
+        return candidate
+    return None
+
+
+def checkout_root() -> Path:
+    """The repository root when this module runs from src/minusma_data/."""
+    return Path(__file__).resolve().parents[2]
+
+
+def locate(data_home: str | os.PathLike[str] | None = None) -> Location:
+    """Where to read from: `data_home` if given, else the bundled copy, else the checkout."""
+    if data_home is not None:
+        return Location(Path(data_home).expanduser().absolute(), "data_home")
+    bundled = bundled_root()
+    if bundled is not None:
+        return Location(bundled, "bundled")
+    checkout = checkout_root()
+    if (checkout / DESCRIPTOR).is_file() or (checkout / "pyproject.toml").is_file():
+        return Location(checkout, "checkout")
+    raise DescriptorError(
+        Path(__file__).parent / "_data" / DESCRIPTOR,
+        f"no data found: the package has no bundled copy and {checkout} is not a checkout of the repository.",
+        f"Reinstall the package to restore its data: {REINSTALL}",
+    )

@@ -1,0 +1,202 @@
+"""Read datapackage.json and answer questions about it: which tables exist,
+where each one's files are, and which pandas dtype each field gets.
+
+The descriptor is the single source of truth: table names, column names,
+types, vocabularies and descriptions all come from its Table Schemas.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import FORMATS
+from ._errors import DescriptorError, UnknownFormatError, UnknownTableError, remedy, unknown
+from ._locate import Location
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SCALAR_TYPES = {
+    "string": "string",
+    "integer": "Int64",
+    "year": "Int64",
+    "number": "Float64",
+    "boolean": "boolean",
+    "date": "datetime64[ns]",
+}
+"""Table Schema type -> pandas dtype. Strings are pinned to pandas' own string
+dtype with Python storage ("string[python]", missing values as pd.NA), and
+dates to nanoseconds, because pandas 2.2 and 3.x pick different defaults for
+both. A string field with an `enum` becomes an unordered Categorical instead
+(see `pandas_dtype`)."""
+
+
+@dataclass(frozen=True)
+class Package:
+    """The parsed descriptor, with its resources keyed by (table, format)."""
+
+    location: Location
+    raw: dict[str, Any]
+    resources: dict[tuple[str, str], dict[str, Any]]
+    tables: tuple[str, ...]
+
+    def table(self, name: object) -> str:
+        if not isinstance(name, str) or name not in self.tables:
+            raise UnknownTableError(unknown("table", name, self.tables))
+        return name
+
+    def resource(self, table: str, format: str) -> dict[str, Any]:
+        table, format = self.table(table), check_format(format)
+        try:
+            return self.resources[(table, format)]
+        except KeyError:
+            raise self.error(f"lists no {format} resource for table {table!r}.") from None
+
+    def path(self, table: str, format: str) -> Path:
+        return self.location.root / str(self.resource(table, format)["path"])
+
+    def fields(self, table: str, format: str = "csv") -> list[dict[str, Any]]:
+        fields: list[dict[str, Any]] = self.resource(table, format)["schema"]["fields"]
+        return fields
+
+    def actor_columns(self, table: str) -> list[str]:
+        """Columns whose foreign key points at the actors table, in schema order."""
+        schema = self.resource(table, "csv")["schema"]
+        targets = set()
+        for fk in schema.get("foreignKeys", []):
+            fields = [fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"]
+            resource = fk.get("reference", {}).get("resource") or table  # "" is the table itself
+            if len(fields) == 1 and resource.removesuffix("-parquet") == "actors":
+                targets.add(fields[0])
+        return [f["name"] for f in schema["fields"] if f["name"] in targets]
+
+    def error(self, problem: str) -> DescriptorError:
+        where = self.location
+        return DescriptorError(where.descriptor, problem, remedy(where.kind, where.root))
+
+
+def check_format(format: object) -> str:
+    if format not in FORMATS:
+        raise UnknownFormatError(unknown("format", format, FORMATS))
+    return str(format)
+
+
+_cache: dict[Location, tuple[tuple[int, int], Package]] = {}
+
+
+def read_package(location: Location) -> Package:
+    """The parsed descriptor at `location`, read again only when the file changes."""
+    path = location.descriptor
+    fix = remedy(location.kind, location.root)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        problem = "datapackage.json is missing."
+        if location.kind == "data_home" and not location.root.is_dir():
+            problem = f"datapackage.json is missing: data_home {location.root} is not a folder."
+        raise DescriptorError(path, problem, fix) from None
+    except OSError as exc:
+        raise DescriptorError(path, f"datapackage.json cannot be read ({exc.strerror}).", fix) from None
+    key = (stat.st_mtime_ns, stat.st_size)
+    hit = _cache.get(location)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    try:
+        raw = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise DescriptorError(path, f"datapackage.json cannot be read ({exc.strerror}).", fix) from None
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise DescriptorError(path, f"datapackage.json is not valid JSON ({exc}).", fix) from None
+    package = _parse(location, raw)
+    _cache[location] = (key, package)
+    return package
+
+
+def _parse(location: Location, raw: Any) -> Package:
+    def fail(problem: str) -> DescriptorError:
+        return DescriptorError(location.descriptor, problem, remedy(location.kind, location.root))
+
+    if not isinstance(raw, dict) or not isinstance(raw.get("resources"), list):
+        raise fail("datapackage.json is not a Data Package: it has no 'resources' list.")
+    resources: dict[tuple[str, str], dict[str, Any]] = {}
+    tables: list[str] = []
+    for r in raw["resources"]:
+        if not isinstance(r, dict) or r.get("format") not in FORMATS:
+            continue
+        name, format = r.get("name"), r["format"]
+        fields = r.get("schema", {}).get("fields") if isinstance(r.get("schema"), dict) else None
+        if not isinstance(name, str) or not isinstance(r.get("path"), str) or not isinstance(fields, list):
+            raise fail(f"resource {name!r} lacks a name, a path or a schema with fields.")
+        table = name.removesuffix("-parquet") if format == "parquet" else name
+        resources[(table, format)] = r
+        if table not in tables:
+            tables.append(table)
+    if not tables:
+        raise fail("datapackage.json lists no CSV or Parquet tables.")
+    return Package(location, raw, resources, tuple(tables))
+
+
+def string_dtype() -> pd.StringDtype:
+    import pandas as pd
+
+    return pd.StringDtype(storage="python")
+
+
+def enum_of(field: dict[str, Any]) -> list[str] | None:
+    """The closed vocabulary of a string field, in the schema's order."""
+    enum = field.get("constraints", {}).get("enum")
+    return list(enum) if enum is not None and field.get("type") == "string" else None
+
+
+def pandas_dtype(field: dict[str, Any]) -> Any:
+    """The dtype a field loads as. Enums become a Categorical whose categories
+    are the schema's values in the schema's order (a string-dtype index), so
+    `sort_values`, `value_counts(sort=False)` and groupby follow the vocabulary.
+    They are unordered (no `<` between codes) unless the field sets
+    `categoriesOrdered: true`."""
+    kind = field.get("type", "string")
+    enum = enum_of(field)
+    if enum is None and kind not in SCALAR_TYPES:
+        raise ValueError(f"field {field.get('name')!r} has type {kind!r}; "
+                         f"the loader reads {', '.join(SCALAR_TYPES)}")
+    return _dtype(kind, None if enum is None else tuple(enum), bool(field.get("categoriesOrdered", False)))
+
+
+@functools.lru_cache(maxsize=256)
+def _dtype(kind: str, enum: tuple[str, ...] | None, ordered: bool) -> Any:
+    """Built once per distinct field; dtypes are immutable, so sharing them is safe."""
+    import pandas as pd
+
+    if enum is not None:
+        return pd.CategoricalDtype(pd.Index(list(enum), dtype=string_dtype()), ordered=ordered)
+    name = SCALAR_TYPES[kind]
+    return string_dtype() if name == "string" else pd.api.types.pandas_dtype(name)
+
+
+def codebook(package: Package, table: str) -> pd.DataFrame:
+    """One row per column of `table`, from its Table Schema."""
+    import pandas as pd
+
+    rows = []
+    for f in package.fields(table):
+        constraints = f.get("constraints", {})
+        enum = constraints.get("enum")
+        rows.append({
+            "field": f["name"],
+            "title": f.get("title"),
+            "type": f.get("type", "string"),
+            "dtype": str(pandas_dtype(f)),
+            "required": bool(constraints.get("required", False)),
+            "description": f.get("description"),
+            "allowed_values": None if enum is None else ", ".join(map(str, enum)),
+        })
+    s, b = string_dtype(), pd.BooleanDtype()
+    frame = pd.DataFrame(rows).astype({"field": s, "title": s, "type": s, "dtype": s, "required": b,
+                                        "description": s, "allowed_values": s})
+    resource = package.resource(table, "csv")
+    frame.attrs.update(table=table, title=resource.get("title"), description=resource.get("description"))
+    return frame

@@ -1,0 +1,132 @@
+"""The `minusma-data` command: show what the package holds, export it, or
+validate it with frictionless.
+
+    minusma-data info
+    minusma-data export --format sqlite --output minusma.sqlite
+    minusma-data validate
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._errors import DataFileError, UnknownFormatError, UnknownTableError
+
+if TYPE_CHECKING:
+    from ._schema import Package
+
+VALIDATE_EXTRA = 'pip install "minusma-data[validate]"'
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (DataFileError, UnknownTableError, UnknownFormatError) as exc:
+        print(f"minusma-data: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-home", metavar="DIR", default=argparse.SUPPRESS,
+                        help="read datapackage.json and data/ from DIR instead of the installed copy")
+    parser = argparse.ArgumentParser(prog="minusma-data", parents=[common], description=(
+        "The MINUSMA dataset: events, actors, statements and figures on the UN Security Council's "
+        "2023 decision to end its Mali mission."))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    info = commands.add_parser("info", parents=[common], help="version, source, tables with row counts and files")
+    info.set_defaults(run=_info)
+
+    export = commands.add_parser("export", parents=[common], help="write every table to a folder or a SQLite file")
+    export.add_argument("--format", choices=("csv", "parquet", "jsonl", "sqlite"), default="csv",
+                        help="csv and parquet copy the published files; jsonl writes one file per table; "
+                             "sqlite writes one database (default: csv)")
+    export.add_argument("--output", required=True, type=Path, metavar="PATH",
+                        help="folder to write into; for sqlite, a folder or a file name ending .sqlite or .db")
+    export.set_defaults(run=_export)
+
+    validate = commands.add_parser("validate", parents=[common],
+                                   help="validate the package with frictionless (needs the validate extra)")
+    validate.set_defaults(run=_validate)
+    return parser
+
+
+def _version() -> str:
+    import minusma_data
+
+    try:
+        return minusma_data.__version__
+    except DataFileError:
+        return "(data not found)"
+
+
+def _package(args: argparse.Namespace) -> Package:
+    from ._locate import locate
+    from ._schema import read_package
+
+    return read_package(locate(getattr(args, "data_home", None)))
+
+
+def _info(args: argparse.Namespace) -> int:
+    from ._read import read_table
+
+    package = _package(args)
+    root = package.location.root
+    print(f"minusma-data {package.raw.get('version', '(no version)')}")
+    print(f"data: {root} ({package.location.kind})")
+    for source in package.raw.get("sources", []):
+        print(f"source: {source.get('title', '(untitled)')}")
+        if source.get("path"):
+            print(f"  file: {source['path']}")
+        algorithm, _, digest = str(source.get("hash", "")).rpartition(":")
+        print(f"  {algorithm or 'sha256'}: {digest or '(not recorded)'}")
+    print("tables:")
+    width = max(len(t) for t in package.tables)
+    for table in package.tables:
+        rows = len(read_table(package, table, "parquet"))
+        files = "  ".join(str(package.path(table, f).relative_to(root)) for f in ("csv", "parquet"))
+        print(f"  {table:<{width}}  {rows:>5} rows  {files}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from ._export import export
+
+    written = export(_package(args), args.format, args.output)
+    for path in written:
+        print(path)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    package = _package(args)
+    try:
+        import frictionless
+    except ImportError:
+        print("minusma-data: validate needs frictionless, which is not installed. Install it with:\n"
+              f"  {VALIDATE_EXTRA}", file=sys.stderr)
+        return 2
+    report = frictionless.validate(str(package.location.descriptor))
+    if report.valid:
+        print(f"valid: {package.location.descriptor}")
+        return 0
+    print(f"invalid: {package.location.descriptor}", file=sys.stderr)
+    for error in report.errors:
+        print(f"  {error.message}", file=sys.stderr)
+    for task in report.tasks:
+        for error in task.errors:
+            print(f"  {task.name}: {error.message}", file=sys.stderr)
+    return 1
