@@ -405,6 +405,19 @@ def test_a_rebuilt_descriptor_is_read_again(tmp_path):
     assert descriptor(data_home=home)["version"] == "9.9.9"
 
 
+def test_a_changed_file_is_read_again_after_a_warm_load(tmp_path):
+    home = copy_data(tmp_path / "home")
+    first = minusma_data.load_events(data_home=home)
+    table = pq.read_table(home / "data" / "events.parquet")
+    i = table.schema.get_field_index("summary")
+    summaries = table.column(i).to_pylist()
+    summaries[0] = "A changed summary."
+    pq.write_table(table.set_column(i, table.schema.field(i), pa.array(summaries, type=pa.string())),
+                   home / "data" / "events.parquet")
+    second = minusma_data.load_events(data_home=home)
+    assert first.loc[0, "summary"] != "A changed summary."
+    assert second.loc[0, "summary"] == "A changed summary."
+
 # -- any values, both formats ---------------------------------------------------
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=12)

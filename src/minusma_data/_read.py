@@ -28,8 +28,17 @@ FALSE_VALUES = ["false", "False", "FALSE", "0"]
 DATE_FORMATS = {"default": "%Y-%m-%d", "any": "ISO8601"}
 
 
+# (path, format) -> (the file's stat signature, its normalised frame)
+_CACHE: dict[tuple[str, str], tuple[tuple[int, int, int], pd.DataFrame]] = {}
+
+
 def read_table(package: Package, table: str, format: str, *, verify: bool = False) -> pd.DataFrame:
-    """Load one table from one file: the CSV or the Parquet one."""
+    """Load one table from one file: the CSV or the Parquet one.
+
+    A file read before and unchanged since (same size, mtime and inode) is
+    not parsed again; the caller gets a deep copy of the frame, so editing it
+    never changes what the next call returns. `verify` always reads the bytes.
+    """
     resource = package.resource(table, format)
     path = package.location.root / resource["path"]
     fix = remedy(package.location.kind, package.location.root)
@@ -37,13 +46,21 @@ def read_table(package: Package, table: str, format: str, *, verify: bool = Fals
     def fail(problem: str) -> DataFileError:
         return DataFileError(path, problem, fix)
 
-    if not path.is_file():
-        raise fail(f"the {format} file of table {table!r} is missing.")
+    try:
+        stat = path.stat()
+    except OSError:
+        raise fail(f"the {format} file of table {table!r} is missing.") from None
+    key, signature = (str(path), format), (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] == signature and not verify:
+        return cached[1].copy(deep=True)
     if format == "csv":
         raw = _read_csv(path, resource, verify, fail)
     else:
         raw = _read_parquet(path, fail)
-    return normalise(raw, resource["schema"], fail)
+    frame = normalise(raw, resource["schema"], fail)
+    _CACHE[key] = (signature, frame)
+    return frame.copy(deep=True)
 
 
 def file_bytes(package: Package, table: str, *, verify: bool = True) -> bytes:
