@@ -122,7 +122,7 @@ def _read_parquet(path: Path, fail: Fail) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(path, use_threads=False)  # small files; threads only risk a crash at exit
     except (pa.ArrowException, OSError) as exc:
         raise fail(f"the file is not readable Parquet ({exc}); it may be truncated or overwritten.") from None
     mapper = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
