@@ -36,6 +36,11 @@ readme: $(BIN)/.installed
 figure: $(BIN)/.installed
 	$(PY) scripts/plot_timeline.py
 
+# Measure the loader's cost and how the build scales; prints a table of figures and targets.
+.PHONY: bench
+bench: $(BIN)/.installed
+	$(PY) benchmarks/run.py
+
 test: $(BIN)/.installed
 	$(PY) scripts/build.py --check
 	$(BIN)/frictionless validate datapackage.json

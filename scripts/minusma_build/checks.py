@@ -9,7 +9,7 @@ import re
 
 from .errors import Collector, did_you_mean
 from .spec import Field, Spec
-from .tables import FACT_TABLES, Row
+from .tables import DERIVED, FACT_TABLES, Row
 
 FORMULA_START = ("=", "+", "-", "@")
 TYPE_WORDS = {"string": "text in quotes", "integer": "a whole number", "number": "a number",
@@ -19,10 +19,13 @@ TYPE_WORDS = {"string": "text in quotes", "integer": "a whole number", "number":
 def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
     """Check every table; raise BuildError listing every problem found."""
     problems = Collector()
+    allowed = {name: frozenset(v.codes) for name, v in spec.vocabularies.items()}
     for name, table in spec.tables.items():
+        # Worked out once per table: the loop below runs for every value of every row.
+        fields = [(f, f.name not in DERIVED.get(name, ()), allowed.get(f.vocabulary)) for f in table.fields]
         for row in rows[name]:
-            for f in table.fields:
-                _check_value(spec, f, row, problems)
+            for f, curated, codes in fields:
+                _check_value(spec, f, row, problems, curated, codes)
         _check_unique(table.primary_key, [f.name for f in table.fields if f.unique], rows[name], problems)
     problems.raise_if_any()
     _check_foreign_keys(spec, rows, problems)
@@ -30,14 +33,17 @@ def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
     problems.raise_if_any()
 
 
-def _check_value(spec: Spec, f: Field, row: Row, problems: Collector) -> None:
+def _check_value(spec: Spec, f: Field, row: Row, problems: Collector, curated: bool,
+                 allowed: frozenset[str] | None) -> None:
+    """One value against its field; `allowed` is the field's vocabulary as a set, if it has one."""
     value = row.values.get(f.name)
     if value == "":
         value = row.values[f.name] = None
     where = (row.origin.file, row.origin.label, f.name)
     if value is None:
         if f.required:
-            problems.add(*where, f"a value is required: {f.description}")
+            problems.add(*where, f"a value is required; add `{f.name} = ...` ({f.description.rstrip('.')})"
+                         if curated else f"a value is required: {f.description}")
         return
     if f.type == "date" and isinstance(value, str):
         try:
@@ -50,10 +56,10 @@ def _check_value(spec: Spec, f: Field, row: Row, problems: Collector) -> None:
         return
     if f.type == "number":
         value = row.values[f.name] = float(value)
-    vocab = spec.vocabulary_of(f)
-    if vocab and value not in vocab.codes:
-        problems.add(*where, f"{value!r} is not allowed; use one of: {', '.join(vocab.codes)}"
-                     + did_you_mean(value, vocab.codes))
+    if allowed is not None and value not in allowed:
+        codes = spec.vocabularies[f.vocabulary].codes
+        problems.add(*where, f"{value!r} is not allowed; use one of: {', '.join(codes)}"
+                     + did_you_mean(value, codes))
     if f.pattern and not re.fullmatch(f.pattern, value):
         problems.add(*where, f"{value!r} does not match the pattern {f.pattern}"
                      + (" (ids are lowercase words joined by hyphens)" if f.name.endswith("_id") else ""))
@@ -62,16 +68,15 @@ def _check_value(spec: Spec, f: Field, row: Row, problems: Collector) -> None:
                      "reword it so it starts with a letter, digit or quotation mark")
 
 
+PYTHON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "date": dt.date}
+
+
 def _has_type(value: object, typ: str) -> bool:
     if isinstance(value, bool):
         return typ == "boolean"
-    return {
-        "string": isinstance(value, str),
-        "integer": isinstance(value, int),
-        "number": isinstance(value, (int, float)),
-        "boolean": False,
-        "date": isinstance(value, dt.date) and not isinstance(value, dt.datetime),
-    }[typ]
+    if typ == "date" and isinstance(value, dt.datetime):
+        return False
+    return isinstance(value, PYTHON_TYPES[typ])
 
 
 def _check_unique(primary_key, unique_fields, rows: list[Row], problems: Collector) -> None:

@@ -1,8 +1,10 @@
 """Read the hand-curated TOML files, turning syntax errors into messages that
-give the file, line and column."""
+give the file, line and column, and refusing an array or a table written
+where one value belongs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass
@@ -23,6 +25,11 @@ FACT_FILES = {
 
 # Files whose entries each belong to one source; a top-level `source_id` is their default.
 PER_SOURCE = {"mentions", "events", "statements", "figures"}
+
+# The single values TOML has (a datetime is a date). Every curated value is
+# one of these, except under TABLE_KEYS, which hold a table of them.
+SINGLE = (str, int, float, bool, dt.date, dt.time)
+TABLE_KEYS = {"date"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,10 @@ def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
         holds = f"`source_id` and [[{array}]] entries" if per_source else f"[[{array}]] entries"
         raise BuildError([Problem(shown, "", ", ".join(sorted(unknown_top)),
                                   f"unknown top-level key; the file holds {holds}")])
-    entries = []
+    if not isinstance(doc.get("source_id", ""), str):
+        raise BuildError([Problem(shown, "", "source_id", f"expected the source's id as text, got "
+                                  f"{doc['source_id']!r}; write source_id = \"<source_id>\"")])
+    entries, problems = [], []
     for i, data in enumerate(raw, start=1):
         if per_source and "source_id" in doc:
             data = {"source_id": doc["source_id"], **data}
@@ -83,4 +93,25 @@ def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
             if name == "mentions":
                 label += f" ({data.get('actor_id')}: {data.get('evidence')!r})"
         entries.append(Entry(shown, label, data))
+        problems += value_problems(shown, label, data)
+    if problems:
+        raise BuildError(problems)
     return entries
+
+
+def value_problems(file: str, label: str, data: dict[str, Any]) -> list[Problem]:
+    """An array or table written where one value belongs."""
+    problems = []
+    for key, value in data.items():
+        if key in TABLE_KEYS and isinstance(value, dict):
+            problems += [Problem(file, label, key, f"`{inner}` must be one value (text, a number, true/false or "
+                                 f"a date), got {_kind(v)}: {v!r}")
+                         for inner, v in value.items() if not isinstance(v, SINGLE)]
+        elif key not in TABLE_KEYS and not isinstance(value, SINGLE):
+            problems.append(Problem(file, label, key, f"expected one value (text in quotes, a number, true/false "
+                                    f"or a date), got {_kind(value)}: {value!r}"))
+    return problems
+
+
+def _kind(value: object) -> str:
+    return "an array" if isinstance(value, list) else "a table" if isinstance(value, dict) else type(value).__name__

@@ -14,6 +14,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .errors import did_you_mean
+
 DATE_KEYS = {
     "stated": {"basis", "start", "end"},
     "external": {"basis", "start", "end", "reference"},
@@ -97,7 +99,9 @@ def resolve_fixed(spec: dict, evidence: str, references: set[str]) -> ResolvedDa
         if not reference:
             raise DateError("an external date must cite a reference: add `reference = \"<reference_id>\"`")
         if reference not in references:
-            raise DateError(f"unknown reference {reference!r}; known: {', '.join(sorted(references))}")
+            known = sorted(r for r in references if isinstance(r, str))
+            raise DateError(f"unknown reference {reference!r}" + did_you_mean(str(reference), known)
+                            + f"; known: {', '.join(known)}")
     return ResolvedDate(start, end, precision, basis, reference_id=reference)
 
 
@@ -113,11 +117,14 @@ def resolve_derived(spec: dict, sentence: str, anchor: ResolvedDate, anchor_id: 
         raise DateError(f"`offset_days` must be a whole number of days, got {offset!r}")
     if anchor.start is None or anchor.end is None:
         raise DateError(f"the anchor event {anchor_id!r} has no date to count from")
-    delta = dt.timedelta(days=offset)
+    try:
+        start, end = anchor.start + dt.timedelta(days=offset), anchor.end + dt.timedelta(days=offset)
+    except OverflowError:
+        raise DateError(f"`offset_days` = {offset} leaves the calendar (years 1 to 9999); "
+                        "give the number of days between the anchor event and this one") from None
     direction = "before" if offset < 0 else "after"
     note = f"{abs(offset)} days {direction} the date of event {anchor_id}, from the words \u201c{phrase}\u201d"
-    return ResolvedDate(anchor.start + delta, anchor.end + delta, anchor.precision, "derived",
-                        anchor_event_id=anchor_id, note=note)
+    return ResolvedDate(start, end, anchor.precision, "derived", anchor_event_id=anchor_id, note=note)
 
 
 def _check_keys(spec: dict) -> None:

@@ -20,7 +20,13 @@ class Problem:
             where += f": {self.entry}"
         if self.field:
             where += f", field '{self.field}'"
-        return f"{where}: {self.message}"
+        return _one_line(f"{where}: {self.message}")
+
+
+def _one_line(text: str) -> str:
+    """Line breaks and other unprintable characters (which may come from a
+    curated value) written as escapes, so each problem prints as one line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class BuildError(Exception):

@@ -2,7 +2,8 @@
 with what the curated files produce (check mode).
 
 Every output is first written to a staging folder beside data/, and only
-when all of them are ready are they moved into place, one os.replace each.
+when all of them are ready are they moved into place, one os.replace each;
+an error among the moves puts back the files already moved.
 A lock serialises concurrent builds, so two at once leave one consistent
 package rather than a mix of both.
 """
@@ -31,7 +32,8 @@ def build_lock(root: Path) -> Iterator[None]:
 
 def publish(root: Path, outputs: dict[str, bytes]) -> list[str]:
     """Write outputs (paths relative to root) atomically; return those changed."""
-    changed = [rel for rel, data in outputs.items() if _read(root / rel) != data]
+    before = {rel: _read(root / rel) for rel in outputs}
+    changed = [rel for rel, data in outputs.items() if before[rel] != data]
     if not changed:
         return []
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root / "data"))
@@ -41,8 +43,22 @@ def publish(root: Path, outputs: dict[str, bytes]) -> list[str]:
             staged.write_bytes(outputs[rel])
             with open(staged, "rb") as fh:
                 os.fsync(fh.fileno())
-        for rel in changed:
-            os.replace(staging / rel.replace("/", "__"), root / rel)
+        done = []
+        try:
+            for rel in changed:
+                os.replace(staging / rel.replace("/", "__"), root / rel)
+                done.append(rel)
+        except BaseException:
+            # Interrupted among the moves: put back the files already moved,
+            # so the old package stays whole rather than half replaced.
+            for rel in done:
+                if before[rel] is None:
+                    (root / rel).unlink(missing_ok=True)
+                else:
+                    restored = staging / ("old__" + rel.replace("/", "__"))
+                    restored.write_bytes(before[rel])
+                    os.replace(restored, root / rel)
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return changed

@@ -20,11 +20,14 @@ PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 def sorted_records(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
     """Rows as plain dicts in schema order, sorted by primary key."""
-    records = [{f: row.values.get(f) for f in table.field_names} for row in rows]
+    names = table.field_names  # a new list on every access: take it once, not once per row
+    records = [{f: row.values.get(f) for f in names} for row in rows]
     return sorted(records, key=lambda r: tuple(r[k] for k in table.primary_key))
 
 
 def csv_cell(value: Any) -> str:
+    if isinstance(value, str):  # most cells, so tested first
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -39,9 +42,10 @@ def csv_cell(value: Any) -> str:
 def csv_bytes(table: Table, records: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.field_names)
+    names = table.field_names
+    writer.writerow(names)
     for r in records:
-        writer.writerow([csv_cell(r[f]) for f in table.field_names])
+        writer.writerow([csv_cell(r[f]) for f in names])
     return buffer.getvalue().encode("utf-8")
 
 

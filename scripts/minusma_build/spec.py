@@ -3,12 +3,18 @@ Schemas, the single source of truth for every column of every table."""
 
 from __future__ import annotations
 
-import tomllib
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .curated import read_toml
+from .errors import Collector, did_you_mean
+
 FIELD_TYPES = ("string", "integer", "number", "boolean", "date")
+FIELD_KEYS = ("name", "type", "title", "description", "required", "unique", "pattern", "vocabulary", "references")
+PACKAGE_KEYS = ("name", "title", "description", "version", "keywords", "licenses", "contributors")
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 
@@ -72,35 +78,131 @@ class Spec:
         return self.vocabularies[f.vocabulary] if f.vocabulary else None
 
 
-def load_spec(path: Path) -> Spec:
-    """Parse package.toml, expanding `{ group = ... }` entries in place."""
-    with path.open("rb") as fh:
-        raw = tomllib.load(fh)
-    vocabularies = {
-        name: Vocabulary(name, v["description"], tuple(v["values"]))
-        for name, v in raw["vocabularies"].items()
-    }
-    groups = raw.get("groups", {})
-    tables = {}
-    for name, t in raw["tables"].items():
+def load_spec(path: Path, shown: str | None = None) -> Spec:
+    """Parse package.toml, expanding `{ group = ... }` entries in place.
+
+    Its structure is checked as it is read: a missing or mistyped key, an
+    unknown type, vocabulary, group or table, or a bad pattern is reported as
+    a Problem naming the table and field, never as a traceback.
+    """
+    shown = shown or f"data/curated/{path.name}"
+    raw = read_toml(path, shown)
+    problems = Collector()
+
+    def bad(entry: str, key: str, message: str) -> None:
+        problems.add(shown, entry, key, message)
+
+    package = _section(raw, "package", bad)
+    for section in ("package", "vocabularies"):
+        for where in _dates_in(raw.get(section), section):
+            bad(f"[{section}]", where, "a TOML date or time cannot be written to datapackage.json; put it in quotes")
+    for key in PACKAGE_KEYS:
+        if key not in package:
+            bad("[package]", key, f"missing; the descriptor needs the package's {key}")
+    sources = package.get("sources", [])
+    if not (isinstance(sources, list) and all(isinstance(s, dict) and isinstance(s.get("path", ""), str) for s in sources)):
+        bad("[package]", "sources", 'write each source as [[package.sources]] with title = "..." and path = "..."')
+    vocabularies = {}
+    for name, v in _section(raw, "vocabularies", bad).items():
+        values = v.get("values") if isinstance(v, dict) else None
+        if not (isinstance(v, dict) and isinstance(v.get("description"), str) and isinstance(values, list)
+                and all(isinstance(x, dict) and isinstance(x.get("value"), str) for x in values)):
+            bad(f"vocabulary '{name}'", "values", 'write description = "..." and '
+                'values = [{ value = "...", label = "..." }, ...], each value as text')
+            continue
+        codes = [x["value"] for x in values]
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            bad(f"vocabulary '{name}'", "values", f"{', '.join(twice)} listed twice; list each value once")
+        vocabularies[name] = Vocabulary(name, v["description"], tuple(values))
+    groups = _section(raw, "groups", bad)
+    tables, listed = {}, _section(raw, "tables", bad)
+    for name, t in listed.items():
+        label = f"table '{name}'"
+        entries = t.get("fields") if isinstance(t, dict) else None
+        if not isinstance(entries, list):
+            bad(label, "fields", 'write fields = [{ name = "...", type = "...", title = "...", description = "..." }, ...]')
+            continue
         fields: list[Field] = []
-        for entry in t["fields"]:
-            for f in groups[entry["group"]] if "group" in entry else [entry]:
-                fields.append(_field(name, f, vocabularies))
-        tables[name] = Table(name, t["title"], t["description"], tuple(t["primary_key"]), tuple(fields))
+        for entry in entries:
+            members = [entry]
+            if isinstance(entry, dict) and "group" in entry:
+                members = groups.get(entry["group"]) if isinstance(entry["group"], str) else None
+                if not isinstance(members, list):
+                    bad(label, "fields", f"unknown group {entry['group']!r}; known: {', '.join(sorted(groups))}")
+                    continue
+            for f in members:
+                checked = _field(label, f, vocabularies, bad)
+                if checked:
+                    fields.append(checked)
+        names = [f.name for f in fields]
+        for twice in sorted({n for n in names if names.count(n) > 1}):
+            bad(label, twice, "the field is listed twice; list each field once")
+        for key in ("title", "description"):
+            if not isinstance(t.get(key), str):
+                bad(label, key, f"give the table's {key} as text")
+        key = t.get("primary_key")
+        if not (isinstance(key, list) and key and all(isinstance(k, str) and k in names for k in key)):
+            bad(label, "primary_key", f"expected a list of the table's field names, got {key!r}")
+            continue
+        tables[name] = Table(name, t.get("title"), t.get("description"), tuple(key), tuple(fields))
     for t in tables.values():
         for f in t.fields:
-            if f.references and f.references not in tables:
-                raise ValueError(f"{path}: table '{t.name}', field '{f.name}' references unknown table '{f.references}'")
-    return Spec(raw["package"], vocabularies, tables)
+            if f.references and f.references not in listed:
+                bad(f"table '{t.name}'", f.name, f"references unknown table {f.references!r}"
+                    + did_you_mean(f.references, sorted(tables)))
+    problems.raise_if_any()
+    return Spec(package, vocabularies, tables)
 
 
-def _field(table: str, f: dict[str, Any], vocabularies: dict[str, Vocabulary]) -> Field:
-    if f["type"] not in FIELD_TYPES:
-        raise ValueError(f"table '{table}', field '{f['name']}': type must be one of {FIELD_TYPES}")
-    if f.get("vocabulary") and f["vocabulary"] not in vocabularies:
-        raise ValueError(f"table '{table}', field '{f['name']}': unknown vocabulary '{f['vocabulary']}'")
-    return Field(**f)
+def _dates_in(value: object, where: str) -> list[str]:
+    """Where in a nested value a TOML date or time stands (JSON has neither)."""
+    if isinstance(value, (dt.date, dt.time)):
+        return [where]
+    if isinstance(value, dict):
+        return [w for k, v in value.items() for w in _dates_in(v, f"{where}.{k}")]
+    if isinstance(value, list):
+        return [w for i, v in enumerate(value) for w in _dates_in(v, f"{where}[{i}]")]
+    return []
+
+
+def _section(raw: dict[str, Any], key: str, bad) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        bad("", key, f"expected a table: [{key}] or [{key}.NAME] sections")
+        return {}
+    return value
+
+
+def _field(label: str, f: object, vocabularies: dict[str, Vocabulary], bad) -> Field | None:
+    """One field of a Table Schema, or None after reporting what is wrong with it."""
+    if not isinstance(f, dict) or not isinstance(f.get("name"), str):
+        bad(label, "fields", f'expected {{ name = "...", type = "...", title = "...", description = "..." }}, got {f!r}')
+        return None
+    name = f["name"]
+    wrong = []
+    for key in sorted(set(f) - set(FIELD_KEYS)):
+        wrong.append(f"unknown key `{key}`" + did_you_mean(key, list(FIELD_KEYS)))
+    if f.get("type") not in FIELD_TYPES:
+        wrong.append(f"type must be one of {', '.join(FIELD_TYPES)}, got {f.get('type')!r}")
+    wrong += [f"give `{key}` as text" for key in ("title", "description") if not isinstance(f.get(key), str)]
+    wrong += [f"`{key}` must be true or false" for key in ("required", "unique")
+              if key in f and not isinstance(f[key], bool)]
+    for key in ("pattern", "vocabulary", "references"):
+        if key in f and not isinstance(f[key], str):
+            wrong.append(f"give `{key}` as text")
+    if isinstance(f.get("pattern"), str):
+        try:
+            re.compile(f["pattern"])
+        except re.error as exc:
+            wrong.append(f"`pattern` {f['pattern']!r} is not a regular expression ({exc})")
+    if isinstance(f.get("vocabulary"), str) and f["vocabulary"] not in vocabularies:
+        wrong.append(f"unknown vocabulary {f['vocabulary']!r}" + did_you_mean(f["vocabulary"], sorted(vocabularies)))
+    if (f.get("pattern") or f.get("vocabulary")) and f.get("type") != "string":
+        wrong.append("`pattern` and `vocabulary` apply to type \"string\" only")
+    for message in wrong:
+        bad(label, name, message)
+    return None if wrong else Field(**f)
 
 
 def table_schema(spec: Spec, table: Table, resource_suffix: str = "") -> dict[str, Any]:

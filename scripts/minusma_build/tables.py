@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from . import dates, numbers
-from .curated import Entry, read_entries, read_toml
-from .errors import Collector, did_you_mean
+from .curated import Entry, read_entries, read_toml, value_problems
+from .errors import BuildError, Collector, Problem, did_you_mean
 from .spans import SpanError, locate
 from .spec import Spec
 
@@ -79,6 +79,7 @@ class Assembled:
 def assemble(spec: Spec, root: Path) -> Assembled:
     """Read everything and build every table's rows, or raise BuildError."""
     curated_dir = root / "data" / "curated"
+    _check_tables(spec, (curated_dir / "package.toml").relative_to(root).as_posix())
     sources, source_rows, passage_rows = _read_sources(spec, root, curated_dir)
     entries = {name: read_entries(curated_dir, root, name) for name in DERIVED if name != "sources"}
     problems = Collector()
@@ -91,10 +92,21 @@ def assemble(spec: Spec, root: Path) -> Assembled:
     rows["actors"] = _actors(entries["actors"], rows["mentions"], sources, problems)
     rows["events"] = _events(spec, entries["events"], sources, references, problems)
     rows["statements"] = _statements(entries["statements"], sources, references,
-                                     {r.values["event_id"]: r for r in rows["events"]}, problems)
+                                     {r.values.get("event_id"): r for r in rows["events"]}, problems)
     rows["figures"] = [_figure(e, sources, problems) for e in entries["figures"]]
     problems.raise_if_any()
     return Assembled(rows, sources)
+
+
+def _check_tables(spec: Spec, shown: str) -> None:
+    """The schema describes exactly the tables the build makes."""
+    built = set(DERIVED) | {"passages"}
+    problems = [Problem(shown, f"table '{name}'", "", "missing: the build makes this table; restore its "
+                        f"[tables.{name}] section") for name in sorted(built - set(spec.tables))]
+    problems += [Problem(shown, f"table '{name}'", "", "the build makes no such table" + did_you_mean(name, sorted(built))
+                         + f"; it makes {', '.join(sorted(built))}") for name in sorted(set(spec.tables) - built)]
+    if problems:
+        raise BuildError(problems)
 
 
 # -- sources and passages ---------------------------------------------------
@@ -107,14 +119,27 @@ def _read_sources(spec: Spec, root: Path, curated_dir: Path):
     sources: dict[str, Source] = {}
     source_rows, passage_rows = [], []
     allowed = set(spec.tables["sources"].field_names) - DERIVED["sources"] | CURATED_ONLY["sources"]
-    for i, data in enumerate(doc.get("source", []), start=1):
+    listed = doc.get("source", [])
+    if not isinstance(listed, list) or not all(isinstance(d, dict) for d in listed):
+        raise BuildError([Problem(shown, "", "source", "expected sources written as [[source]] tables")])
+    for i, data in enumerate(listed, start=1):
         entry = Entry(shown, f"source '{data.get('source_id', f'#{i}')}'", data)
+        passages = data.get("passage", [])
+        shape = value_problems(shown, entry.label, {k: v for k, v in data.items() if k != "passage"})
+        if not isinstance(passages, list) or not all(isinstance(p, dict) for p in passages):
+            shape.append(Problem(shown, entry.label, "passage", "expected passages written as [[source.passage]] tables"))
+        else:
+            shape += [q for j, p in enumerate(passages, start=1)
+                      for q in value_problems(shown, f"{entry.label}, passage #{j}", p)]
+        if shape:
+            problems.problems.extend(shape)
+            continue
         for key in set(data) - allowed:
             problems.add(shown, entry.label, key, "unknown field" + did_you_mean(key, sorted(allowed)))
         text_path = root / str(data.get("path", ""))
         try:
             raw = text_path.read_bytes()
-        except OSError:
+        except (OSError, ValueError):
             problems.add(shown, entry.label, "path", f"cannot read the source text at {data.get('path')!r}; "
                          "give its path relative to the repository root, e.g. data/source/<file>.txt")
             continue
@@ -326,16 +351,18 @@ def _resolve_dates(rows: list[Row], references: set, passage_texts: dict[str, st
             anchor_id = spec.get("anchor")
             if anchor_id not in anchors:
                 problems.add(r.origin.file, r.origin.label, "date", f"unknown anchor event {anchor_id!r}"
-                             + did_you_mean(str(anchor_id), sorted(k for k in anchors if k)))
+                             + did_you_mean(str(anchor_id), sorted(k for k in anchors if isinstance(k, str))))
             elif anchor_dates.get(anchor_id) is None:
                 continue
+            elif r.values.get("passage_id") is None:
+                resolved[id(r)] = dates.UNKNOWN  # its evidence was not found, which is reported already
             else:
                 resolved[id(r)] = _try(r, problems, dates.resolve_derived, spec,
-                                       passage_texts.get(r.values.get("passage_id"), ""),
+                                       passage_texts[r.values["passage_id"]],
                                        anchor_dates[anchor_id], anchor_id)
-                if anchors.get(r.values.get("event_id")) is r:
-                    anchor_dates[r.values["event_id"]] = resolved[id(r)]
             resolved.setdefault(id(r), dates.UNKNOWN)
+            if anchors.get(r.values.get("event_id")) is r:
+                anchor_dates[r.values["event_id"]] = resolved[id(r)]
             pending.remove(r)
             progressed = True
         if not progressed:

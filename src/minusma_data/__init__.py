@@ -36,13 +36,15 @@ for datapackage.json), naming the file and how to restore it.
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Any, Literal
-
 from ._errors import DataFileError, DescriptorError, UnknownFormatError, UnknownTableError
 
+# Not `from typing import TYPE_CHECKING`: importing typing alone would triple
+# the cost of `import minusma_data`. Type checkers treat this name the same way.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import os
     from pathlib import Path
+    from typing import Any, Literal
 
     import pandas as pd
 
@@ -50,6 +52,9 @@ if TYPE_CHECKING:
 
     TABLES: tuple[str, ...]
     __version__: str
+    TableName = Literal["sources", "passages", "references", "actors", "mentions", "events", "statements", "figures"]
+    Format = Literal["parquet", "csv"]
+    DataHome = str | os.PathLike[str] | None
 
 __all__ = [
     "TABLES", "FORMATS", "TableName", "Format",
@@ -60,12 +65,8 @@ __all__ = [
     "__version__",
 ]
 
-TableName = Literal["sources", "passages", "references", "actors", "mentions", "events", "statements", "figures"]
-Format = Literal["parquet", "csv"]
 FORMATS: tuple[str, ...] = ("parquet", "csv")
 """The published formats; Parquet is the default."""
-
-DataHome = str | os.PathLike[str] | None
 
 
 def _package(data_home: DataHome) -> Package:
@@ -228,13 +229,24 @@ def _version() -> str:
             return "0+unknown"
 
 
+def _literal_aliases() -> dict[str, Any]:
+    """`TableName` and `Format` for annotations, built on first use (they need typing)."""
+    from typing import Literal
+
+    return {"TableName": Literal["sources", "passages", "references", "actors", "mentions", "events",
+                                 "statements", "figures"],
+            "Format": Literal["parquet", "csv"]}
+
+
 def __getattr__(name: str) -> Any:
     if name == "__version__":
         return _version()
     if name == "TABLES":
         return _package(None).tables
+    if name in ("TableName", "Format"):
+        return _literal_aliases()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | {"__version__", "TABLES"})
+    return sorted(set(globals()) | {"__version__", "TABLES", "TableName", "Format"})

@@ -5,10 +5,9 @@ Each message says what was wrong, where, and what would be right.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # not imported from typing, which would slow `import minusma_data`
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
 REINSTALL = "pip install --force-reinstall minusma-data"

@@ -1,0 +1,147 @@
+"""Synthetic corpora for the scaling benchmark: the real article and its
+curated facts, repeated under new ids.
+
+Document k gets source id `doc-000k`, its own copy of the source text (same
+bytes, so the same sha256) and a copy of every curated entry, with every id
+suffixed `-d000k` and every reference to an id rewritten the same way. So
+every quote still lies in its own document's text, every foreign key still
+resolves, and a corpus of n documents holds exactly n times the real rows of
+every table: the build does the same checks on each copy as on the original.
+
+    .venv/bin/python benchmarks/corpus.py 100 /tmp/corpus-100
+    .venv/bin/python scripts/build.py --root /tmp/corpus-100
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+from benchmarks.toml_writer import dumps  # noqa: E402
+from minusma_build.spec import Spec, load_spec  # noqa: E402
+
+# curated file (and the table its entries become) -> its array of entries
+ENTRY_FILES = {
+    "sources": "source",
+    "references": "reference",
+    "actors": "actor",
+    "mentions": "mention",
+    "events": "event",
+    "statements": "statement",
+    "figures": "figure",
+}
+# keys of a curated `date = {...}` that hold ids, and the table they point at
+DATE_ID_KEYS = {"anchor": "events", "reference": "references"}
+
+
+def document_tag(k: int) -> str:
+    return f"{k:04d}"
+
+
+def id_columns(spec: Spec, table: str) -> dict[str, str]:
+    """Columns of a table that hold ids -> the table whose ids they are."""
+    t = spec.tables[table]
+    return {f.name: f.references or table for f in t.fields if f.references or f.name in t.primary_key}
+
+
+class Renamer:
+    """The ids of document k: the source becomes `doc-000k`, everything else
+    keeps its name with `-d000k` added."""
+
+    def __init__(self, k: int, source_ids: list[str]):
+        tag = document_tag(k)
+        self.suffix = f"-d{tag}"
+        self.sources = ({source_ids[0]: f"doc-{tag}"} if len(source_ids) == 1
+                        else {s: f"{s}-doc-{tag}" for s in source_ids})
+
+    def __call__(self, table: str, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if table == "sources":
+            return self.sources[value]
+        return value + self.suffix
+
+
+def rename_entry(entry: dict[str, Any], columns: dict[str, str], rename: Renamer) -> dict[str, Any]:
+    out = {key: rename(columns[key], value) if key in columns else value for key, value in entry.items()}
+    date = out.get("date")
+    if isinstance(date, dict):
+        out["date"] = {key: rename(DATE_ID_KEYS[key], value) if key in DATE_ID_KEYS else value
+                       for key, value in date.items()}
+    return out
+
+
+def make_corpus(dest: Path, documents: int, source_root: Path = ROOT) -> dict[str, int]:
+    """Write a tree of `documents` copies of the curated package under dest
+    (dest/data/curated/*.toml, dest/data/source/*); return the number of
+    curated entries written per file."""
+    curated = source_root / "data" / "curated"
+    spec = load_spec(curated / "package.toml")
+    originals = {name: tomllib.loads((curated / f"{name}.toml").read_text("utf-8")) for name in ENTRY_FILES}
+    source_entries = originals["sources"]["source"]
+    source_ids = [s["source_id"] for s in source_entries]
+    texts = {s["path"]: (source_root / s["path"]).read_bytes() for s in source_entries}
+
+    (dest / "data" / "source").mkdir(parents=True, exist_ok=True)
+    (dest / "data" / "curated").mkdir(parents=True, exist_ok=True)
+    written: dict[str, list[dict[str, Any]]] = {name: [] for name in ENTRY_FILES}
+    package_sources: list[dict[str, Any]] = []
+    for k in range(1, documents + 1):
+        rename = Renamer(k, source_ids)
+        for name, array in ENTRY_FILES.items():
+            doc = originals[name]
+            columns = id_columns(spec, name)
+            for entry in doc.get(array, []):
+                if "source_id" in doc and "source_id" not in entry:
+                    entry = {"source_id": doc["source_id"], **entry}
+                entry = rename_entry(entry, columns, rename)
+                if name == "sources":
+                    entry = _copy_text(dest, entry, texts)
+                    package_sources.append({"title": f"{entry['title']} (document {document_tag(k)})",
+                                            "path": entry["path"]})
+                written[name].append(entry)
+
+    for name, array in ENTRY_FILES.items():
+        (dest / "data" / "curated" / f"{name}.toml").write_text(dumps({array: written[name]}), "utf-8")
+    package = tomllib.loads((curated / "package.toml").read_text("utf-8"))
+    others = [s for s in package["package"].get("sources", []) if s.get("path") not in texts]
+    package["package"]["sources"] = others + package_sources  # one entry per copy of a source text
+    (dest / "data" / "curated" / "package.toml").write_text(dumps(package), "utf-8")
+    return {name: len(entries) for name, entries in written.items()}
+
+
+def _copy_text(dest: Path, entry: dict[str, Any], texts: dict[str, bytes]) -> dict[str, Any]:
+    """Give a renamed source its own copy of the text, and record its hash."""
+    raw = texts[entry["path"]]
+    path = f"data/source/{entry['source_id']}{Path(entry['path']).suffix}"
+    (dest / path).write_bytes(raw)
+    return {**entry, "path": path, "sha256": hashlib.sha256(raw).hexdigest()}
+
+
+def remove_outputs(root: Path) -> None:
+    """Delete the published files, so the next build writes every one."""
+    for path in [*(root / "data").glob("*.csv"), *(root / "data").glob("*.parquet"), root / "datapackage.json"]:
+        path.unlink(missing_ok=True)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or not argv[0].isdigit():
+        print("usage: corpus.py DOCUMENTS DEST (DEST is replaced)", file=sys.stderr)
+        return 2
+    dest = Path(argv[1])
+    if dest.exists():
+        shutil.rmtree(dest)
+    counts = make_corpus(dest, int(argv[0]))
+    print(f"wrote {dest}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
