@@ -12,6 +12,9 @@ from .spec import Field, Spec
 from .tables import DERIVED, FACT_TABLES, Row
 
 FORMULA_START = ("=", "+", "-", "@")
+# Control characters other than tab and line feed: a carriage return, for one,
+# would split a CSV row for many readers.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 TYPE_WORDS = {"string": "text in quotes", "integer": "a whole number", "number": "a number",
               "boolean": "true or false", "date": "a date like 2023-06-30"}
 
@@ -66,6 +69,10 @@ def _check_value(spec: Spec, f: Field, row: Row, problems: Collector, curated: b
     if isinstance(value, str) and value.startswith(FORMULA_START):
         problems.add(*where, f"{value[:30]!r} starts with {value[0]!r}, which a spreadsheet would run as a formula; "
                      "reword it so it starts with a letter, digit or quotation mark")
+    if isinstance(value, str) and CONTROL.search(value):
+        char = CONTROL.search(value).group(0)
+        problems.add(*where, f"{value[:30]!r} holds the control character U+{ord(char):04X}; "
+                     "remove it (only tabs and line breaks are allowed in text)")
 
 
 PYTHON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "date": dt.date}
