@@ -92,7 +92,6 @@ def make_corpus(dest: Path, documents: int, source_root: Path = ROOT) -> dict[st
     (dest / "data" / "source").mkdir(parents=True, exist_ok=True)
     (dest / "data" / "curated").mkdir(parents=True, exist_ok=True)
     written: dict[str, list[dict[str, Any]]] = {name: [] for name in ENTRY_FILES}
-    package_sources: list[dict[str, Any]] = []
     for k in range(1, documents + 1):
         rename = Renamer(k, source_ids)
         for name, array in ENTRY_FILES.items():
@@ -104,16 +103,11 @@ def make_corpus(dest: Path, documents: int, source_root: Path = ROOT) -> dict[st
                 entry = rename_entry(entry, columns, rename)
                 if name == "sources":
                     entry = _copy_text(dest, entry, texts)
-                    package_sources.append({"title": f"{entry['title']} (document {document_tag(k)})",
-                                            "path": entry["path"]})
                 written[name].append(entry)
 
     for name, array in ENTRY_FILES.items():
         (dest / "data" / "curated" / f"{name}.toml").write_text(dumps({array: written[name]}), "utf-8")
-    package = tomllib.loads((curated / "package.toml").read_text("utf-8"))
-    others = [s for s in package["package"].get("sources", []) if s.get("path") not in texts]
-    package["package"]["sources"] = others + package_sources  # one entry per copy of a source text
-    (dest / "data" / "curated" / "package.toml").write_text(dumps(package), "utf-8")
+    shutil.copy2(curated / "package.toml", dest / "data" / "curated" / "package.toml")
     return {name: len(entries) for name, entries in written.items()}
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from minusma_build.errors import BuildError  # noqa: E402
-from minusma_build.pipeline import produce, same_parquet  # noqa: E402
+from minusma_build.pipeline import produce  # noqa: E402
 from minusma_build.publish import build_lock, publish, stale_outputs  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     if args.check:
-        stale = stale_outputs(root, result.outputs, same_parquet)
+        stale = stale_outputs(root, result.outputs)
         if stale:
             print("stale: these published files differ from what the curated files produce:", file=sys.stderr)
             for rel in stale:

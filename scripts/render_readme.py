@@ -292,9 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     path = args.readme or root / "README.md"
-    text = path.read_text(encoding="utf-8")
     try:
-        new, changed = render(text, root)
+        new, changed = render(path.read_text(encoding="utf-8"), root)
+    except OSError as exc:
+        print(f"error: cannot read {exc.filename}: {exc.strerror}; run `python scripts/build.py` first "
+              "if the published files are missing", file=sys.stderr)
+        return 1
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

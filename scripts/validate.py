@@ -31,7 +31,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="the tree to validate (default: this repository)")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    problems = validate_package(args.root.resolve())
+    try:
+        problems = validate_package(args.root.resolve())
+    except ModuleNotFoundError as exc:
+        print(f"validate.py needs {exc.name}: pip install \"minusma-data[validate]\"", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"cannot read {exc.filename}: {exc.strerror}; build the package first: python scripts/build.py",
+              file=sys.stderr)
+        return 1
     if problems:
         print(f"invalid: {len(problems)} problem(s):", file=sys.stderr)
         for p in problems:

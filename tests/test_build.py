@@ -9,7 +9,7 @@ import json
 import pytest
 from conftest import ROOT, published_snapshot, run_build
 
-from minusma_build.pipeline import same_parquet
+from minusma_build.publish import same_parquet
 
 
 def test_committed_tables_match_the_curated_files(scratch_repo):
@@ -55,14 +55,16 @@ def test_check_names_the_stale_table_and_writes_nothing(scratch_repo):
 
 
 def test_a_failed_build_leaves_every_published_file_as_it_was(scratch_repo):
+    # one bad edit that must stop the build, one good edit that would change its output
     figures = scratch_repo / "data/curated/figures.toml"
     text = figures.read_text(encoding="utf-8")
     assert "value = 13000" in text
-    # one good edit that would change the output, one bad edit that must stop it
     figures.write_text(text.replace("value = 13000", "value = 12000"), encoding="utf-8")
     events = scratch_repo / "data/curated/events.toml"
-    events.write_text(events.read_text(encoding="utf-8").replace(
-        'summary = "Russia wages war in Ukraine."', 'summary = "Russia wages war."'), encoding="utf-8")
+    text = events.read_text(encoding="utf-8")
+    assert 'summary = "Russia wages war in Ukraine."' in text
+    events.write_text(text.replace('summary = "Russia wages war in Ukraine."', 'summary = "Russia wages war."'),
+                      encoding="utf-8")
     before = published_snapshot(scratch_repo)
     result = run_build(scratch_repo)
     assert result.returncode == 1

@@ -188,6 +188,15 @@ def test_export_refuses_an_altered_csv(capsys, copy, tmp_path):
     assert str(target) in err and "sha256" in err
 
 
+def test_export_onto_an_existing_file_says_it_cannot_write(capsys, tmp_path):
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder", encoding="utf-8")
+    code, _, err = run(capsys, "export", "--format", "csv", "--output", str(taken))
+    assert code == 1
+    assert f"cannot write {taken}" in err and "choose an --output you can write to" in err
+    assert "Traceback" not in err
+
+
 def test_export_needs_an_output(capsys):
     with pytest.raises(SystemExit) as info:
         cli.main(["export", "--format", "csv"])

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import copy_repo, published_snapshot, run_build
 
-from minusma_build.pipeline import produce, same_parquet
+from minusma_build.pipeline import produce
+from minusma_build.publish import same_parquet
 from minusma_build.publish import build_lock, publish
 
 SUMMARY = 'summary = "Russia wages war in Ukraine."'

@@ -21,7 +21,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 CSV_RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"] if r["format"] == "csv"}
-SHARED_SOURCE = ROOT.parent / "shared" / "source" / "000_93716cde958e498d.txt"
 FACT_TABLES = ["events", "statements", "figures"]
 SPAN_TABLES = FACT_TABLES + ["mentions"]
 
@@ -52,8 +51,6 @@ def test_source_text_is_vendored_byte_for_byte_with_its_checksum():
     assert hashlib.sha256(raw).hexdigest() == source["sha256"]
     assert int(source["byte_length"]) == len(raw)
     assert int(source["char_length"]) == len(raw.decode("utf-8"))
-    if SHARED_SOURCE.exists():
-        assert raw == SHARED_SOURCE.read_bytes()
 
 
 def test_source_is_labelled_third_party_and_its_unknowns_stay_empty():

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from minusma_build import spans
 from minusma_build.errors import BuildError
-from minusma_build.pipeline import produce, same_parquet
+from minusma_build.pipeline import produce
 from minusma_build.publish import publish, stale_outputs
 
 TEXT = (ROOT / "data" / "source" / "000_93716cde958e498d.txt").read_text(encoding="utf-8")
@@ -226,7 +226,7 @@ def test_random_edits_build_or_are_refused_in_process(scratch: Scratch, edit: Ed
         before = published_snapshot(scratch.root)
         problems = _build_in_process(scratch.root)
         if problems is None:
-            assert not stale_outputs(scratch.root, produce(scratch.root).outputs, same_parquet)
+            assert not stale_outputs(scratch.root, produce(scratch.root).outputs)
         else:
             assert problems, "BuildError with no problem"
             for line in problems:

@@ -53,8 +53,14 @@ def test_a_parquet_column_of_the_wrong_type_is_caught(scratch_repo):
 def test_a_missing_parquet_row_is_caught(scratch_repo):
     path = scratch_repo / "data/figures.parquet"
     pq.write_table(pq.read_table(path).slice(0, 3), path)
-    (problem,) = validate_package(scratch_repo)
-    assert problem.startswith("data/figures.parquet: column 'figure_id' differs from data/figures.csv")
+    assert validate_package(scratch_repo) == ["data/figures.parquet: 3 rows where data/figures.csv has 7"]
+
+
+def test_an_extra_parquet_row_is_caught(scratch_repo):
+    path = scratch_repo / "data/figures.parquet"
+    table = pq.read_table(path)
+    pq.write_table(pa.concat_tables([table, table.slice(0, 1)]), path)
+    assert validate_package(scratch_repo) == ["data/figures.parquet: 8 rows where data/figures.csv has 7"]
 
 
 def test_csv_errors_come_from_frictionless(scratch_repo):

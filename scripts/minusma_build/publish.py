@@ -1,7 +1,7 @@
 """Write the published files all at once, or not at all, and compare them
 with what the curated files produce (check mode).
 
-Every output is first written to a staging folder beside data/, and only
+Every output is first written to a staging folder inside data/, and only
 when all of them are ready are they moved into place, one os.replace each;
 an error among the moves puts back the files already moved.
 A lock serialises concurrent builds, so two at once leave one consistent
@@ -31,9 +31,13 @@ def build_lock(root: Path) -> Iterator[None]:
 
 
 def publish(root: Path, outputs: dict[str, bytes]) -> list[str]:
-    """Write outputs (paths relative to root) atomically; return those changed."""
+    """Write outputs (paths relative to root) atomically; return those changed.
+
+    A Parquet file whose content is unchanged is left as it is, even when
+    another pyarrow version would write different bytes for it.
+    """
     before = {rel: _read(root / rel) for rel in outputs}
-    changed = [rel for rel, data in outputs.items() if before[rel] != data]
+    changed = [rel for rel, data in outputs.items() if not _same(rel, before[rel], data)]
     if not changed:
         return []
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root / "data"))
@@ -71,20 +75,30 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def stale_outputs(root: Path, outputs: dict[str, bytes], same_parquet) -> list[str]:
-    """Paths whose committed content differs from what the build produces.
+def stale_outputs(root: Path, outputs: dict[str, bytes]) -> list[str]:
+    """Paths whose committed content differs from what the build produces."""
+    return [rel for rel, data in outputs.items() if not _same(rel, _read(root / rel), data)]
 
-    Parquet files are compared by content (`same_parquet`), not bytes, since
-    writers may differ in metadata; everything else byte for byte.
-    """
-    stale = []
-    for rel, data in outputs.items():
-        current = _read(root / rel)
-        if current is None:
-            stale.append(rel)
-        elif rel.endswith(".parquet"):
-            if not same_parquet(current, data):
-                stale.append(rel)
-        elif current != data:
-            stale.append(rel)
-    return stale
+
+def _same(rel: str, current: bytes | None, data: bytes) -> bool:
+    """Parquet files are compared by content, since writers differ in
+    metadata; everything else byte for byte."""
+    if current is None:
+        return False
+    if rel.endswith(".parquet"):
+        return current == data or same_parquet(current, data)
+    return current == data
+
+
+def same_parquet(a: bytes, b: bytes) -> bool:
+    """Whether two Parquet files hold the same schema and values."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        # One thread: Arrow's reader threads can abort the process at exit
+        # ("terminate called without an active exception"), now and then.
+        read = lambda data: pq.read_table(pa.BufferReader(data), use_threads=False)  # noqa: E731
+        return read(a).equals(read(b), check_metadata=False)
+    except (pa.ArrowException, OSError):
+        return False

@@ -76,7 +76,7 @@ def parquet_bytes(arrow) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def descriptor(spec: Spec, csv_files: dict[str, bytes], source_files: dict[str, bytes]) -> dict[str, Any]:
+def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dict[str, Any]]) -> dict[str, Any]:
     """The Data Package v2 descriptor. CSV resources carry bytes and hash;
     the Parquet twins do not (frictionless rejects `bytes` on Parquet)."""
     meta = spec.package
@@ -97,12 +97,8 @@ def descriptor(spec: Spec, csv_files: dict[str, bytes], source_files: dict[str, 
             "path": f"data/{name}.parquet", "scheme": "file", "format": "parquet", "mediatype": PARQUET_MEDIATYPE,
             "schema": table_schema(spec, table, resource_suffix="-parquet"),
         })
-    sources = []
-    for source in meta.get("sources", []):
-        entry = dict(source)
-        if entry.get("path") in source_files:
-            entry["hash"] = "sha256:" + hashlib.sha256(source_files[entry["path"]]).hexdigest()
-        sources.append(entry)
+    # The package's sources are the rows of the sources table, so they are recorded once.
+    sources = [{"title": s["title"], "path": s["path"], "hash": "sha256:" + s["sha256"]} for s in source_records]
     return {
         "$schema": PACKAGE_PROFILE,
         "name": meta["name"], "title": meta["title"], "description": meta["description"],

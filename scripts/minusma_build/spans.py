@@ -15,7 +15,15 @@ STRAIGHT_TO_CURLY = {"'": "’", '"': "“”"}
 
 
 class SpanError(ValueError):
-    """The quote is absent or ambiguous; the message says what would be right."""
+    """The quote is absent or ambiguous; the message says what would be right.
+
+    `field` names the curated key at fault: "evidence", or "within" when the
+    longer quote is the one that is wrong.
+    """
+
+    def __init__(self, message: str, field: str = "evidence") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def find_all(text: str, quote: str) -> list[int]:
@@ -43,8 +51,11 @@ def locate(text: str, quote: str, within: str | None = None) -> tuple[int, int]:
     offset, haystack = 0, text
     if within is not None:
         if not find_all(within, quote):
-            raise SpanError(f"the quote {quote!r} is not part of its `within` quote {within!r}")
-        offset, _ = locate(text, within)
+            raise SpanError(f"the quote {quote!r} is not part of its `within` quote {within!r}", "within")
+        try:
+            offset, _ = locate(text, within)
+        except SpanError as exc:
+            raise SpanError(f"`within`: {exc}", "within") from None
         haystack = within
     starts = find_all(haystack, quote)
     if not starts:

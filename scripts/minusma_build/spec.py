@@ -61,12 +61,6 @@ class Table:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
-    def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
-
 
 @dataclass(frozen=True)
 class Spec:
@@ -99,9 +93,8 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
     for key in PACKAGE_KEYS:
         if key not in package:
             bad("[package]", key, f"missing; the descriptor needs the package's {key}")
-    sources = package.get("sources", [])
-    if not (isinstance(sources, list) and all(isinstance(s, dict) and isinstance(s.get("path", ""), str) for s in sources)):
-        bad("[package]", "sources", 'write each source as [[package.sources]] with title = "..." and path = "..."')
+    if "sources" in package:
+        bad("[package]", "sources", "the package's sources are the entries of sources.toml; remove this key")
     vocabularies = {}
     for name, v in _section(raw, "vocabularies", bad).items():
         values = v.get("values") if isinstance(v, dict) else None
@@ -249,15 +242,20 @@ def table_schema(spec: Spec, table: Table, resource_suffix: str = "") -> dict[st
     return schema
 
 
-def arrow_schema(spec: Spec, table: Table):
-    """The explicit Arrow schema the Parquet file is written with: dictionary
-    columns for closed vocabularies, date32 for dates."""
+def arrow_type(field_type: str, coded: bool):
+    """The Arrow type of a Table Schema type: a dictionary for a closed
+    vocabulary (`coded`), date32 for dates."""
     import pyarrow as pa
 
-    scalar = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
-              "boolean": pa.bool_(), "date": pa.date32()}
-    columns = []
-    for f in table.fields:
-        typ = pa.dictionary(pa.int32(), pa.string()) if f.vocabulary else scalar[f.type]
-        columns.append(pa.field(f.name, typ, nullable=not f.required))
-    return pa.schema(columns)
+    if coded:
+        return pa.dictionary(pa.int32(), pa.string())
+    return {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
+            "boolean": pa.bool_(), "date": pa.date32()}[field_type]
+
+
+def arrow_schema(spec: Spec, table: Table):
+    """The explicit Arrow schema the Parquet file is written with."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(f.name, arrow_type(f.type, bool(f.vocabulary)), nullable=not f.required)
+                      for f in table.fields])

@@ -229,7 +229,7 @@ def _locate(e: Entry, sources: dict[str, Source], problems: Collector) -> dict[s
     try:
         start, end = locate(source.text, evidence, within)
     except SpanError as exc:
-        problems.add(e.file, e.label, "within" if within and "within" in str(exc) else "evidence", str(exc))
+        problems.add(e.file, e.label, exc.field, str(exc))
         return None
     passage = source.passage_at(start, end)
     if passage is None:

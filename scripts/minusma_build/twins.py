@@ -16,15 +16,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .spec import arrow_type
+
 
 def expected_arrow_type(field: dict[str, Any]):
-    """The Arrow type the build writes for a Table Schema field."""
-    import pyarrow as pa
-
-    if "enum" in field.get("constraints", {}):
-        return pa.dictionary(pa.int32(), pa.string())
-    return {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
-            "boolean": pa.bool_(), "date": pa.date32()}[field["type"]]
+    """The Arrow type the build writes for a descriptor's field."""
+    return arrow_type(field["type"], "enum" in field.get("constraints", {}))
 
 
 def validate_csv_resources(root: Path, descriptor: dict[str, Any]) -> list[str]:
@@ -70,8 +67,10 @@ def compare_twin(root: Path, csv_resource: dict[str, Any], parquet_resource: dic
         if pa.types.is_dictionary(ours.type):
             ours = ours.cast(ours.type.value_type)
         theirs = text.column(name).combine_chunks()
+        if len(ours) != len(theirs):
+            return [f"{shown}: {len(ours)} rows where {csv_resource['path']} has {len(theirs)}"]
         if not ours.equals(theirs):
-            row = next(i for i in range(len(theirs)) if i >= len(ours) or ours[i] != theirs[i])
+            row = next(i for i in range(len(theirs)) if ours[i] != theirs[i])
             return [f"{shown}: column '{name}' differs from {csv_resource['path']} at data row {row + 1}"]
     return []
 

@@ -21,7 +21,6 @@ import pandas as pd
 from ._read import file_bytes, read_table
 from ._schema import Package, enum_of
 
-EXPORT_FORMATS = ("csv", "parquet", "jsonl", "sqlite")
 SQLITE_NAME = "minusma-data.sqlite"
 SQL_TYPES = {"integer": "INTEGER", "year": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 

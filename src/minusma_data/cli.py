@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ._schema import Package
 
 VALIDATE_EXTRA = 'pip install "minusma-data[validate]"'
+EXPORT_FORMATS = ("csv", "parquet", "jsonl", "sqlite")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:  # e.g. export --output names a file, or a folder we may not write to
+        print(f"minusma-data: error: cannot write {exc.filename}: {exc.strerror}; "
+              "choose an --output you can write to", file=sys.stderr)
         return 1
 
 
@@ -51,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     info.set_defaults(run=_info)
 
     export = commands.add_parser("export", parents=[common], help="write every table to a folder or a SQLite file")
-    export.add_argument("--format", choices=("csv", "parquet", "jsonl", "sqlite"), default="csv",
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
                         help="csv and parquet copy the published files; jsonl writes one file per table; "
                              "sqlite writes one database (default: csv)")
     export.add_argument("--output", required=True, type=Path, metavar="PATH",
