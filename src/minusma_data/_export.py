@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ._read import file_bytes, read_table
-from ._schema import Package, enum_of
+from ._schema import Package, enum_of, foreign_keys
 
 SQLITE_NAME = "minusma-data.sqlite"
 SQL_TYPES = {"integer": "INTEGER", "year": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
@@ -37,7 +37,7 @@ def export(package: Package, format: str, output: Path) -> list[Path]:
     for table in package.tables:
         target = output / f"{table}.{format}"
         if format == "csv":
-            data = file_bytes(package, table, verify=True)
+            data = file_bytes(package, table)
         elif format == "parquet":
             read_table(package, table, "parquet")  # refuse a damaged file before copying it
             data = package.path(table, "parquet").read_bytes()
@@ -112,11 +112,7 @@ def _create_table(table: str, schema: dict[str, Any]) -> str:
     if schema.get("primaryKey"):
         key = schema["primaryKey"]
         lines.append("PRIMARY KEY (" + ", ".join(map(_quote, [key] if isinstance(key, str) else key)) + ")")
-    for fk in schema.get("foreignKeys", []):
-        fields = [fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"]
-        ref = fk["reference"]
-        target = (ref.get("resource") or table).removesuffix("-parquet")
-        ref_fields = [ref["fields"]] if isinstance(ref["fields"], str) else ref["fields"]
+    for fields, target, ref_fields in foreign_keys(schema, table):
         lines.append(f"FOREIGN KEY ({', '.join(map(_quote, fields))}) "
                      f"REFERENCES {_quote(target)} ({', '.join(map(_quote, ref_fields))})")
     return f"CREATE TABLE {_quote(table)} (\n  " + ",\n  ".join(lines) + "\n)"

@@ -39,13 +39,7 @@ def read_table(package: Package, table: str, format: str, *, verify: bool = Fals
     not parsed again; the caller gets a deep copy of the frame, so editing it
     never changes what the next call returns. `verify` always reads the bytes.
     """
-    resource = package.resource(table, format)
-    path = package.location.root / resource["path"]
-    fix = remedy(package.location.kind, package.location.root)
-
-    def fail(problem: str) -> DataFileError:
-        return DataFileError(path, problem, fix)
-
+    resource, path, fail = _target(package, table, format)
     try:
         stat = path.stat()
     except OSError:
@@ -63,19 +57,24 @@ def read_table(package: Package, table: str, format: str, *, verify: bool = Fals
     return frame.copy(deep=True)
 
 
-def file_bytes(package: Package, table: str, *, verify: bool = True) -> bytes:
+def file_bytes(package: Package, table: str) -> bytes:
     """The CSV file's bytes, checked against the recorded size and hash."""
-    resource = package.resource(table, "csv")
+    resource, path, fail = _target(package, table, "csv")
+    data = _bytes(path, fail)
+    _verify(data, resource, fail)
+    return data
+
+
+def _target(package: Package, table: str, format: str) -> tuple[dict[str, Any], Path, Fail]:
+    """A table's resource, its file, and the error to raise about that file."""
+    resource = package.resource(table, format)
     path = package.location.root / resource["path"]
     fix = remedy(package.location.kind, package.location.root)
 
     def fail(problem: str) -> DataFileError:
         return DataFileError(path, problem, fix)
 
-    data = _bytes(path, fail)
-    if verify:
-        _verify(data, resource, fail)
-    return data
+    return resource, path, fail
 
 
 def _bytes(path: Path, fail: Fail) -> bytes:

@@ -35,6 +35,21 @@ both. A string field with an `enum` becomes an unordered Categorical instead
 (see `pandas_dtype`)."""
 
 
+
+def foreign_keys(schema: dict[str, Any], table: str) -> list[tuple[list[str], str, list[str]]]:
+    """(fields, target table, target fields) of each foreign key, whichever
+    form the descriptor uses: a name or a list, the Parquet twin or the table
+    itself (an empty resource)."""
+    def names(value: str | list[str]) -> list[str]:
+        return [value] if isinstance(value, str) else list(value)
+
+    keys = []
+    for fk in schema.get("foreignKeys", []):
+        ref = fk.get("reference", {})
+        target = (ref.get("resource") or table).removesuffix("-parquet")
+        keys.append((names(fk["fields"]), target, names(ref.get("fields", []))))
+    return keys
+
 @dataclass(frozen=True)
 class Package:
     """The parsed descriptor, with its resources keyed by (table, format)."""
@@ -66,12 +81,8 @@ class Package:
     def actor_columns(self, table: str) -> list[str]:
         """Columns whose foreign key points at the actors table, in schema order."""
         schema = self.resource(table, "csv")["schema"]
-        targets = set()
-        for fk in schema.get("foreignKeys", []):
-            fields = [fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"]
-            resource = fk.get("reference", {}).get("resource") or table  # "" is the table itself
-            if len(fields) == 1 and resource.removesuffix("-parquet") == "actors":
-                targets.add(fields[0])
+        targets = {fields[0] for fields, target, _ in foreign_keys(schema, table)
+                   if len(fields) == 1 and target == "actors"}
         return [f["name"] for f in schema["fields"] if f["name"] in targets]
 
     def error(self, problem: str) -> DescriptorError:
