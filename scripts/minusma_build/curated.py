@@ -13,15 +13,8 @@ from typing import Any
 
 from .errors import BuildError, Problem
 
-# file name -> (the array of entries it holds, the word for one entry)
-FACT_FILES = {
-    "references": ("reference", "reference"),
-    "actors": ("actor", "actor"),
-    "mentions": ("mention", "mention"),
-    "events": ("event", "event"),
-    "statements": ("statement", "statement"),
-    "figures": ("figure", "figure"),
-}
+# Each file `<name>s.toml` holds [[<name>]] entries whose id is `<name>_id`.
+FACT_FILES = ("references", "actors", "mentions", "events", "statements", "figures")
 
 # Files whose entries each belong to one source; a top-level `source_id` is their default.
 PER_SOURCE = {"mentions", "events", "statements", "figures"}
@@ -66,7 +59,7 @@ def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
     path = curated_dir / f"{name}.toml"
     shown = path.relative_to(root).as_posix()
     doc = read_toml(path, shown)
-    array, word = FACT_FILES[name]
+    array = word = name[:-1]
     raw = doc.get(array, [])
     if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
         raise BuildError([Problem(shown, "", array, f"expected entries written as [[{array}]] tables")])
@@ -84,8 +77,7 @@ def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
     for i, data in enumerate(raw, start=1):
         if per_source and "source_id" in doc:
             data = {"source_id": doc["source_id"], **data}
-        id_key = f"{name[:-1]}_id"
-        ident = data.get(id_key)
+        ident = data.get(f"{array}_id")
         if isinstance(ident, str) and ident:
             label = f"{word} '{ident}'"
         else:
