@@ -59,7 +59,7 @@ def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
     path = curated_dir / f"{name}.toml"
     shown = path.relative_to(root).as_posix()
     doc = read_toml(path, shown)
-    array = word = name[:-1]
+    array = name[:-1]  # "events" holds [[event]] entries
     raw = doc.get(array, [])
     if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
         raise BuildError([Problem(shown, "", array, f"expected entries written as [[{array}]] tables")])
@@ -79,9 +79,9 @@ def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
             data = {"source_id": doc["source_id"], **data}
         ident = data.get(f"{array}_id")
         if isinstance(ident, str) and ident:
-            label = f"{word} '{ident}'"
+            label = f"{array} '{ident}'"
         else:
-            label = f"{word} #{i}"
+            label = f"{array} #{i}"
             if name == "mentions":
                 label += f" ({data.get('actor_id')}: {data.get('evidence')!r})"
         entries.append(Entry(shown, label, data))
