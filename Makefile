@@ -39,7 +39,7 @@ figure: $(BIN)/.installed
 # Measure the loader's cost and how the build scales; prints a table of figures and targets.
 .PHONY: bench
 bench: $(BIN)/.installed
-	$(PY) benchmarks/run.py
+	$(PY) -m benchmarks.run
 
 test: $(BIN)/.installed
 	$(PY) scripts/build.py --check

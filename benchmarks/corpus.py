@@ -8,7 +8,7 @@ every quote still lies in its own document's text, every foreign key still
 resolves, and a corpus of n documents holds exactly n times the real rows of
 every table: the build does the same checks on each copy as on the original.
 
-    .venv/bin/python benchmarks/corpus.py 100 /tmp/corpus-100
+    .venv/bin/python -m benchmarks.corpus 100 /tmp/corpus-100
     .venv/bin/python scripts/build.py --root /tmp/corpus-100
 """
 
@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from benchmarks.toml_writer import dumps  # noqa: E402
-from minusma_build.spec import Spec, load_spec  # noqa: E402
+from benchmarks.toml_writer import dumps
+from minusma_build.spec import Spec, load_spec
 
 # curated file (and the table its entries become) -> its array of entries
 ENTRY_FILES = {

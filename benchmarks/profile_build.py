@@ -2,8 +2,8 @@
 """Where the build's time goes: run it under cProfile on a synthetic corpus
 and print the build's own functions and the TOML parser by cumulative time.
 
-    .venv/bin/python benchmarks/profile_build.py 1000          # 1,000 documents
-    .venv/bin/python benchmarks/profile_build.py 100 --top 40
+    .venv/bin/python -m benchmarks.profile_build 1000          # 1,000 documents
+    .venv/bin/python -m benchmarks.profile_build 100 --top 40
 
 cProfile slows pure-Python code more than code in C (pyarrow, hashlib, file
 writes), so the shares it prints overstate the Python parts; the order of the
@@ -22,10 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from benchmarks import corpus  # noqa: E402
-from minusma_build.pipeline import produce  # noqa: E402
+from benchmarks import corpus
+from minusma_build.pipeline import produce
 
 SHOWN = ("minusma_build", "tomllib/_parser.py:57(load)", "parquet.py", "hashlib", "write_bytes")
 

@@ -2,8 +2,8 @@
 """Where validation's time goes: build a synthetic corpus, then validate each
 resource on its own with frictionless and print the seconds each takes.
 
-    .venv/bin/python benchmarks/profile_validation.py 100
-    .venv/bin/python benchmarks/profile_validation.py 100 --without-foreign-keys
+    .venv/bin/python -m benchmarks.profile_validation 100
+    .venv/bin/python -m benchmarks.profile_validation 100 --without-foreign-keys
 
 The second form drops the foreign keys from a copy of the descriptor, only to
 show what checking them costs (frictionless re-reads each referenced table
@@ -22,9 +22,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from benchmarks import corpus  # noqa: E402
+from benchmarks import corpus
 
 
 def main(argv: list[str] | None = None) -> int:

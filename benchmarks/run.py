@@ -2,8 +2,8 @@
 """Measure what the loader costs and how the build scales, and print the
 figures next to their targets.
 
-    .venv/bin/python benchmarks/run.py           # everything: about 6 minutes on 2 cores
-    .venv/bin/python benchmarks/run.py --quick   # without the 1,000-document corpus: about 2
+    .venv/bin/python -m benchmarks.run           # everything: about 6 minutes on 2 cores
+    .venv/bin/python -m benchmarks.run --quick   # without the 1,000-document corpus: about 2
 
 Speed is checked here, by figures a person reads, not by timed unit tests,
 which fail at random on a busy machine. Every figure is the median of
@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from benchmarks import corpus, timing  # noqa: E402
+from benchmarks import corpus, timing
 
 PYTHON = sys.executable
 BUILD = ROOT / "scripts" / "build.py"
@@ -254,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     info = timing.machine()
     header = [f"Machine: {info['cores']} cores ({info['cpu']}), {info['os']}; Python {info['python']}, "
               f"pandas {info['pandas']}, pyarrow {info['pyarrow']}, frictionless {info['frictionless']}.",
-              f"Command: `{' '.join(['.venv/bin/python benchmarks/run.py', *(argv if argv is not None else sys.argv[1:])])}`"]
+              f"Command: `{' '.join(['.venv/bin/python -m benchmarks.run', *(argv if argv is not None else sys.argv[1:])])}`"]
 
     lines: list[Line] = []
     try:

@@ -4,51 +4,18 @@
     python scripts/validate.py             # this repository
     python scripts/validate.py --root DIR  # another tree laid out like it
 
-frictionless validates the CSV resources in full (types, constraints, keys,
-size and hash); each Parquet file is then proven to have its schema's Arrow
-types and exactly its CSV's values. For the package as published,
-`frictionless validate datapackage.json` (which `make test` runs) gives the
-same verdict; this command is for large corpora, where frictionless's
-Parquet reader dominates the time.
+The same as `python -m minusma_build.validate`; see src/minusma_build/twins.py.
 """
 
-from __future__ import annotations
-
-import argparse
 import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from minusma_build.twins import validate_package  # noqa: E402
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="the tree to validate (default: this repository)")
-    args = parser.parse_args(argv)
-    began = time.perf_counter()
-    try:
-        problems = validate_package(args.root.resolve())
-    except ModuleNotFoundError as exc:
-        print(f"validate.py needs {exc.name}: pip install \"minusma-data[validate]\"", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"cannot read {exc.filename}: {exc.strerror}; build the package first: python scripts/build.py",
-              file=sys.stderr)
-        return 1
-    if problems:
-        print(f"invalid: {len(problems)} problem(s):", file=sys.stderr)
-        for p in problems:
-            print(f"  {p}", file=sys.stderr)
-        return 1
-    print(f"valid: CSV resources checked by frictionless, Parquet twins identical to them "
-          f"({time.perf_counter() - began:.2f} s)")
-    return 0
-
+try:
+    from minusma_build.validate import main
+except ModuleNotFoundError as exc:
+    if exc.name not in ("minusma_build", "minusma_build.validate"):
+        raise
+    sys.exit("scripts/validate.py: the build package minusma_build is not installed; "
+             'run `make data`, or `pip install -e ".[validate]"` in this checkout')
 
 if __name__ == "__main__":
     sys.exit(main())

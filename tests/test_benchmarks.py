@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from benchmarks import corpus  # noqa: E402
-from benchmarks.toml_writer import dumps  # noqa: E402
-from minusma_build.pipeline import produce  # noqa: E402
+from benchmarks import corpus
+from benchmarks.toml_writer import dumps
+from minusma_build.pipeline import produce
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -44,11 +44,8 @@ print(json.dumps(out))
 
 def copy_wheel_inputs(dest: Path) -> Path:
     """What the wheel is built from, copied while no build is rewriting data/."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        from minusma_build.publish import build_lock
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    from minusma_build.publish import build_lock
+
     dest.mkdir()
     with build_lock(ROOT):
         for name in WHEEL_INPUTS:
