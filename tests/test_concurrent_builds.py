@@ -15,7 +15,7 @@ from conftest import copy_repo, published_snapshot, run_build
 
 from minusma_build.pipeline import produce
 from minusma_build.publish import same_parquet
-from minusma_build.publish import build_lock, publish
+from minusma_build.publish import PublishError, build_lock, publish
 
 SUMMARY = 'summary = "Russia wages war in Ukraine."'
 
@@ -86,14 +86,16 @@ def test_a_build_failing_midway_leaves_the_successful_builds_output(tmp_path: Pa
 
     if first == "successful build publishes first":
         assert run_build(root).returncode == 0
-        with build_lock(root), pytest.raises(OSError, match="No space left"):
+        with build_lock(root), pytest.raises(PublishError) as failed:
             publish(root, failing_outputs)
+        assert failed.value.code == "publish-failed"
     else:
         with build_lock(root):
             successful = start_build(root)  # waits for the lock once it has produced its files
             time.sleep(1.0)
-            with pytest.raises(OSError, match="No space left"):
+            with pytest.raises(PublishError) as failed:
                 publish(root, failing_outputs)
+            assert failed.value.code == "publish-failed"
         code, (_, err) = successful.wait(timeout=300), successful.communicate()
         assert code == 0, err
 

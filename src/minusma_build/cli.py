@@ -15,9 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+from . import signals
 from .errors import BuildError
 from .pipeline import produce
-from .publish import build_lock, publish, stale_outputs
+from .publish import PublishError, build_lock, publish, recover, stale_outputs
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,15 +31,39 @@ def main(argv: list[str] | None = None) -> int:
                         help="the tree to build (default: this repository)")
     parser.add_argument("--quiet", action="store_true", help="print only problems")
     args = parser.parse_args(argv)
-    root = args.root.resolve()
-    began = time.perf_counter()
+    signals.install()
     try:
-        result = produce(root)
+        return _run(args)
     except BuildError as exc:
         print(f"build failed with {len(exc.problems)} problem(s); no file was written:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    except PublishError as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    except signals.Interrupted as exc:
+        # Publishing holds signals until the package is whole, so every file is
+        # either the old package's or the new one's.
+        print(f"build stopped by {exc.name}; the published package is complete (old or new)", file=sys.stderr)
+        return exc.exit_status
+    except OSError as exc:  # anything the steps above did not name more precisely
+        where = exc.filename or args.root
+        print(f"build failed: {where}: {exc.strerror or exc}; check that it exists and can be read "
+              "and written, then build again", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    root = args.root.resolve()
+    began = time.perf_counter()
+    if not args.check:
+        with build_lock(root), signals.deferred():
+            recovered = recover(root)
+        if recovered and not args.quiet:
+            print(f"an earlier build was stopped while publishing; its publish was "
+                  f"{'finished' if recovered == 'forward' else 'undone'}")
+    result = produce(root)
     if args.check:
         stale = stale_outputs(root, result.outputs)
         if stale:

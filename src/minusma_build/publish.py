@@ -1,83 +1,342 @@
-"""Write the published files all at once, or not at all, and compare them
-with what the curated files produce (check mode).
+"""Put the published files in place as one package: a reader, or a build that
+is stopped at any instant, sees the whole old package or the whole new one,
+or a journal that the next build finishes and the loader reports.
 
-Every output is first written to a staging folder inside data/, and only
-when all of them are ready are they moved into place, one os.replace each;
-an error among the moves puts back the files already moved.
-A lock serialises concurrent builds, so two at once leave one consistent
-package rather than a mix of both.
+How a publish runs, under an exclusive lock on data/:
+
+1. finish any publish a killed build left (`recover`), and remove leftover
+   staging folders;
+2. stage every changed file, and a copy of the file it replaces, in
+   data/.staging-*/, each fsynced;
+3. write data/.publish-journal.json (atomically, fsynced): each move, the new
+   file's sha256 and where the old file was saved;
+4. move the new files into place, one os.replace each;
+5. remove the journal, then the staging folder.
+
+A journal on disk therefore means "the new files are all staged; finish the
+moves". The next build rolls forward (or, if a staged file was lost, back
+from the saved copies); the loader and `--check`, which must not write,
+report it in one line. Every filesystem call goes through `STEPS`, so a test
+can fail or stop the process at each one in turn.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
+
+from . import signals
+
+JOURNAL = "data/.publish-journal.json"
+STAGING_PREFIX = ".staging-"
+INTERRUPTED = "a build was interrupted while publishing; run python scripts/build.py to finish it"
+
+
+class PublishError(Exception):
+    """A file that cannot be read, written or replaced while publishing.
+    `code` is stable; the message is one line: the path, what is wrong, what to do."""
+
+    def __init__(self, code: str, path: Path | str, problem: str, remedy: str) -> None:
+        self.code, self.path, self.problem, self.remedy = code, str(path), problem, remedy
+        super().__init__(f"{self.path}: {problem}; {remedy}")
+
+
+class Steps:
+    """The filesystem operations publishing makes, one method each. `hook`,
+    when set, is called as hook(step_number, operation, path) before each
+    one: a test uses it to raise an OSError or end the process at step k."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.hook: Callable[[int, str, Path], None] | None = None
+
+    def _step(self, operation: str, path: Path) -> None:
+        self.count += 1
+        if self.hook is not None:
+            self.hook(self.count, operation, path)
+
+    def mkdtemp(self, parent: Path) -> Path:
+        self._step("mkdtemp", parent)
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent))
+
+    def write(self, path: Path, data: bytes) -> None:
+        self._step("write", path)
+        with open(path, "xb") as fh:
+            fh.write(data)
+
+    def fsync(self, path: Path) -> None:
+        """fsync a file or a folder (a folder, so a rename in it is durable)."""
+        self._step("fsync", path)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def replace(self, src: Path, dst: Path) -> None:
+        self._step("replace", dst)
+        os.replace(src, dst)
+
+    def unlink(self, path: Path) -> None:
+        self._step("unlink", path)
+        path.unlink(missing_ok=True)
+
+    def rmtree(self, path: Path) -> None:
+        self._step("rmtree", path)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+STEPS = Steps()
 
 
 @contextlib.contextmanager
-def build_lock(root: Path) -> Iterator[None]:
-    """An exclusive lock on the data/ folder itself, so no lock file is left behind."""
-    fd = os.open(root / "data", os.O_RDONLY)
+def data_lock(root: Path, exclusive: bool) -> Iterator[None]:
+    """A lock on the data/ folder itself (so no lock file is left behind):
+    exclusive for a build, shared for `--check` and the loader."""
+    folder = root / "data"
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise PublishError("data-folder-unusable", folder, f"cannot open the folder ({exc.strerror})",
+                           "restore data/ as a folder you can read and write") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
         yield
     finally:
         os.close(fd)
 
 
-def publish(root: Path, outputs: dict[str, bytes]) -> list[str]:
-    """Write outputs (paths relative to root) atomically; return those changed.
+def build_lock(root: Path) -> contextlib.AbstractContextManager[None]:
+    return data_lock(root, exclusive=True)
 
-    A Parquet file whose content is unchanged is left as it is, even when
-    another pyarrow version would write different bytes for it.
+
+def publish(root: Path, outputs: dict[str, bytes], steps: Steps = STEPS) -> list[str]:
+    """Write outputs (paths relative to root) as one package; return those changed.
+
+    Call it holding `build_lock`. SIGINT and SIGTERM are held until it
+    returns, so a signal never leaves half a package. A Parquet file whose
+    content is unchanged is left as it is, even when another pyarrow version
+    would write different bytes for it.
     """
-    before = {rel: _read(root / rel) for rel in outputs}
-    changed = [rel for rel, data in outputs.items() if not _same(rel, before[rel], data)]
-    if not changed:
-        return []
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root / "data"))
-    try:
-        for rel in changed:
-            staged = staging / rel.replace("/", "__")
-            staged.write_bytes(outputs[rel])
-            with open(staged, "rb") as fh:
-                os.fsync(fh.fileno())
-        done = []
+    with signals.deferred():
+        recover(root, steps)
+        before = {rel: _read_published(root, rel) for rel in outputs}
+        changed = [rel for rel, data in outputs.items() if not _same(rel, before[rel], data)]
+        if not changed:
+            return []
+        # datapackage.json last: a reader that takes no lock meets the old
+        # descriptor beside new files for the shortest time.
+        changed.sort(key=lambda rel: rel == "datapackage.json")
+        staging = _stage(root, outputs, before, changed, steps)
+        plan = _plan(root, staging, outputs, before, changed)
         try:
-            for rel in changed:
-                os.replace(staging / rel.replace("/", "__"), root / rel)
-                done.append(rel)
+            _write_journal(root, plan, steps)
         except BaseException:
-            # Interrupted among the moves: put back the files already moved,
-            # so the old package stays whole rather than half replaced.
-            for rel in done:
-                if before[rel] is None:
-                    (root / rel).unlink(missing_ok=True)
-                else:
-                    restored = staging / ("old__" + rel.replace("/", "__"))
-                    restored.write_bytes(before[rel])
-                    os.replace(restored, root / rel)
+            _discard(root, staging, steps)
             raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            _move(root, plan, steps)
+        except OSError as exc:
+            if _roll_back_or_keep(root, plan, steps):
+                raise _error("publish-failed", exc, "could not move a new file into place; the old package "
+                             "was kept. Make data/ and its files writable, then build again") from None
+            raise _error("interrupted-publish", exc, "could not move a new file into place nor put the old "
+                         "one back; " + INTERRUPTED.split("; ")[1] + " once the folder is writable") from None
+        _finish(root, plan, steps)
     return changed
 
 
-def _read(path: Path) -> bytes | None:
+def _stage(root: Path, outputs: dict[str, bytes], before: dict[str, bytes | None], changed: list[str],
+           steps: Steps) -> Path:
+    """Every new file, and a copy of each file it replaces, in a fresh staging folder."""
+    try:
+        staging = steps.mkdtemp(root / "data")
+    except OSError as exc:
+        raise _error("data-folder-unwritable", exc, "cannot create a staging folder in data/; "
+                     "make data/ writable (and free some space), then build again") from None
+    try:
+        for rel in changed:
+            for name, data in (("new", outputs[rel]), ("old", before[rel])):
+                if data is None:
+                    continue
+                staged = staging / f"{name}__{rel.replace('/', '__')}"
+                steps.write(staged, data)
+                steps.fsync(staged)
+        steps.fsync(staging)
+    except BaseException as exc:
+        _discard(root, staging, steps)
+        if isinstance(exc, OSError):
+            raise _error("staging-failed", exc, "could not write the new files; nothing was changed. "
+                         "Free some space or make data/ writable, then build again") from None
+        raise
+    return staging
+
+
+def _plan(root: Path, staging: Path, outputs: dict[str, bytes], before: dict[str, bytes | None],
+          changed: list[str]) -> dict:
+    rel_staging = staging.relative_to(root).as_posix()
+    return {"staging": rel_staging, "moves": [{
+        "path": rel,
+        "new": f"{rel_staging}/new__{rel.replace('/', '__')}",
+        "old": None if before[rel] is None else f"{rel_staging}/old__{rel.replace('/', '__')}",
+        "sha256": hashlib.sha256(outputs[rel]).hexdigest(),
+    } for rel in changed]}
+
+
+def _write_journal(root: Path, plan: dict, steps: Steps) -> None:
+    journal = root / JOURNAL
+    draft = journal.with_name(journal.name + ".draft")
+    steps.unlink(draft)
+    try:
+        steps.write(draft, json.dumps(plan, indent=1).encode("utf-8"))
+        steps.fsync(draft)
+        steps.replace(draft, journal)
+        steps.fsync(journal.parent)
+    except OSError as exc:
+        raise _error("staging-failed", exc, "could not write the publish journal; nothing was changed. "
+                     "Free some space or make data/ writable, then build again") from None
+
+
+def _move(root: Path, plan: dict, steps: Steps) -> None:
+    for move in plan["moves"]:
+        new = root / move["new"]
+        if new.exists():
+            steps.replace(new, root / move["path"])
+    for folder in sorted({(root / m["path"]).parent for m in plan["moves"]}):
+        steps.fsync(folder)
+
+
+def _finish(root: Path, plan: dict, steps: Steps) -> None:
+    """The moves are done: drop the journal (the publish is now complete), then the staging folder."""
+    steps.unlink(root / JOURNAL)
+    steps.fsync(root / "data")
+    steps.rmtree(root / plan["staging"])
+
+
+def _discard(root: Path, staging: Path, steps: Steps) -> None:
+    """Nothing was moved yet: remove what was staged. Best effort; the next build retries."""
+    with contextlib.suppress(OSError):
+        steps.unlink(root / (JOURNAL + ".draft"))
+    with contextlib.suppress(OSError):
+        steps.rmtree(staging)
+
+
+def _roll_back_or_keep(root: Path, plan: dict, steps: Steps) -> bool:
+    """Put back the saved old files and say whether that worked; if it did
+    not, the journal stays, so the next build finishes the job and the
+    loader reports it meanwhile."""
+    try:
+        _roll_back(root, plan, steps)
+        _finish(root, plan, steps)
+    except OSError:
+        return not (root / JOURNAL).exists()
+    return True
+
+
+def _roll_back(root: Path, plan: dict, steps: Steps) -> None:
+    for move in plan["moves"]:
+        target = root / move["path"]
+        if move["old"] is None:
+            steps.unlink(target)
+        elif (root / move["old"]).exists():
+            steps.replace(root / move["old"], target)
+    for folder in sorted({(root / m["path"]).parent for m in plan["moves"]}):
+        steps.fsync(folder)
+
+
+def recover(root: Path, steps: Steps = STEPS) -> str | None:
+    """Finish a publish that a killed build left half done, and remove leftover
+    staging folders. Call it holding `build_lock`. Returns "forward", "back"
+    or None (nothing to do)."""
+    done = None
+    journal = root / JOURNAL
+    if journal.exists() or journal.is_symlink():
+        plan = read_journal(root)
+        _move(root, plan, steps)
+        if all(_sha256(root / m["path"]) == m["sha256"] for m in plan["moves"]):
+            done = "forward"
+        else:  # a staged file was lost: put the old package back instead
+            _roll_back(root, plan, steps)
+            done = "back"
+        _finish(root, plan, steps)
+    steps.unlink(root / (JOURNAL + ".draft"))
+    for leftover in sorted((root / "data").glob(STAGING_PREFIX + "*")):
+        if leftover.is_dir() and not leftover.is_symlink():
+            steps.rmtree(leftover)
+    return done
+
+
+def read_journal(root: Path) -> dict:
+    """The journal, checked: every path it names lies in the package."""
+    journal = root / JOURNAL
+    try:
+        plan = json.loads(journal.read_bytes())
+        staging = plan["staging"]
+        ok = _inside(staging, staging=True) and isinstance(plan["moves"], list) and all(
+            _inside(m["path"]) and _inside(m["new"], staging=True) and (m["old"] is None or _inside(m["old"], staging=True))
+            and isinstance(m["sha256"], str) for m in plan["moves"])
+    except (OSError, ValueError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise PublishError("journal-damaged", journal, "the publish journal is damaged, so the interrupted "
+                           "publish cannot be finished", "restore data/ and datapackage.json from version control "
+                           f"(git checkout -- data datapackage.json), delete {JOURNAL}, then build again")
+    return plan
+
+
+def _inside(rel: object, staging: bool = False) -> bool:
+    """A journal path: data/<file>, datapackage.json, or a file in data/.staging-*/."""
+    if not isinstance(rel, str) or "\0" in rel or rel.startswith("/") or ".." in rel.split("/"):
+        return False
+    parts = rel.split("/")
+    if staging:
+        return parts[0] == "data" and len(parts) in (2, 3) and parts[1].startswith(STAGING_PREFIX)
+    return rel == "datapackage.json" or (len(parts) == 2 and parts[0] == "data" and not parts[1].startswith("."))
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _error(code: str, exc: OSError, remedy: str) -> PublishError:
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        reason = "the disk is full (no space left on device)"
+    return PublishError(code, exc.filename or "data/", reason, remedy)
+
+
+def _read_published(root: Path, rel: str) -> bytes | None:
+    """A published file's bytes, None if absent; one line if it cannot be read."""
+    path = root / rel
     try:
         return path.read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        what = "is a folder, not a file" if isinstance(exc, IsADirectoryError) else f"cannot be read ({exc.strerror})"
+        raise PublishError("published-file-unreadable", path, what,
+                           f"remove or repair it (git checkout -- {rel}), then run the build again") from None
 
 
 def stale_outputs(root: Path, outputs: dict[str, bytes]) -> list[str]:
-    """Paths whose committed content differs from what the build produces."""
-    return [rel for rel, data in outputs.items() if not _same(rel, _read(root / rel), data)]
+    """Paths whose committed content differs from what the build produces.
+    Reads under a shared lock, and refuses a half-finished publish."""
+    with data_lock(root, exclusive=False):
+        if (root / JOURNAL).exists():
+            raise PublishError("interrupted-publish", root / JOURNAL, "a build was interrupted while publishing",
+                               "run python scripts/build.py to finish it")
+        return [rel for rel, data in outputs.items() if not _same(rel, _read_published(root, rel), data)]
 
 
 def _same(rel: str, current: bytes | None, data: bytes) -> bool:

@@ -70,10 +70,13 @@ FORMATS: tuple[str, ...] = ("parquet", "csv")
 
 
 def _package(data_home: DataHome) -> Package:
-    from ._locate import locate
+    """The parsed descriptor, read under the data folder's shared lock."""
+    from ._locate import locate, reading
     from ._schema import read_package
 
-    return read_package(locate(data_home))
+    location = locate(data_home)
+    with reading(location):
+        return read_package(location)
 
 
 def load(name: TableName | str, *, format: Format = "parquet", resolve_actors: bool = False,
@@ -111,21 +114,30 @@ def load(name: TableName | str, *, format: Format = "parquet", resolve_actors: b
     if verify and format != "csv":
         raise ValueError("verify=True checks the size and sha256 recorded in datapackage.json, which only "
                          "the CSV files carry; pass format='csv' as well.")
-    package = _package(data_home)
-    table = package.table(name)
-    id_columns = package.actor_columns(table) if resolve_actors else []
-    if resolve_actors and not id_columns:
-        with_actors = [t for t in package.tables if package.actor_columns(t)]
-        raise ValueError(f"table {table!r} has no actor columns to resolve; resolve_actors applies to "
-                         f"{', '.join(with_actors)}.")
+    from ._locate import locate, reading
+    from ._schema import read_package
 
-    from ._read import read_table
+    location = locate(data_home)
+    # One shared lock around the descriptor and the files: a build publishing
+    # meanwhile waits, so a new descriptor is never paired with an old file.
+    with reading(location):
+        package = read_package(location)
+        table = package.table(name)
+        id_columns = package.actor_columns(table) if resolve_actors else []
+        if resolve_actors and not id_columns:
+            with_actors = [t for t in package.tables if package.actor_columns(t)]
+            raise ValueError(f"table {table!r} has no actor columns to resolve; resolve_actors applies to "
+                             f"{', '.join(with_actors)}.")
 
-    frame = read_table(package, table, format, verify=verify)
-    if id_columns:
+        from ._read import read_table
+
+        frame = read_table(package, table, format, verify=verify)
+        actors = None
+        if id_columns:
+            actors = frame if table == "actors" else read_table(package, "actors", format, verify=verify)
+    if actors is not None:
         from ._resolve import with_actor_names
 
-        actors = frame if table == "actors" else read_table(package, "actors", format, verify=verify)
         frame = with_actor_names(frame, id_columns, actors)
     return frame
 

@@ -28,19 +28,48 @@ class DataFileError(Exception):
     asked for) different from the size and sha256 that datapackage.json records.
 
     `path` is the file; the message says what is wrong and how to restore it.
+    `code` names the kind of problem in words that do not change between
+    releases (see CODES), for programs that react to it.
     """
 
-    def __init__(self, path: Path, problem: str, remedy: str) -> None:
+    default_code = "file-damaged"
+
+    def __init__(self, path: Path, problem: str, remedy: str, code: str | None = None) -> None:
         from pathlib import Path
 
         self.path = Path(path)
         self.problem = problem
         self.remedy = remedy
+        self.code = code or self.default_code
         super().__init__(f"{self.path}: {problem}\n{remedy}")
 
 
 class DescriptorError(DataFileError):
-    """datapackage.json is missing, unreadable or not a Data Package."""
+    """datapackage.json is missing, unreadable or not a Data Package, or
+    describes a file the loader must not read (outside its folder)."""
+
+    default_code = "descriptor-malformed"
+
+
+CODES = {
+    # DataFileError
+    "file-missing": "a published file is absent",
+    "file-unreadable": "a published file cannot be read (permissions, a folder in its place)",
+    "file-damaged": "a file is not valid CSV or Parquet, or does not match its Table Schema",
+    "hash-mismatch": "a file's size or sha256 differs from what datapackage.json records",
+    # DescriptorError
+    "descriptor-missing": "datapackage.json is absent",
+    "descriptor-unreadable": "datapackage.json cannot be read, or is not JSON",
+    "descriptor-malformed": "datapackage.json is not a Data Package the loader can read; the message names "
+                            "the resource and the key",
+    "path-outside-package": "a resource path that is absolute, climbs out with '..', holds a NUL or leads "
+                            "outside the data folder through a symbolic link",
+    "interrupted-publish": "a build was stopped while publishing; the build must be run again to finish it",
+    "no-data": "the package has neither bundled data nor a checkout",
+}
+"""Every `code` a DataFileError or DescriptorError can carry, and what it means."""
+
+INTERRUPTED = "a build was interrupted while publishing; run python scripts/build.py to finish it."
 
 
 def remedy(kind: str, root: Path) -> str:

@@ -8,14 +8,18 @@ two levels above this module. A caller may also name a folder of their own.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ._errors import REINSTALL, DescriptorError
+from ._errors import INTERRUPTED, REINSTALL, DescriptorError, remedy
 
 DESCRIPTOR = "datapackage.json"
+# Written by the build while it moves new files into place (minusma_build.publish).
+JOURNAL = "data/.publish-journal.json"
 
 Kind = Literal["data_home", "bundled", "checkout"]
 
@@ -61,4 +65,36 @@ def locate(data_home: str | os.PathLike[str] | None = None) -> Location:
         Path(__file__).parent / "_data" / DESCRIPTOR,
         f"no data found: the package has no bundled copy and {checkout} is not a checkout of the repository.",
         f"Reinstall the package to restore its data: {REINSTALL}",
+        code="no-data",
     )
+
+
+@contextlib.contextmanager
+def reading(location: Location) -> Iterator[None]:
+    """Hold a shared lock on data/ while the descriptor and the files it
+    describes are read, so a build (which holds an exclusive one while it
+    publishes) is never seen half done; refuse a publish a killed build left.
+
+    The installed copy is never rebuilt, and a folder that cannot be opened
+    cannot be locked; both are read without the lock.
+    """
+    if location.kind == "bundled":
+        yield
+        return
+    try:
+        fd = os.open(location.root / "data", os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        fd = None
+    try:
+        if fd is not None:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        journal = location.root / JOURNAL
+        if os.path.lexists(journal):
+            raise DescriptorError(journal, INTERRUPTED, remedy(location.kind, location.root),
+                                  code="interrupted-publish")
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)

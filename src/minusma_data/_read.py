@@ -19,7 +19,7 @@ import pandas as pd
 from ._errors import DataFileError, remedy
 from ._schema import Package, enum_of, pandas_dtype, string_dtype
 
-Fail = Callable[[str], DataFileError]
+Fail = Callable[..., DataFileError]  # (problem, code=None) -> the error to raise
 
 INTEGER = r"[+-]?[0-9]+"
 NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NaN|INF|-INF"
@@ -29,22 +29,27 @@ DATE_FORMATS = {"default": "%Y-%m-%d", "any": "ISO8601"}
 
 
 # (path, format) -> (the file's stat signature, its normalised frame)
-_CACHE: dict[tuple[str, str], tuple[tuple[int, int, int], pd.DataFrame]] = {}
+_CACHE: dict[tuple[str, str], tuple[tuple[Any, ...], pd.DataFrame]] = {}
 
 
 def read_table(package: Package, table: str, format: str, *, verify: bool = False) -> pd.DataFrame:
     """Load one table from one file: the CSV or the Parquet one.
 
     A file read before and unchanged since (same size, mtime and inode) is
-    not parsed again; the caller gets a deep copy of the frame, so editing it
+    not parsed again, as long as the descriptor it was parsed with is
+    unchanged too; the caller gets a deep copy of the frame, so editing it
     never changes what the next call returns. `verify` always reads the bytes.
     """
     resource, path, fail = _target(package, table, format)
     try:
         stat = path.stat()
-    except OSError:
-        raise fail(f"the {format} file of table {table!r} is missing.") from None
-    key, signature = (str(path), format), (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    except FileNotFoundError:
+        raise fail(f"the {format} file of table {table!r} is missing.", "file-missing") from None
+    except OSError as exc:
+        raise fail(f"the {format} file of table {table!r} cannot be read ({exc.strerror}).",
+                   "file-unreadable") from None
+    key = (str(path), format)
+    signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev, package.signature)
     cached = _CACHE.get(key)
     if cached is not None and cached[0] == signature and not verify:
         return cached[1].copy(deep=True)
@@ -68,11 +73,11 @@ def file_bytes(package: Package, table: str) -> bytes:
 def _target(package: Package, table: str, format: str) -> tuple[dict[str, Any], Path, Fail]:
     """A table's resource, its file, and the error to raise about that file."""
     resource = package.resource(table, format)
-    path = package.location.root / resource["path"]
+    path = package.path(table, format)
     fix = remedy(package.location.kind, package.location.root)
 
-    def fail(problem: str) -> DataFileError:
-        return DataFileError(path, problem, fix)
+    def fail(problem: str, code: str | None = None) -> DataFileError:
+        return DataFileError(path, problem, fix, code=code)
 
     return resource, path, fail
 
@@ -81,9 +86,9 @@ def _bytes(path: Path, fail: Fail) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise fail("the file is missing.") from None
+        raise fail("the file is missing.", "file-missing") from None
     except OSError as exc:
-        raise fail(f"the file cannot be read ({exc.strerror}).") from None
+        raise fail(f"the file cannot be read ({exc.strerror}).", "file-unreadable") from None
 
 
 def _read_csv(path: Path, resource: dict[str, Any], verify: bool, fail: Fail) -> pd.DataFrame:
@@ -104,16 +109,17 @@ def _verify(data: bytes, resource: dict[str, Any], fail: Fail) -> None:
     """Compare the file with the `bytes` and `hash` datapackage.json records."""
     size, recorded = resource.get("bytes"), resource.get("hash")
     if size is None and recorded is None:
-        raise fail("datapackage.json records neither bytes nor hash for this file, so it cannot be verified.")
+        raise fail("datapackage.json records neither bytes nor hash for this file, so it cannot be verified.",
+                   "hash-mismatch")
     if size is not None and len(data) != size:
         raise fail(f"the file has {len(data)} bytes where datapackage.json records {size}: "
-                   "it was altered or truncated.")
+                   "it was altered or truncated.", "hash-mismatch")
     if recorded is not None:
         algorithm, _, digest = str(recorded).rpartition(":")
         actual = hashlib.new(algorithm or "md5", data).hexdigest()
         if actual != digest.lower():
             raise fail(f"the file's {algorithm or 'md5'} is {actual} where datapackage.json records "
-                       f"{digest}: it was altered.")
+                       f"{digest}: it was altered.", "hash-mismatch")
 
 
 def _read_parquet(path: Path, fail: Fail) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import FORMATS
 from ._errors import DescriptorError, UnknownFormatError, UnknownTableError, remedy, unknown
 from ._locate import Location
+from ._shape import Malformed, check_package, check_resource
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +59,7 @@ class Package:
     raw: dict[str, Any]
     resources: dict[tuple[str, str], dict[str, Any]]
     tables: tuple[str, ...]
+    signature: tuple[int, ...] = ()  # the descriptor file's stat, which parsed frames are paired with
 
     def table(self, name: object) -> str:
         if not isinstance(name, str) or name not in self.tables:
@@ -72,7 +74,18 @@ class Package:
             raise self.error(f"lists no {format} resource for table {table!r}.") from None
 
     def path(self, table: str, format: str) -> Path:
-        return self.location.root / str(self.resource(table, format)["path"])
+        """The resource's file, refused if a symbolic link leads it out of the package folder."""
+        resource = self.resource(table, format)
+        path = self.location.root / resource["path"]
+        try:
+            inside = path.resolve().is_relative_to(self.location.root.resolve())
+        except (OSError, RuntimeError):  # a symlink loop
+            inside = False
+        if not inside:
+            raise self.error(f"resource {resource['name']!r} 'path' {resource['path']!r} leads outside the "
+                             f"package folder {self.location.root} (through a symbolic link); the loader reads "
+                             "only files inside it.", code="path-outside-package")
+        return path
 
     def fields(self, table: str, format: str = "csv") -> list[dict[str, Any]]:
         fields: list[dict[str, Any]] = self.resource(table, format)["schema"]["fields"]
@@ -85,9 +98,9 @@ class Package:
                    if len(fields) == 1 and target == "actors"}
         return [f["name"] for f in schema["fields"] if f["name"] in targets]
 
-    def error(self, problem: str) -> DescriptorError:
+    def error(self, problem: str, code: str | None = None) -> DescriptorError:
         where = self.location
-        return DescriptorError(where.descriptor, problem, remedy(where.kind, where.root))
+        return DescriptorError(where.descriptor, problem, remedy(where.kind, where.root), code=code)
 
 
 def check_format(format: object) -> str:
@@ -96,7 +109,7 @@ def check_format(format: object) -> str:
     return str(format)
 
 
-_cache: dict[Location, tuple[tuple[int, int], Package]] = {}
+_cache: dict[Location, Package] = {}
 
 
 def read_package(location: Location) -> Package:
@@ -109,46 +122,54 @@ def read_package(location: Location) -> Package:
         problem = "datapackage.json is missing."
         if location.kind == "data_home" and not location.root.is_dir():
             problem = f"datapackage.json is missing: data_home {location.root} is not a folder."
-        raise DescriptorError(path, problem, fix) from None
+        raise DescriptorError(path, problem, fix, code="descriptor-missing") from None
     except OSError as exc:
-        raise DescriptorError(path, f"datapackage.json cannot be read ({exc.strerror}).", fix) from None
-    key = (stat.st_mtime_ns, stat.st_size)
+        raise DescriptorError(path, f"datapackage.json cannot be read ({exc.strerror}).", fix,
+                              code="descriptor-unreadable") from None
+    # The inode too: a build replaces the file, and the new one may have the old size and mtime.
+    key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_dev)
     hit = _cache.get(location)
-    if hit is not None and hit[0] == key:
-        return hit[1]
+    if hit is not None and hit.signature == key:
+        return hit
     try:
         raw = json.loads(path.read_bytes())
     except OSError as exc:
-        raise DescriptorError(path, f"datapackage.json cannot be read ({exc.strerror}).", fix) from None
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
-        raise DescriptorError(path, f"datapackage.json is not valid JSON ({exc}).", fix) from None
-    package = _parse(location, raw)
-    _cache[location] = (key, package)
+        raise DescriptorError(path, f"datapackage.json cannot be read ({exc.strerror}).", fix,
+                              code="descriptor-unreadable") from None
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, deep nesting
+        raise DescriptorError(path, f"datapackage.json is not valid JSON ({exc}).", fix,
+                              code="descriptor-unreadable") from None
+    package = _parse(location, raw, key)
+    _cache[location] = package
     return package
 
 
-def _parse(location: Location, raw: Any) -> Package:
-    def fail(problem: str) -> DescriptorError:
-        return DescriptorError(location.descriptor, problem, remedy(location.kind, location.root))
+def _parse(location: Location, raw: Any, signature: tuple[int, ...] = ()) -> Package:
+    """The descriptor's tables, after checking the shape of every key the loader uses."""
+    def fail(problem: str, code: str | None = None) -> DescriptorError:
+        return DescriptorError(location.descriptor, problem, remedy(location.kind, location.root), code=code)
 
-    if not isinstance(raw, dict) or not isinstance(raw.get("resources"), list):
-        raise fail("datapackage.json is not a Data Package: it has no 'resources' list.")
     resources: dict[tuple[str, str], dict[str, Any]] = {}
     tables: list[str] = []
-    for r in raw["resources"]:
-        if not isinstance(r, dict) or r.get("format") not in FORMATS:
-            continue
-        name, format = r.get("name"), r["format"]
-        fields = r.get("schema", {}).get("fields") if isinstance(r.get("schema"), dict) else None
-        if not isinstance(name, str) or not isinstance(r.get("path"), str) or not isinstance(fields, list):
-            raise fail(f"resource {name!r} lacks a name, a path or a schema with fields.")
-        table = name.removesuffix("-parquet") if format == "parquet" else name
-        resources[(table, format)] = r
-        if table not in tables:
-            tables.append(table)
+    try:
+        check_package(raw)
+        for i, r in enumerate(raw["resources"]):
+            if not isinstance(r, dict) or r.get("format") not in FORMATS:
+                continue
+            name, format = r.get("name"), r["format"]
+            check_resource(f"resource {name!r}" if isinstance(name, str) else f"resource #{i + 1}", r)
+            table = name.removesuffix("-parquet") if format == "parquet" else name
+            if (table, format) in resources:
+                raise Malformed(f"resource {name!r}: a second {format} resource for table {table!r}; "
+                                "list each table once per format.")
+            resources[(table, format)] = r
+            if table not in tables:
+                tables.append(table)
+    except Malformed as exc:
+        raise fail(f"datapackage.json: {exc}", exc.code) from None
     if not tables:
         raise fail("datapackage.json lists no CSV or Parquet tables.")
-    return Package(location, raw, resources, tuple(tables))
+    return Package(location, raw, resources, tuple(tables), signature)
 
 
 def string_dtype() -> pd.StringDtype:

@@ -28,10 +28,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
+    from ._locate import locate, reading
+
     try:
-        return int(args.run(args))
+        # The whole command under the data folder's shared lock, so a build
+        # publishing meanwhile is seen before or after, never halfway.
+        with reading(locate(getattr(args, "data_home", None))):
+            return int(args.run(args))
     except (DataFileError, UnknownTableError, UnknownFormatError) as exc:
-        print(f"minusma-data: error: {exc}", file=sys.stderr)
+        print(f"minusma-data: error: {_one_line(str(exc))}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -40,6 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"minusma-data: error: cannot write {exc.filename}: {exc.strerror}; "
               "choose an --output you can write to", file=sys.stderr)
         return 1
+
+
+def _one_line(text: str) -> str:
+    """The error's two parts (what is wrong; what to do) on one line."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 def _parser() -> argparse.ArgumentParser:
