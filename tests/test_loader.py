@@ -58,7 +58,7 @@ EXPECTED_DTYPE = {
     "year": pd.Int64Dtype(),
     "number": pd.Float64Dtype(),
     "boolean": pd.BooleanDtype(),
-    "date": np.dtype("datetime64[ns]"),
+    "date": np.dtype("datetime64[s]"),
 }
 
 

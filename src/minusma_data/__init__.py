@@ -22,7 +22,7 @@ string with an ``enum``   unordered ``Categorical``; categories are the
 integer, year             ``Int64``
 number                    ``Float64``
 boolean                   ``boolean``
-date                      ``datetime64[ns]``
+date                      ``datetime64[s]`` (every date from year 1 to 9999)
 ========================  ===============================================
 
 Missing values are ``pd.NA`` (``NaT`` for dates). Each call returns a new

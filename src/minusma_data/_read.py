@@ -26,6 +26,7 @@ NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NaN|INF|-IN
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
 DATE_FORMATS = {"default": "%Y-%m-%d", "any": "ISO8601"}
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 # (path, format) -> (the file's stat signature, its normalised frame)
@@ -138,6 +139,38 @@ def _read_parquet(path: Path, fail: Fail) -> pd.DataFrame:
         raise fail(f"the file's columns cannot be converted ({exc}).") from None
 
 
+def _dates(series: pd.Series, pattern: str) -> pd.Series:
+    """Text to dates at second resolution, NaT where a value is not a date in
+    the format. Parsed one by one with the standard library, which knows every
+    date from year 1 to 9999 (pandas' own parser stops at 1677 and 2262)."""
+    import datetime as dt
+
+    import numpy as np
+
+    def parse(value: object) -> object:
+        if not isinstance(value, str):
+            return None
+        try:
+            if pattern == "default":
+                return dt.date.fromisoformat(value) if _is_iso_date(value) else None
+            if pattern == "any":
+                return dt.date.fromisoformat(value)
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            return None
+
+    days = [parse(v) for v in series.astype(object)]
+    values = np.array([np.datetime64("NaT") if d is None else np.datetime64(d, "D") for d in days],
+                      dtype="datetime64[D]")
+    return pd.Series(values.astype("datetime64[s]"), index=series.index)
+
+
+def _is_iso_date(value: str) -> bool:
+    import re
+
+    return re.fullmatch(ISO_DATE, value) is not None
+
+
 def normalise(frame: pd.DataFrame, schema: dict[str, Any], fail: Fail) -> pd.DataFrame:
     """Give every column the dtype its schema field calls for, in schema order,
     and refuse columns, values, vocabularies or gaps the schema does not allow."""
@@ -202,7 +235,7 @@ def _column(series: pd.Series, field: dict[str, Any], missing_values: list[str],
             out[series.isin(false).fillna(False).astype(bool)] = False
         elif kind == "date" and not pd.api.types.is_datetime64_dtype(series.dtype):
             pattern = field.get("format", "default")
-            parsed = pd.to_datetime(series, format=DATE_FORMATS.get(pattern, pattern), errors="coerce")
+            parsed = _dates(series, pattern)
             bad = series.notna() & parsed.isna()
             if bad.any():
                 raise refuse(bad, f"a date in the format {DATE_FORMATS.get(pattern, pattern)}")

@@ -27,12 +27,13 @@ SCALAR_TYPES = {
     "year": "Int64",
     "number": "Float64",
     "boolean": "boolean",
-    "date": "datetime64[ns]",
+    "date": "datetime64[s]",
 }
 """Table Schema type -> pandas dtype. Strings are pinned to pandas' own string
 dtype with Python storage ("string[python]", missing values as pd.NA), and
-dates to nanoseconds, because pandas 2.2 and 3.x pick different defaults for
-both. A string field with an `enum` becomes an unordered Categorical instead
+dates to seconds, because pandas 2.2 and 3.x pick different defaults for
+both; seconds, not nanoseconds, so every date a Table Schema allows (years 1
+to 9999) loads. A string field with an `enum` becomes an unordered Categorical instead
 (see `pandas_dtype`)."""
 
 

@@ -49,6 +49,13 @@ def _names(where: str, value: object) -> None:
     _text_list(where, value)
 
 
+def _known(where: str, value: str | list[str], names: list[str]) -> None:
+    """Key fields must be fields of the table."""
+    unknown = [n for n in ([value] if isinstance(value, str) else value) if n not in names]
+    if unknown:
+        raise Malformed(f"{where} names {', '.join(map(repr, unknown))}, which the schema's fields do not list.")
+
+
 def check_path(where: str, value: object) -> str:
     """A resource path: relative, inside the package, plain text."""
     _want(f"{where} 'path'", value, str, "a string (one file)")
@@ -157,12 +164,14 @@ def check_schema(where: str, schema: dict[str, Any]) -> None:
         _text_list(f"{where} 'schema.missingValues'", schema["missingValues"])
     if "primaryKey" in schema:
         _names(f"{where} 'schema.primaryKey'", schema["primaryKey"])
+        _known(f"{where} 'schema.primaryKey'", schema["primaryKey"], names)
     if "foreignKeys" in schema:
         _want(f"{where} 'schema.foreignKeys'", schema["foreignKeys"], list, "an array")
         for i, fk in enumerate(schema["foreignKeys"]):
             at = f"{where} 'schema.foreignKeys[{i}]'"
             _want(at, fk, dict, "an object")
             _names(f"{at} 'fields'", fk.get("fields"))
+            _known(f"{at} 'fields'", fk["fields"], names)
             _want(f"{at} 'reference'", fk.get("reference"), dict, "an object")
             ref = fk["reference"]
             if "resource" in ref:

@@ -38,6 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (DataFileError, UnknownTableError, UnknownFormatError) as exc:
         print(f"minusma-data: error: {_one_line(str(exc))}", file=sys.stderr)
         return 1
+    except sqlite3_errors() as exc:
+        print(f"minusma-data: error: cannot write the SQLite file ({exc}); the package's keys do not hold. "
+              "Rebuild or restore the data, then export again", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
@@ -45,6 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"minusma-data: error: cannot write {exc.filename}: {exc.strerror}; "
               "choose an --output you can write to", file=sys.stderr)
         return 1
+
+
+def sqlite3_errors() -> type[Exception]:
+    """sqlite3's base error, imported only when an error is being handled."""
+    import sqlite3
+
+    return sqlite3.Error
 
 
 def _one_line(text: str) -> str:
@@ -134,7 +145,11 @@ def _validate(args: argparse.Namespace) -> int:
         print("minusma-data: validate needs frictionless, which is not installed. Install it with:\n"
               f"  {VALIDATE_EXTRA}", file=sys.stderr)
         return 2
-    report = frictionless.validate(str(package.location.descriptor))
+    try:
+        report = frictionless.validate(str(package.location.descriptor))
+    except frictionless.FrictionlessException as exc:
+        print(f"invalid: {package.location.descriptor}: {_one_line(str(exc))}", file=sys.stderr)
+        return 1
     if report.valid:
         print(f"valid: {package.location.descriptor}")
         return 0
