@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
@@ -96,11 +97,14 @@ class Steps:
 
 STEPS = Steps()
 
+WAITING = "waiting for another build of this package to finish publishing"
+
 
 @contextlib.contextmanager
 def data_lock(root: Path, exclusive: bool) -> Iterator[None]:
     """A lock on the data/ folder itself (so no lock file is left behind):
-    exclusive for a build, shared for `--check` and the loader."""
+    exclusive for a build, shared for `--check` and the loader. A build that
+    has to wait says so on stderr, then waits."""
     folder = root / "data"
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
@@ -108,7 +112,14 @@ def data_lock(root: Path, exclusive: bool) -> Iterator[None]:
         raise PublishError("data-folder-unusable", folder, f"cannot open the folder ({exc.strerror})",
                            "restore data/ as a folder you can read and write") from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        if exclusive:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                print(f"{WAITING} ({folder}) ...", file=sys.stderr, flush=True)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        else:
+            fcntl.flock(fd, fcntl.LOCK_SH)
         yield
     finally:
         os.close(fd)

@@ -120,7 +120,7 @@ def check_resource(where: str, r: dict[str, Any]) -> None:
 
 
 def check_schema(where: str, schema: dict[str, Any]) -> None:
-    from ._schema import SCALAR_TYPES
+    from ._tableschema import TYPES
 
     fields = schema.get("fields")
     _want(f"{where} 'schema.fields'", fields, list, "an array of field objects")
@@ -135,8 +135,8 @@ def check_schema(where: str, schema: dict[str, Any]) -> None:
         names.append(f["name"])
         if "type" in f:
             _want(f"{at} 'type'", f["type"], str, "a string")
-            if f["type"] not in SCALAR_TYPES:
-                raise Malformed(f"{at} 'type' is {f['type']!r}; the loader reads {', '.join(SCALAR_TYPES)}.")
+            if f["type"] not in TYPES:
+                raise Malformed(f"{at} 'type' is {f['type']!r}; the loader reads {', '.join(TYPES)}.")
         for key in ("title", "description", "format"):
             if key in f:
                 _want(f"{at} '{key}'", f[key], str, "a string")
