@@ -18,9 +18,17 @@ from .spec import Field, Spec
 FACT_TABLES = ("events", "statements", "figures")
 
 FORMULA_START = ("=", "+", "-", "@")
-# Control characters other than tab and line feed: a carriage return, for one,
-# would split a CSV row for many readers.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# A spreadsheet also runs a formula behind leading tabs, carriage returns and spaces.
+HIDDEN_START = " \t\r\n"
+# C0 and C1 control characters other than tab and line feed: a carriage
+# return, for one, would split a CSV row for many readers; U+0085 is a line
+# break to others.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides and isolates, which make text display
+# in another order than it is stored ("Trojan Source").
+BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Line breaks: the published CSV promises one line per row.
+LINE_BREAK = re.compile(r"[\n\u2028\u2029]")
 
 
 def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
@@ -63,13 +71,30 @@ def _check_value(spec: Spec, f: Field, row: Row, problems: Collector, curated: b
     if f.pattern and not re.fullmatch(f.pattern, value):
         problems.add("value-pattern-mismatch", *where, f"{value!r} does not match the pattern {f.pattern}"
                      + (" (ids are lowercase words joined by hyphens)" if f.name.endswith("_id") else ""))
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        problems.add("value-formula", *where, f"{value[:30]!r} starts with {value[0]!r}, which a spreadsheet would run as a formula; "
-                     "reword it so it starts with a letter, digit or quotation mark")
-    if isinstance(value, str) and CONTROL.search(value):
-        char = CONTROL.search(value).group(0)
-        problems.add("value-control-character", *where, f"{value[:30]!r} holds the control character U+{ord(char):04X}; "
-                     "remove it (only tabs and line breaks are allowed in text)")
+    if isinstance(value, str):
+        _check_text(value, where, problems)
+
+
+def _check_text(value: str, where: tuple[str, str, str], problems: Collector) -> None:
+    """Text that opens safely in a spreadsheet, displays as stored, and keeps to one CSV line."""
+    if value.lstrip(HIDDEN_START).startswith(FORMULA_START):
+        hidden = value[:len(value) - len(value.lstrip(HIDDEN_START))]
+        start = value.lstrip(HIDDEN_START)[0]
+        problems.add("value-formula", *where, f"{value[:30]!r} starts with {hidden + start!r}, which a spreadsheet "
+                     "would run as a formula; reword it so it starts with a letter, digit or quotation mark")
+    found = CONTROL.search(value)
+    if found:
+        problems.add("value-control-character", *where, f"{value[:30]!r} holds the control character "
+                     f"U+{ord(found.group(0)):04X}; remove it (tabs are the only control characters allowed)")
+    found = BIDI.search(value)
+    if found:
+        problems.add("value-bidi-control", *where, f"{value[:30]!r} holds the bidirectional control "
+                     f"U+{ord(found.group(0)):04X}, which makes text display in another order than it is "
+                     "stored; remove it")
+    found = LINE_BREAK.search(value)
+    if found:
+        problems.add("value-line-break", *where, f"{value[:30]!r} holds a line break (U+{ord(found.group(0)):04X}); "
+                     "the published CSV has one line per row: write it on one line")
 
 
 def _check_unique(primary_key, unique_fields, rows: list[Row], problems: Collector) -> None:

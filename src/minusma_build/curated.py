@@ -5,6 +5,7 @@ where one value belongs."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 import tomllib
 from dataclasses import dataclass
@@ -34,12 +35,21 @@ class Entry:
     data: dict[str, Any]
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 def read_toml(path: Path, shown: str) -> dict[str, Any]:
+    """A curated file's contents; any fault (missing, a folder, a symbolic-link
+    loop, unreadable, empty, a BOM, not UTF-8, not TOML) as one problem."""
+    data = _read_bytes(path, shown)
+    if not data.strip():
+        raise fail("file-empty", shown, "", "", f"the file is empty ({len(data)} bytes), as if truncated; "
+                   "restore it from version control (an empty file would silently empty its table)")
+    if data.startswith(BOM):
+        raise fail("toml-bom", shown, "", "", "the file starts with a UTF-8 BOM (byte order mark), which TOML "
+                   "does not allow; save it as UTF-8 without BOM")
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise fail("file-missing", shown, "", "", "the file is missing; restore it from version control") from None
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         text = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", text)
@@ -49,6 +59,24 @@ def read_toml(path: Path, shown: str) -> dict[str, Any]:
                    "fix the syntax there (strings need quotes, tables [[name]], keys `key = value`)") from None
     except UnicodeDecodeError as exc:
         raise fail("not-utf8", shown, "", "", f"not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+
+
+def _read_bytes(path: Path, shown: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise fail("file-missing", shown, "", "", "the file is missing; restore it from version control") from None
+    except IsADirectoryError:
+        raise fail("file-is-folder", shown, "", "", "this is a folder, not a file; remove the folder and "
+                   "restore the file from version control") from None
+    except PermissionError:
+        raise fail("file-unreadable", shown, "", "", "the file cannot be read (permission denied); "
+                   "make it readable, e.g. chmod u+r") from None
+    except OSError as exc:
+        reason = ("a symbolic link that leads back to itself (a loop)" if exc.errno == errno.ELOOP
+                  else exc.strerror or str(exc))
+        raise fail("file-unreadable", shown, "", "", f"the file cannot be read: {reason}; "
+                   "replace it with the real file from version control") from None
 
 
 def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:

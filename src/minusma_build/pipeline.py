@@ -1,6 +1,7 @@
 """The whole build as one function: curated files in, published bytes out.
 
-read and compute (facts) -> normalise -> check -> render. Nothing here
+read and compute (facts) -> normalise -> check -> render -> check the
+descriptor against the Data Package v2 profile. Nothing here
 touches the published files; publishing is the caller's step, so a failure
 anywhere leaves them as they were.
 """
@@ -12,7 +13,9 @@ from pathlib import Path
 
 from .checks import check_all
 from .facts import assemble
+from .errors import BuildError
 from .normalise import normalise
+from .profile import profile_problems
 from .render import arrow_table, csv_bytes, descriptor, descriptor_bytes, parquet_bytes, sorted_records
 from .spec import load_spec
 
@@ -38,6 +41,10 @@ def produce(root: Path) -> BuildResult:
         csv_files[name] = outputs[f"data/{name}.csv"] = csv_bytes(table, records)
         outputs[f"data/{name}.parquet"] = parquet_bytes(arrow_table(spec, table, records))
     source_records = sorted_records(spec.tables["sources"], assembled.rows["sources"])
-    outputs["datapackage.json"] = descriptor_bytes(descriptor(spec, csv_files, source_records))
+    desc = descriptor(spec, csv_files, source_records)
+    problems = profile_problems(desc, root)
+    if problems:
+        raise BuildError(problems)
+    outputs["datapackage.json"] = descriptor_bytes(desc)
     return BuildResult(outputs, counts)
 

@@ -245,16 +245,20 @@ def _roll_back_or_keep(root: Path, plan: dict, steps: Steps) -> bool:
     not, the journal stays, so the next build finishes the job and the
     loader reports it meanwhile."""
     try:
-        _roll_back(root, plan, steps)
+        _roll_back(root, plan, steps, moved_only=True)
         _finish(root, plan, steps)
     except OSError:
         return not (root / JOURNAL).exists()
     return True
 
 
-def _roll_back(root: Path, plan: dict, steps: Steps) -> None:
+def _roll_back(root: Path, plan: dict, steps: Steps, moved_only: bool = False) -> None:
+    """Put the saved old files back: of every move, or (`moved_only`) of the
+    moves done, whose staged new file is gone."""
     for move in plan["moves"]:
         target = root / move["path"]
+        if moved_only and (root / move["new"]).exists():
+            continue
         if move["old"] is None:
             steps.unlink(target)
         elif (root / move["old"]).exists():

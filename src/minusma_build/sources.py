@@ -94,6 +94,12 @@ def _read_text(root: Path, entry: Entry, problems: Collector) -> tuple[str, byte
     """The source's text and bytes, checked against the recorded sha256."""
     data = entry.data
     text_path = root / str(data.get("path", ""))
+    if not _inside(root, data.get("path")):
+        problems.add("source-path-outside", entry.file, entry.label, "path",
+                     f"{data.get('path')!r} is not a file inside the repository (absolute paths, '..' and "
+                     "symbolic links that lead out are refused); copy the text into data/source/ and give "
+                     "its path relative to the repository root")
+        return None
     try:
         raw = text_path.read_bytes()
     except (OSError, ValueError):
@@ -158,3 +164,19 @@ def _passages(spec: Spec, entry: Entry, source: Source, curated: list[dict], pro
                      f"{source.text[cursor:].strip()[:80]!r}")
     source._starts = [p["char_start"] for p in source.passages]
     return rows
+
+
+def _inside(root: Path, path: object) -> bool:
+    """Whether a curated source path names a file inside the repository,
+    written relative to it, even after following symbolic links."""
+    if not isinstance(path, str) or not path:
+        return True  # no path at all: reported when the text cannot be read
+    if "\0" in path:
+        return False
+    parts = path.replace("\\", "/").split("/")
+    if path.startswith(("/", "~")) or ".." in parts or ":" in parts[0]:
+        return False
+    try:
+        return (root / path).resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symbolic-link loop: reported as unreadable
+        return True

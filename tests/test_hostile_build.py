@@ -1,0 +1,288 @@
+"""Faults of the filesystem and inputs its consumers would reject: each ends
+in one problem with a stable code (naming the path, what is wrong and what to
+do), no traceback, and the published files as they were.
+
+- files that cannot be read: a folder, a symbolic-link loop, no permission,
+  a UTF-8 BOM, zero bytes;
+- a data/ folder or a target that cannot be written or replaced, a full disk;
+- a descriptor the Data Package v2 profile refuses (`version = 0.2`,
+  `[package.licenses]` as a table);
+- a source path outside the repository;
+- text a spreadsheet or a CSV reader would misread: C1 controls,
+  bidirectional overrides, line breaks in a cell, formulas behind a tab or
+  carriage return.
+
+And dates from year 1 to 9999 build and load (datetime64[s]).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import pathlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pytest
+from conftest import ROOT, published_snapshot, run_build
+from test_bad_input import append, in_entry, replace
+
+import minusma_data
+from minusma_build import publish as publishing
+from minusma_build.errors import BuildError
+from minusma_build.pipeline import produce
+from minusma_build.publish import PublishError, build_lock, publish, stale_outputs
+
+SOURCE = "data/source/000_93716cde958e498d.txt"
+FRANCE = 'event_id = "france-drafts-resolution"'
+FRANCE_SUMMARY = 'summary = "France drafts the resolution that ends the mission."'
+WITHDRAWAL_ID = 'event_id = "minusma-withdraws"'
+WITHDRAWAL = 'date = { basis = "external", start = "2023-07-01", end = "2023-12-31", reference = "un-sc-15341" }'
+
+
+def curated(root: Path, name: str) -> Path:
+    return root / "data" / "curated" / name
+
+
+def folder_in_place(name: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        curated(root, name).unlink()
+        curated(root, name).mkdir()
+    return edit
+
+
+def symlink_loop(name: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        curated(root, name).unlink()
+        curated(root, name).symlink_to(curated(root, name))
+    return edit
+
+
+def truncate(name: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        curated(root, name).write_bytes(b"")
+    return edit
+
+
+def bom(name: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        curated(root, name).write_bytes(b"\xef\xbb\xbf" + curated(root, name).read_bytes())
+    return edit
+
+
+def source_path(value: Callable[[Path], str]) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = curated(root, "sources.toml")
+        text = path.read_text(encoding="utf-8")
+        assert text.count(f'path = "{SOURCE}"') == 1
+        path.write_text(text.replace(f'path = "{SOURCE}"', f"path = {json.dumps(value(root))}"), encoding="utf-8")
+    return edit
+
+
+def outside_copy(root: Path) -> str:
+    """The source text, byte for byte (same sha256), outside the repository."""
+    outside = root.parent / "outside.txt"
+    outside.write_bytes((root / SOURCE).read_bytes())
+    return str(outside)
+
+
+def symlinked_out(root: Path) -> str:
+    link = root / "data" / "source" / "link.txt"
+    link.symlink_to(outside_copy(root))
+    return "data/source/link.txt"
+
+
+def summary(new: str) -> Callable[[Path], None]:
+    """The France event's summary as a TOML basic string (escapes allowed)."""
+    return in_entry("events.toml", FRANCE, FRANCE_SUMMARY, f'summary = "{new}"')
+
+
+# (id, edit, code, file, field)
+CASES = [
+    ("curated file is a folder", folder_in_place("events.toml"), "file-is-folder", "data/curated/events.toml", ""),
+    ("symlink loop", symlink_loop("actors.toml"), "file-unreadable", "data/curated/actors.toml", ""),
+    ("zero bytes", truncate("figures.toml"), "file-empty", "data/curated/figures.toml", ""),
+    ("package.toml zero bytes", truncate("package.toml"), "file-empty", "data/curated/package.toml", ""),
+    ("BOM", bom("statements.toml"), "toml-bom", "data/curated/statements.toml", ""),
+    ("version a number", replace("package.toml", 'version = "0.1.0"', "version = 0.2"),
+     "descriptor-invalid", "data/curated/package.toml", "version"),
+    ("licenses a table", replace("package.toml", "[[package.licenses]]", "[package.licenses]"),
+     "descriptor-invalid", "data/curated/package.toml", "licenses"),
+    ("source path absolute", source_path(outside_copy), "source-path-outside", "data/curated/sources.toml", "path"),
+    ("source path dot-dot", source_path(lambda root: (outside_copy(root), "../outside.txt")[1]),
+     "source-path-outside", "data/curated/sources.toml", "path"),
+    ("source path symlink out", source_path(symlinked_out), "source-path-outside", "data/curated/sources.toml", "path"),
+    ("C1 control NEL", summary("France drafts\\u0085 the resolution."), "value-control-character",
+     "data/curated/events.toml", "summary"),
+    ("C1 control CSI", summary("France \\u009b drafts the resolution."), "value-control-character",
+     "data/curated/events.toml", "summary"),
+    ("bidi override", summary("France \\u202edrafts the resolution."), "value-bidi-control",
+     "data/curated/events.toml", "summary"),
+    ("bidi isolate", summary("France \\u2066drafts\\u2069 the resolution."), "value-bidi-control",
+     "data/curated/events.toml", "summary"),
+    ("line feed in a cell", summary("France drafts\\nthe resolution."), "value-line-break",
+     "data/curated/events.toml", "summary"),
+    ("line separator in a cell", summary("France drafts\\u2028the resolution."), "value-line-break",
+     "data/curated/events.toml", "summary"),
+    ("formula behind a tab", summary("\\t=HYPERLINK(1)"), "value-formula", "data/curated/events.toml", "summary"),
+    ("formula behind spaces and a tab", summary("  \\t+1"), "value-formula", "data/curated/events.toml", "summary"),
+    ("pattern overflows", replace("package.toml", 'pattern = "^[0-9a-f]{64}$"',
+                                  'pattern = "a{4294967296}"'), "pattern-invalid", "data/curated/package.toml", None),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_a_hostile_input_is_one_problem_with_its_code(scratch_repo: Path, case):
+    _, edit, code, file, field = case
+    published = published_snapshot(scratch_repo)
+    edit(scratch_repo)
+    result = run_build(scratch_repo, "--json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    problems = json.loads(result.stdout)["problems"]
+    assert [p["code"] for p in problems][:1] == [code], problems
+    assert problems[0]["file"] == file
+    if field is not None:
+        assert problems[0]["field"] == field
+    plain = run_build(scratch_repo)
+    assert "Traceback" not in plain.stderr and plain.returncode == 1
+    assert published_snapshot(scratch_repo) == published
+
+
+def test_a_formula_behind_a_carriage_return_is_refused(scratch_repo: Path):
+    summary("\\r=1+1")(scratch_repo)
+    with pytest.raises(BuildError) as info:
+        produce(scratch_repo)
+    assert {"value-formula", "value-control-character"} <= set(info.value.codes)
+
+
+def test_an_unreadable_curated_file_is_one_problem(scratch_repo: Path, monkeypatch):
+    """Tests run as root, who may read anything: the refusal is simulated."""
+    target = curated(scratch_repo, "mentions.toml")
+    real = pathlib.Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    with pytest.raises(BuildError) as info:
+        produce(scratch_repo)
+    assert info.value.codes == ["file-unreadable"]
+    assert info.value.problems[0].file == "data/curated/mentions.toml"
+
+
+# -- publishing into a folder that refuses --------------------------------------
+
+def changed_outputs(root: Path) -> dict[str, bytes]:
+    summary("France drafts the resolution that closes the mission.")(root)
+    return produce(root).outputs
+
+
+@pytest.mark.parametrize("operation, error, code", [
+    ("mkdtemp", errno.EACCES, "data-folder-unwritable"),
+    ("mkdtemp", errno.EROFS, "data-folder-unwritable"),
+    ("write", errno.ENOSPC, "staging-failed"),
+    ("fsync", errno.EIO, "staging-failed"),
+    ("replace", errno.EACCES, "staging-failed"),  # the journal's own replace comes first
+])
+def test_a_folder_that_cannot_be_written_is_one_error(scratch_repo: Path, monkeypatch, operation, error, code):
+    outputs = changed_outputs(scratch_repo)
+    published = published_snapshot(scratch_repo)
+
+    def hook(step: int, op: str, path: Path) -> None:
+        if op == operation:
+            raise OSError(error, os.strerror(error), str(path))
+
+    monkeypatch.setattr(publishing.STEPS, "hook", hook)
+    with build_lock(scratch_repo), pytest.raises(PublishError) as info:
+        publish(scratch_repo, outputs)
+    assert info.value.code == code
+    assert "\n" not in str(info.value)
+    assert published_snapshot(scratch_repo) == published
+    assert not list((scratch_repo / "data").glob(".staging-*"))
+
+
+def test_a_target_that_cannot_be_replaced_keeps_the_old_package(scratch_repo: Path, monkeypatch):
+    outputs = changed_outputs(scratch_repo)
+    published = published_snapshot(scratch_repo)
+    moves = []
+
+    def hook(step: int, op: str, path: Path) -> None:
+        if op == "replace" and path.name == "datapackage.json":
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(path))
+        if op == "replace":
+            moves.append(path.name)
+
+    monkeypatch.setattr(publishing.STEPS, "hook", hook)
+    with build_lock(scratch_repo), pytest.raises(PublishError) as info:
+        publish(scratch_repo, outputs)
+    assert info.value.code == "publish-failed"
+    assert "events.csv" in moves, "the data files were moved before the descriptor failed"
+    assert published_snapshot(scratch_repo) == published
+
+
+def test_a_published_file_that_is_a_folder_is_one_line(scratch_repo: Path):
+    (scratch_repo / "data" / "events.csv").unlink()
+    (scratch_repo / "data" / "events.csv").mkdir()
+    for args in ((), ("--check",)):
+        result = run_build(scratch_repo, *args)
+        assert result.returncode == 1, result.stdout
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "data/events.csv" in result.stderr and "[published-file-unreadable]" in result.stderr
+
+
+def test_check_meeting_an_unreadable_published_file_is_one_error(scratch_repo: Path, monkeypatch):
+    outputs = produce(scratch_repo).outputs
+    target = scratch_repo / "data" / "figures.parquet"
+    real = pathlib.Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    with pytest.raises(PublishError) as info:
+        stale_outputs(scratch_repo, outputs)
+    assert info.value.code == "published-file-unreadable"
+    assert str(target) in str(info.value)
+
+
+def test_a_missing_data_folder_is_one_line(scratch_repo: Path):
+    (scratch_repo / "data" / "events.csv").unlink()
+    data = scratch_repo / "data"
+    data.rename(scratch_repo / "elsewhere")
+    result = run_build(scratch_repo)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+
+
+# -- dates the loader must represent -------------------------------------------
+
+@pytest.mark.parametrize("start, end", [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31")])
+def test_every_valid_date_builds_and_loads(scratch_repo: Path, start: str, end: str):
+    new = f'date = {{ basis = "external", start = "{start}", end = "{end}", reference = "un-sc-15341" }}'
+    in_entry("events.toml", WITHDRAWAL_ID, WITHDRAWAL, new)(scratch_repo)
+    result = run_build(scratch_repo)
+    assert result.returncode == 0, result.stderr
+    for format in ("csv", "parquet"):
+        events = minusma_data.load("events", format=format, data_home=scratch_repo)
+        assert events["date_start"].dtype == np.dtype("datetime64[s]")
+        row = events.set_index("event_id").loc["minusma-withdraws"]
+        assert (row["date_start"].isoformat()[:10], row["date_end"].isoformat()[:10]) == (start, end)
+
+
+def test_the_cli_names_a_bad_input_without_a_traceback(scratch_repo: Path):
+    """The build's command line, the shortest way a curator meets these faults."""
+    folder_in_place("events.toml")(scratch_repo)
+    result = subprocess.run([sys.executable, "-m", "minusma_build", "--root", str(scratch_repo)],
+                            capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "[file-is-folder]" in result.stderr
