@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -33,6 +32,8 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
+
+from minusma_data._lock import package_lock
 
 from . import signals
 
@@ -102,27 +103,24 @@ WAITING = "waiting for another build of this package to finish publishing"
 
 @contextlib.contextmanager
 def data_lock(root: Path, exclusive: bool) -> Iterator[None]:
-    """A lock on the data/ folder itself (so no lock file is left behind):
-    exclusive for a build, shared for `--check` and the loader. A build that
-    has to wait says so on stderr, then waits."""
+    """The package lock (minusma_data._lock): exclusive for a build, shared
+    for `--check`. A build that has to wait says so on stderr, then waits."""
     folder = root / "data"
+
+    def waiting() -> None:
+        if exclusive:
+            print(f"{WAITING} ({folder}) ...", file=sys.stderr, flush=True)
+
     try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        lock = package_lock(root, exclusive, on_wait=waiting)
+        lock.__enter__()
     except OSError as exc:
         raise PublishError("data-folder-unusable", folder, f"cannot open the folder ({exc.strerror})",
                            "restore data/ as a folder you can read and write") from None
     try:
-        if exclusive:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                print(f"{WAITING} ({folder}) ...", file=sys.stderr, flush=True)
-                fcntl.flock(fd, fcntl.LOCK_EX)
-        else:
-            fcntl.flock(fd, fcntl.LOCK_SH)
         yield
     finally:
-        os.close(fd)
+        lock.__exit__(None, None, None)
 
 
 def build_lock(root: Path) -> contextlib.AbstractContextManager[None]:

@@ -81,20 +81,13 @@ def reading(location: Location) -> Iterator[None]:
     if location.kind == "bundled":
         yield
         return
-    try:
-        fd = os.open(location.root / "data", os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        fd = None
-    try:
-        if fd is not None:
-            import fcntl
+    from ._lock import package_lock
 
-            fcntl.flock(fd, fcntl.LOCK_SH)
+    with contextlib.ExitStack() as stack:
+        with contextlib.suppress(OSError):
+            stack.enter_context(package_lock(location.root, exclusive=False))
         journal = location.root / JOURNAL
         if os.path.lexists(journal):
             raise DescriptorError(journal, INTERRUPTED, remedy(location.kind, location.root),
                                   code="interrupted-publish")
         yield
-    finally:
-        if fd is not None:
-            os.close(fd)
