@@ -1,17 +1,24 @@
 """Write every table to a folder (CSV, Parquet or JSON Lines) or to one
 SQLite file, for tools that do not read the published files directly.
 
+A folder export is a Data Package of its own, laid out like the published
+one: datapackage.json, data/<table>.<format>, the source text under
+data/source/, the licence files and a short README. frictionless validates
+it, and `--data-home` (or ``data_home=``) loads it back.
+
 CSV and Parquet exports are the published files themselves, byte for byte
-(CSV checked against its recorded sha256 first); JSON Lines and SQLite are
-written from the loaded tables, with dates as ISO 8601 text.
+(each checked first: CSV against its recorded sha256, Parquet against its
+CSV twin); JSON Lines and SQLite are written from the loaded tables, with
+dates as ISO 8601 text.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import math
 import os
-import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,33 +26,139 @@ from typing import Any
 import pandas as pd
 
 from ._read import file_bytes, read_table
-from ._schema import Package, enum_of, foreign_keys
+from ._schema import Package
 
 SQLITE_NAME = "minusma-data.sqlite"
-SQL_TYPES = {"integer": "INTEGER", "year": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
+LICENCE_FILES = ("LICENSE", "LICENSE-DATA")
+MEDIATYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "jsonl": "application/jsonl"}
+# Properties of a published resource that hold for its exported copy as well.
+KEPT = ("name", "type", "title", "description", "path", "format", "mediatype", "encoding", "schema")
 
 
 def export(package: Package, format: str, output: Path) -> list[Path]:
     """Write all tables; return the files written."""
     if format == "sqlite":
+        from ._sqlite import metadata_bytes, metadata_path, write_database
+
         target = output if output.suffix in (".sqlite", ".sqlite3", ".db") else output / SQLITE_NAME
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(target, lambda tmp: _sqlite(package, tmp))
-        return [target]
-    output.mkdir(parents=True, exist_ok=True)
-    written = []
+        _write_atomic(target, lambda tmp: write_database(package, tmp, lambda t: _records(package, t)))
+        meta = metadata_path(target)
+        _write_bytes(meta, metadata_bytes(package, target))
+        return [target, meta]
+    files: dict[str, bytes] = {}
     for table in package.tables:
-        target = output / f"{table}.{format}"
-        if format == "csv":
-            data = file_bytes(package, table)
-        elif format == "parquet":
-            read_table(package, table, "parquet")  # refuse a damaged file before copying it
-            data = package.path(table, "parquet").read_bytes()
-        else:
-            data = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in _records(package, table)).encode()
-        _write_atomic(target, lambda tmp, data=data: tmp.write_bytes(data))
+        files[f"data/{table}.{format}"] = _table_bytes(package, table, format)
+    for source in package.raw.get("sources", []):
+        if isinstance(source.get("path"), str):
+            files[source["path"]] = _source_bytes(package, source)
+    for name in LICENCE_FILES:
+        files[name] = licence_bytes(package, name)
+    description = export_descriptor(package, format, files)
+    files["datapackage.json"] = (json.dumps(description, indent=2, ensure_ascii=False) + "\n").encode()
+    files["README.md"] = readme_bytes(package, format, description)
+    written = []
+    for relative, data in files.items():
+        target = output / relative
+        _write_bytes(target, data)
         written.append(target)
     return written
+
+
+def _table_bytes(package: Package, table: str, format: str) -> bytes:
+    if format == "csv":
+        return file_bytes(package, table)
+    if format == "parquet":
+        from ._verify import verify_parquet
+
+        verify_parquet(package, table)  # refuse a damaged or altered file before copying it
+        return package.path(table, "parquet").read_bytes()
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in _records(package, table)).encode()
+
+
+def _source_bytes(package: Package, source: dict[str, Any]) -> bytes:
+    """The source text, checked against the hash the descriptor records."""
+    from ._read import _verify  # the size-and-hash check every published file goes through
+    from ._errors import DataFileError, remedy
+
+    path = package.location.root / source["path"]
+    fix = remedy(package.location.kind, package.location.root)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise DataFileError(path, "the source text is missing.", fix) from None
+    _verify(data, {"hash": source.get("hash")} if source.get("hash") else {"bytes": len(data)},
+            lambda problem: DataFileError(path, problem, fix))
+    return data
+
+
+def licence_bytes(package: Package, name: str) -> bytes:
+    """A licence file: from the data folder, else the one shipped in the wheel
+    (minusma_data/_data/), else the checkout's."""
+    from ._errors import DataFileError, remedy
+    from ._locate import bundled_root, checkout_root
+
+    for root in (package.location.root, bundled_root(), checkout_root()):
+        if root is not None and (root / name).is_file():
+            return (root / name).read_bytes()
+    raise DataFileError(package.location.root / name, f"the licence file {name} is missing.",
+                        remedy(package.location.kind, package.location.root))
+
+
+def export_descriptor(package: Package, format: str, files: dict[str, bytes]) -> dict[str, Any]:
+    """The published descriptor with one resource per table in `format`.
+    Every exported file's size and sha256 are recorded, except a Parquet
+    file's size: frictionless refuses `bytes` on Parquet resources."""
+    raw = package.raw
+    description = {k: copy.deepcopy(v) for k, v in raw.items() if k != "resources"}
+    resources = []
+    for table in package.tables:
+        resource = {k: copy.deepcopy(v) for k, v in package.describing(table).items() if k in KEPT}
+        resource["name"] = table  # a Parquet-only package may name it events-parquet
+        path = f"data/{table}.{format}"
+        data = files[path]
+        resource.update(path=path, format=format, mediatype=MEDIATYPES[format])
+        if format == "csv":
+            resource["profile"] = "tabular-data-resource"  # as published; see src/minusma_build/render.py
+            resource["dialect"] = copy.deepcopy(package.resource(table, "csv").get("dialect", {}))
+            resource["encoding"] = "utf-8"
+        elif format == "parquet":
+            resource.pop("encoding", None)
+        if format != "parquet":
+            resource["bytes"] = len(data)
+        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+        resources.append(resource)
+    description["resources"] = resources
+    return description
+
+
+def readme_bytes(package: Package, format: str, description: dict[str, Any]) -> bytes:
+    """A short README: what the folder holds, its licence, and how to read it."""
+    raw = package.raw
+    licences = ", ".join(str(x.get("name")) for x in raw.get("licenses", []))
+    lines = [f"# {raw.get('title', raw.get('name', 'minusma-data'))}", "",
+             f"Version {raw.get('version', '(unknown)')} of the `{raw.get('name', 'minusma-data')}` data package, "
+             f"exported as {format.upper() if format != 'jsonl' else 'JSON Lines'}.", "",
+             str(raw.get("description", "")), "", "## Files", ""]
+    for resource in description["resources"]:
+        lines.append(f"- `{resource['path']}`: {resource.get('description', '')}")
+    lines += ["", "`datapackage.json` gives every column's type, description and allowed values, and each file's "
+              "sha256; `data/source/` holds the text whose characters `char_start`/`char_end` count.", "",
+              "## Reading it", "",
+              "    frictionless validate datapackage.json"]
+    if format in ("csv", "parquet"):
+        lines += [f"    minusma-data --data-home . info",
+                  f"    python -c \"import minusma_data as m; print(m.load('events', format='{format}', "
+                  "data_home='.'))\""]
+    lines += ["", "## Licence", "",
+              f"Data: {licences} (LICENSE-DATA). Code of the minusma-data package: MIT (LICENSE). "
+              "Cite the source article as well as this package.", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def _write_bytes(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(target, lambda tmp: tmp.write_bytes(data))
 
 
 def _write_atomic(target: Path, write: Any) -> None:
@@ -62,7 +175,12 @@ def _write_atomic(target: Path, write: Any) -> None:
 
 def _records(package: Package, table: str) -> list[dict[str, Any]]:
     """Rows as plain Python values: str, int, float, bool, 'YYYY-MM-DD' or None."""
-    frame = read_table(package, table, "csv", verify=True)
+    if (table, "csv") in package.resources:
+        frame = read_table(package, table, "csv", verify=True)
+    else:
+        from ._verify import verify_parquet
+
+        frame = verify_parquet(package, table)
     columns = {}
     for field in package.fields(table):
         kind = field.get("type", "string")
@@ -84,39 +202,3 @@ def _plain(value: Any, kind: str) -> Any:
     if kind == "boolean":
         return bool(value)
     return str(value)
-
-
-def _sqlite(package: Package, target: Path) -> None:
-    with sqlite3.connect(target) as db:
-        for table in package.tables:
-            schema = package.resource(table, "csv")["schema"]
-            fields = schema["fields"]
-            db.execute(_create_table(table, schema))
-            marks = ", ".join("?" for _ in fields)
-            rows = [tuple(r.values()) for r in _records(package, table)]
-            db.executemany(f"INSERT INTO {_quote(table)} VALUES ({marks})", rows)
-    db.close()
-
-
-def _create_table(table: str, schema: dict[str, Any]) -> str:
-    lines = []
-    for f in schema["fields"]:
-        line = f"{_quote(f['name'])} {SQL_TYPES.get(f.get('type', 'string'), 'TEXT')}"
-        if f.get("constraints", {}).get("required"):
-            line += " NOT NULL"
-        enum = enum_of(f)
-        if enum is not None:
-            allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in enum)
-            line += f" CHECK ({_quote(f['name'])} IN ({allowed}))"
-        lines.append(line)
-    if schema.get("primaryKey"):
-        key = schema["primaryKey"]
-        lines.append("PRIMARY KEY (" + ", ".join(map(_quote, [key] if isinstance(key, str) else key)) + ")")
-    for fields, target, ref_fields in foreign_keys(schema, table):
-        lines.append(f"FOREIGN KEY ({', '.join(map(_quote, fields))}) "
-                     f"REFERENCES {_quote(target)} ({', '.join(map(_quote, ref_fields))})")
-    return f"CREATE TABLE {_quote(table)} (\n  " + ",\n  ".join(lines) + "\n)"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,112 @@
+"""Hand a loaded table to the library the caller asked for: pandas (as
+loaded), pyarrow or polars, typed from the Table Schema the same way.
+
+Every table is read and checked once, into pandas (see `_read.normalise`);
+the other backends are converted from that frame, so all three hold the same
+values. Each is imported only when asked for.
+
+========================  ==========================  ========================
+schema type               pyarrow                     polars
+========================  ==========================  ========================
+string                    ``string``                  ``String``
+string with an ``enum``   ``dictionary<int32,         ``Enum`` of the schema's
+                          string>``, the schema's     values in their order
+                          values in their order
+integer, year             ``int64``                   ``Int64``
+number                    ``double``                  ``Float64``
+boolean                   ``bool``                    ``Boolean``
+date                      ``date32``                  ``Date``
+========================  ==========================  ========================
+
+Missing values are nulls in both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._errors import UnknownBackendError, unknown
+from ._schema import enum_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+BACKENDS: tuple[str, ...] = ("pandas", "polars", "pyarrow")
+"""The libraries `load` can return a table in; pandas is the default."""
+
+EXTRAS = {"polars": 'pip install "minusma-data[polars]"'}
+
+ARROW_TYPES = {"string": "string", "integer": "int64", "year": "int64", "number": "float64",
+               "boolean": "bool_", "date": "date32"}
+"""Table Schema type -> pyarrow type factory (`pyarrow.<name>()`)."""
+
+POLARS_TYPES = {"string": "String", "integer": "Int64", "year": "Int64", "number": "Float64",
+                "boolean": "Boolean", "date": "Date"}
+"""Table Schema type -> polars dtype (`polars.<name>`)."""
+
+
+def check_backend(backend: object) -> str:
+    if backend not in BACKENDS:
+        raise UnknownBackendError(unknown("backend", backend, BACKENDS))
+    return str(backend)
+
+
+def arrow_type(field: dict[str, Any]) -> Any:
+    import pyarrow as pa
+
+    if enum_of(field) is not None:
+        return pa.dictionary(pa.int32(), pa.string())
+    return getattr(pa, ARROW_TYPES[field.get("type", "string")])()
+
+
+def polars_dtype(field: dict[str, Any]) -> Any:
+    import polars as pl
+
+    enum = enum_of(field)
+    if enum is not None:
+        return pl.Enum(enum)
+    return getattr(pl, POLARS_TYPES[field.get("type", "string")])
+
+
+def convert(frame: pd.DataFrame, fields: list[dict[str, Any]], backend: str) -> Any:
+    """`frame` (as loaded, possibly with actor-name columns added) in `backend`.
+    Columns the schema does not list (the actor names) are strings."""
+    if backend == "pandas":
+        return frame
+    table = to_arrow(frame, fields)
+    if backend == "pyarrow":
+        return table
+    try:
+        import polars as pl
+    except ImportError:
+        raise ImportError(f"backend='polars' needs polars, which is not installed. Install it with: "
+                          f"{EXTRAS['polars']}") from None
+    by_name = {f["name"]: f for f in fields}
+    out = pl.from_arrow(table)
+    assert isinstance(out, pl.DataFrame)
+    return out.with_columns([pl.col(name).cast(polars_dtype(by_name.get(name, {"type": "string"})))
+                             for name in out.columns])
+
+
+def to_arrow(frame: pd.DataFrame, fields: list[dict[str, Any]]) -> Any:
+    import numpy as np
+    import pyarrow as pa
+
+    by_name = {f["name"]: f for f in fields}
+    arrays, names = [], []
+    for name in frame.columns:
+        series = frame[name]
+        field = by_name.get(name, {"name": name, "type": "string"})
+        enum = enum_of(field)
+        if enum is not None:
+            if list(series.cat.categories) != enum:  # the loader builds them from the enum; never otherwise
+                raise ValueError(f"column {name!r}: categories differ from the schema's values")
+            codes = series.cat.codes.to_numpy().astype(np.int32)
+            indices = pa.array(codes, type=pa.int32(), mask=codes < 0)
+            arrays.append(pa.DictionaryArray.from_arrays(indices, pa.array(enum, type=pa.string())))
+        elif field.get("type") == "date":
+            arrays.append(pa.array(series, from_pandas=True).cast(pa.date32()))
+        else:
+            arrays.append(pa.array(series, type=arrow_type(field), from_pandas=True))
+        names.append(str(name))
+    return pa.Table.from_arrays(arrays, names=names)
