@@ -119,3 +119,17 @@ def test_export_of_an_export_is_the_same_bytes(tmp_path, format):
     if format != "jsonl":  # the loader reads CSV and Parquet
         second = export(tmp_path / "c", format, "--data-home", str(first))
         assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+
+
+def test_export_refuses_an_altered_source_text(tmp_path, capsys):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT / "data", copy / "data", ignore=shutil.ignore_patterns("curated", ".staging-*"))
+    shutil.copy2(ROOT / "datapackage.json", copy / "datapackage.json")
+    text = copy / SOURCE
+    text.write_bytes(text.read_bytes().replace(b"Mali", b"Mall", 1))
+    code = main(["--data-home", str(copy), "export", "--format", "csv", "--output", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1 and str(text) in err and "sha256" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*"))

@@ -77,7 +77,7 @@ def _table_bytes(package: Package, table: str, format: str) -> bytes:
 
 
 def _source_bytes(package: Package, source: dict[str, Any]) -> bytes:
-    """The source text, checked against the hash the descriptor records."""
+    """The source text, checked against the hash the descriptor records (if any)."""
     from ._read import _verify  # the size-and-hash check every published file goes through
     from ._errors import DataFileError, remedy
 
@@ -87,8 +87,8 @@ def _source_bytes(package: Package, source: dict[str, Any]) -> bytes:
         data = path.read_bytes()
     except OSError:
         raise DataFileError(path, "the source text is missing.", fix) from None
-    _verify(data, {"hash": source.get("hash")} if source.get("hash") else {"bytes": len(data)},
-            lambda problem: DataFileError(path, problem, fix))
+    if source.get("hash"):
+        _verify(data, {"hash": source["hash"]}, lambda problem: DataFileError(path, problem, fix))
     return data
 
 
