@@ -35,8 +35,9 @@ is the optional extra ``minusma-data[polars]``).
 
 Errors: an unknown table, format or backend raises `UnknownTableError`,
 `UnknownFormatError` or `UnknownBackendError` (all ValueErrors, naming what
-exists and the nearest match); a missing or damaged file raises `DataFileError` (`DescriptorError`
-for datapackage.json), naming the file and how to restore it.
+exists and the nearest match); a missing or damaged file raises
+`DataFileError` (`DescriptorError` for datapackage.json), naming the file and
+how to restore it.
 """
 
 from __future__ import annotations
@@ -122,9 +123,8 @@ def load(name: TableName | str, *, format: Format = "parquet", resolve_actors: b
     DataFileError
         When the file is missing, damaged, or does not match its schema.
     """
-    from ._schema import check_format
-
     from ._backends import check_backend
+    from ._schema import check_format
 
     format = check_format(format)  # type: ignore[assignment]
     backend = check_backend(backend)  # type: ignore[assignment]
@@ -266,12 +266,14 @@ def _version() -> str:
 
 
 def _literal_aliases() -> dict[str, Any]:
-    """`TableName`, `Format` and `Backend` for annotations, built on first use (they need typing)."""
+    """`TableName`, `Format` and `Backend` for annotations at run time, built on
+    first use (they need typing) from the descriptor, `FORMATS` and `BACKENDS`;
+    the static copies above are for type checkers, and a test keeps them equal."""
     from typing import Literal
 
-    return {"TableName": Literal["sources", "passages", "references", "actors", "mentions", "events",
-                                 "statements", "figures"],
-            "Format": Literal["parquet", "csv"], "Backend": Literal["pandas", "polars", "pyarrow"]}
+    return {"TableName": Literal[_package(None).tables],  # type: ignore[valid-type]
+            "Format": Literal[FORMATS],  # type: ignore[valid-type]
+            "Backend": Literal[BACKENDS]}  # type: ignore[valid-type]
 
 
 def __getattr__(name: str) -> Any:

@@ -3,7 +3,8 @@ loaded), pyarrow or polars, typed from the Table Schema the same way.
 
 Every table is read and checked once, into pandas (see `_read.normalise`);
 the other backends are converted from that frame, so all three hold the same
-values. Each is imported only when asked for.
+values. Each is imported only when asked for. The types come from
+`_tableschema` (`field_arrow_type`, `polars_dtype`):
 
 ========================  ==========================  ========================
 schema type               pyarrow                     polars
@@ -25,47 +26,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import BACKENDS
 from ._errors import UnknownBackendError, unknown
-from ._schema import enum_of
+from ._tableschema import enum_of, field_arrow_type, polars_dtype
 
 if TYPE_CHECKING:
     import pandas as pd
 
-BACKENDS: tuple[str, ...] = ("pandas", "polars", "pyarrow")
-"""The libraries `load` can return a table in; pandas is the default."""
-
 EXTRAS = {"polars": 'pip install "minusma-data[polars]"'}
-
-ARROW_TYPES = {"string": "string", "integer": "int64", "year": "int64", "number": "float64",
-               "boolean": "bool_", "date": "date32"}
-"""Table Schema type -> pyarrow type factory (`pyarrow.<name>()`)."""
-
-POLARS_TYPES = {"string": "String", "integer": "Int64", "year": "Int64", "number": "Float64",
-                "boolean": "Boolean", "date": "Date"}
-"""Table Schema type -> polars dtype (`polars.<name>`)."""
 
 
 def check_backend(backend: object) -> str:
     if backend not in BACKENDS:
         raise UnknownBackendError(unknown("backend", backend, BACKENDS))
     return str(backend)
-
-
-def arrow_type(field: dict[str, Any]) -> Any:
-    import pyarrow as pa
-
-    if enum_of(field) is not None:
-        return pa.dictionary(pa.int32(), pa.string())
-    return getattr(pa, ARROW_TYPES[field.get("type", "string")])()
-
-
-def polars_dtype(field: dict[str, Any]) -> Any:
-    import polars as pl
-
-    enum = enum_of(field)
-    if enum is not None:
-        return pl.Enum(enum)
-    return getattr(pl, POLARS_TYPES[field.get("type", "string")])
 
 
 def convert(frame: pd.DataFrame, fields: list[dict[str, Any]], backend: str) -> Any:
@@ -107,6 +81,6 @@ def to_arrow(frame: pd.DataFrame, fields: list[dict[str, Any]]) -> Any:
         elif field.get("type") == "date":
             arrays.append(pa.array(series, from_pandas=True).cast(pa.date32()))
         else:
-            arrays.append(pa.array(series, type=arrow_type(field), from_pandas=True))
+            arrays.append(pa.array(series, type=field_arrow_type(field), from_pandas=True))
         names.append(str(name))
     return pa.Table.from_arrays(arrays, names=names)

@@ -18,13 +18,12 @@ import copy
 import hashlib
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ._atomic import write_atomic
 from ._read import file_bytes, read_table
 from ._schema import Package
 
@@ -42,7 +41,7 @@ def export(package: Package, format: str, output: Path) -> list[Path]:
 
         target = output if output.suffix in (".sqlite", ".sqlite3", ".db") else output / SQLITE_NAME
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(target, lambda tmp: write_database(package, tmp, lambda t: _records(package, t)))
+        write_atomic(target, lambda tmp: write_database(package, tmp, lambda t: _records(package, t)))
         meta = metadata_path(target)
         _write_bytes(meta, metadata_bytes(package, target))
         return [target, meta]
@@ -158,19 +157,7 @@ def readme_bytes(package: Package, format: str, description: dict[str, Any]) -> 
 
 def _write_bytes(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(target, lambda tmp: tmp.write_bytes(data))
-
-
-def _write_atomic(target: Path, write: Any) -> None:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        tmp.unlink()
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(target, data)
 
 
 def _records(package: Package, table: str) -> list[dict[str, Any]]:

@@ -16,14 +16,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from ._schema import Package, enum_of, foreign_keys
+from ._schema import Package
+from ._tableschema import enum_of, field_type, foreign_keys
 
 SQL_NAMES = {"references": "reference_records"}
 """Package name -> SQLite name, for names SQLite takes only in quotes."""
-
-SQL_TYPES = {"integer": "INTEGER", "year": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
-"""Table Schema type -> SQLite column type; everything else (string, date as
-YYYY-MM-DD) is TEXT."""
 
 LABEL_COLUMNS = {"actors": "name", "sources": "title", "references": "title", "events": "summary",
                  "passages": "text"}
@@ -42,6 +39,11 @@ DESCRIPTION_TABLES = {
 def sql_name(name: str) -> str:
     """The name a table or column has in the database."""
     return SQL_NAMES.get(name, name)
+
+
+def sql_type(field: dict[str, Any]) -> str:
+    """The SQLite column type of a field (a date is YYYY-MM-DD text)."""
+    return field_type(field.get("type", "string")).sqlite
 
 
 def needs_quoting(names: list[str]) -> list[str]:
@@ -99,7 +101,7 @@ def create_table(table: str, schema: dict[str, Any]) -> str:
     lines = []
     for f in schema["fields"]:
         name = sql_name(f["name"])
-        line = f"{name} {SQL_TYPES.get(f.get('type', 'string'), 'TEXT')}"
+        line = f"{name} {sql_type(f)}"
         if f.get("constraints", {}).get("required"):
             line += " NOT NULL"
         enum = enum_of(f)
@@ -135,7 +137,7 @@ def _describe(db: sqlite3.Connection, package: Package, table: str) -> None:
         enum = enum_of(f)
         db.execute("INSERT INTO column_descriptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    (sql_name(table), sql_name(f["name"]), position, f.get("title"), kind,
-                    SQL_TYPES.get(kind, "TEXT"), int(bool(f.get("constraints", {}).get("required"))),
+                    sql_type(f), int(bool(f.get("constraints", {}).get("required"))),
                     None if enum is None else ", ".join(enum), f.get("description")))
 
 
