@@ -3,9 +3,7 @@ files it lists (each table's CSV and Parquet file, each source text), under
 minusma_data/_data/, so the descriptor's relative paths still hold there.
 
 The descriptor is the list of what is published, so nothing else (the curated
-TOML, the build) can slip into the wheel; the licence files (LICENSE,
-LICENSE-DATA) join them, so that exports made from an installed wheel carry
-them too. Editable installs read the checkout
+TOML, the build) can slip into the wheel. Editable installs read the checkout
 and get no copy.
 """
 
@@ -17,7 +15,6 @@ from pathlib import Path, PurePosixPath
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 BUNDLE = "minusma_data/_data"
-LICENCES = ("LICENSE", "LICENSE-DATA")
 
 
 class PublishedFiles(BuildHookInterface):
@@ -35,5 +32,3 @@ class PublishedFiles(BuildHookInterface):
             if path.is_absolute() or ".." in path.parts:
                 raise ValueError(f"datapackage.json lists {rel!r}, which is outside the package")
             build_data["force_include"][rel] = f"{BUNDLE}/{rel}"
-        for name in LICENCES:
-            build_data["force_include"][name] = f"{BUNDLE}/{name}"

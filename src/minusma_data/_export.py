@@ -92,16 +92,30 @@ def _source_bytes(package: Package, source: dict[str, Any]) -> bytes:
 
 
 def licence_bytes(package: Package, name: str) -> bytes:
-    """A licence file: from the data folder, else the one shipped in the wheel
-    (minusma_data/_data/), else the checkout's."""
+    """A licence file: from the data folder, else the one installed with the
+    package (the wheel's .dist-info/licenses/), else the checkout's."""
     from ._errors import DataFileError, remedy
-    from ._locate import bundled_root, checkout_root
+    from ._locate import checkout_root
 
-    for root in (package.location.root, bundled_root(), checkout_root()):
-        if root is not None and (root / name).is_file():
-            return (root / name).read_bytes()
+    candidates = [package.location.root / name, _installed_licence(name), checkout_root() / name]
+    for path in candidates:
+        if path is not None and path.is_file():
+            return path.read_bytes()
     raise DataFileError(package.location.root / name, f"the licence file {name} is missing.",
                         remedy(package.location.kind, package.location.root))
+
+
+def _installed_licence(name: str) -> Path | None:
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        files = distribution("minusma-data").files or []
+    except PackageNotFoundError:
+        return None
+    for file in files:
+        if file.name == name and "licenses" in file.parts:
+            return Path(str(file.locate()))
+    return None
 
 
 def export_descriptor(package: Package, format: str, files: dict[str, bytes]) -> dict[str, Any]:
