@@ -316,6 +316,17 @@ def test_text_that_looks_like_a_formula_stays_text(capsys, copy, tmp_path):
     assert frame["summary"].tolist()[:len(LOOKS_LIKE_FORMULA)] == LOOKS_LIKE_FORMULA
 
 
+def test_numbers_a_cell_cannot_hold_keep_their_csv_spelling(copy, tmp_path):
+    def edit(rows):
+        rows[0].update(value="NaN", lower_bound="-INF", upper_bound="INF")
+
+    rewrite_csv(copy, "figures", edit)
+    rows = all_cells_from_bytes(workbook_bytes(read_package(locate(copy))), tmp_path / "o.xlsx")["figures"]
+    header = [v for v, _, _ in rows[0]]
+    got = {name: rows[1][header.index(name)][:2] for name in ("value", "lower_bound", "upper_bound")}
+    assert got == {"value": ("NaN", "s"), "lower_bound": ("-INF", "s"), "upper_bound": ("INF", "s")}
+
+
 def test_a_text_too_long_for_a_cell_is_refused(copy):
     rewrite_csv(copy, "events", lambda rows: rows[0].update(summary="x" * 40_000))
     with pytest.raises(ExportError, match="summary"):

@@ -38,7 +38,9 @@ MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_EXACT_INTEGER = 2**53  # larger integers lose digits in a spreadsheet's double
 MAX_WIDTH = 60
 SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
-NOT_FINITE = {math.inf: "INF", -math.inf: "-INF"}  # the Table Schema spellings
+NOT_FINITE = {math.inf: "INF", -math.inf: "-INF"}  # the Table Schema spellings; NaN below
+
+Column = tuple[str, str, list[Any]]  # (header, Table Schema type, values)
 
 
 def workbook_name(package: Package) -> str:
@@ -80,16 +82,21 @@ def workbook_bytes(package: Package) -> bytes:
         kinds = {f["name"]: f.get("type", "string") for f in package.fields(table)}
         columns = [(name, kinds.get(name, "string"), frame[name].astype(object).tolist()) for name in frame.columns]
         _sheet(book, table, columns, styles, package.path(table, "csv"))
-    rows = [(table, *[row[c] for c in CODEBOOK_COLUMNS])
-            for table in package.tables for row in codebook(package, table).astype(object).to_dict("records")]
-    kinds = {"required": "boolean"}
-    names = ("table", *CODEBOOK_COLUMNS)
-    _sheet(book, CODEBOOK_SHEET, [(n, kinds.get(n, "string"), [r[i] for r in rows]) for i, n in enumerate(names)],
-           styles, package.location.descriptor)
-    _sheet(book, ABOUT_SHEET, [("item", "string", [r[0] for r in about]), ("value", "string", [r[1] for r in about])],
-           styles, package.location.descriptor)
+    _sheet(book, CODEBOOK_SHEET, _codebook_columns(package), styles, package.location.descriptor)
+    _sheet(book, ABOUT_SHEET, [("item", "string", [item for item, _ in about]),
+                               ("value", "string", [value for _, value in about])], styles, package.location.descriptor)
     book.close()
     return buffer.getvalue()
+
+
+def _codebook_columns(package: Package) -> list[Column]:
+    """The codebook of every table (as `minusma_data.codebook` gives it, less
+    the pandas dtype), one row per column, with the table's name in front."""
+    rows = [(table, *[row[c] for c in CODEBOOK_COLUMNS])
+            for table in package.tables for row in codebook(package, table).astype(object).to_dict("records")]
+    names = ("table", *CODEBOOK_COLUMNS)
+    return [(name, "boolean" if name == "required" else "string", [row[i] for row in rows])
+            for i, name in enumerate(names)]
 
 
 def _published(package: Package, table: str) -> Any:
@@ -100,9 +107,6 @@ def _published(package: Package, table: str) -> Any:
     home = package.location.root if package.location.kind == "data_home" else None
     return load(table, format="csv", verify=True, resolve_actors=bool(package.actor_columns(table)),
                 data_home=home)
-
-
-Column = tuple[str, str, list[Any]]  # (header, Table Schema type, values)
 
 
 def _sheet(book: Any, name: str, columns: list[Column], styles: dict[str, Any], origin: Path) -> None:
@@ -145,9 +149,10 @@ def _cell(sheet: Any, row: int, col: int, value: Any, kind: str, styles: dict[st
         return str(number)
     if kind == "number":
         number = float(value)
-        if number in NOT_FINITE:
-            sheet.write_string(row, col, NOT_FINITE[number])
-            return NOT_FINITE[number]
+        if not math.isfinite(number):  # a spreadsheet number cannot hold these: keep the CSV's word
+            text = "NaN" if math.isnan(number) else NOT_FINITE[number]
+            sheet.write_string(row, col, text)
+            return text
         sheet.write_number(row, col, number)
         return repr(number)
     if kind == "boolean":
@@ -161,11 +166,10 @@ def _cell(sheet: Any, row: int, col: int, value: Any, kind: str, styles: dict[st
 
 
 def _missing(value: Any) -> bool:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return True
+    """An empty cell in the CSV (a float NaN is the number NaN, written as such)."""
     import pandas as pd
 
-    return value is pd.NA or value is pd.NaT
+    return value is None or value is pd.NA or value is pd.NaT
 
 
 def _check_sheet_names(package: Package) -> None:
