@@ -314,6 +314,11 @@ def test_text_that_looks_like_a_formula_stays_text(capsys, copy, tmp_path):
 
     frame = pd.read_excel(out, sheet_name="events", keep_default_na=False, na_values=[])
     assert frame["summary"].tolist()[:len(LOOKS_LIKE_FORMULA)] == LOOKS_LIKE_FORMULA
+    # Excel keeps such a cell as text even when someone edits it (the cell's quotePrefix style).
+    sheet = openpyxl.load_workbook(out)["events"]
+    prefixed = [sheet.cell(row, column + 1).quotePrefix for row in range(2, sheet.max_row + 1)]
+    assert prefixed[:len(LOOKS_LIKE_FORMULA) + 1] == [True] * (len(LOOKS_LIKE_FORMULA) + 1)
+    assert not any(prefixed[len(LOOKS_LIKE_FORMULA) + 1:])
 
 
 def test_numbers_a_cell_cannot_hold_keep_their_csv_spelling(copy, tmp_path):
