@@ -341,14 +341,14 @@ def test_a_text_too_long_for_a_cell_is_refused(copy):
 def test_a_table_name_that_cannot_be_a_sheet_is_refused(capsys, copy, tmp_path):
     descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
-        if resource["name"] == "figures":
-            resource["name"] = "codebook"
+        resource["name"] = resource["name"].replace("figures", "Codebook")
     (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert len(load("Codebook", format="csv", data_home=copy)) == len(csv_rows("figures"))  # a loadable table
     out = tmp_path / "o.xlsx"
     code, _, err = run(capsys, "--data-home", str(copy), "export", "--format", "xlsx", "--output", str(out))
     assert code == 1
-    assert str(copy / "datapackage.json") in err and "Traceback" not in err
-    assert not out.exists()
+    assert err.startswith(f"minusma-data: error: {copy / 'datapackage.json'}: ") and "'Codebook'" in err
+    assert "Traceback" not in err and not out.exists()
 
 
 # -- reproducible, atomic, from any package ----------------------------------------------
@@ -418,6 +418,22 @@ def test_a_damaged_table_leaves_an_existing_workbook_untouched(capsys, copy, tmp
     assert str(target) in err and "sha256" in err and "Traceback" not in err
     assert out.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy", "keep.xlsx"]
+
+
+def test_a_failed_write_leaves_the_old_workbook_and_no_temporary_file(capsys, tmp_path, monkeypatch):
+    import minusma_data._export
+
+    out = tmp_path / "keep.xlsx"
+    out.write_bytes(b"previous")
+
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr(minusma_data._export.os, "replace", refuse)
+    code, _, err = run(capsys, "export", "--format", "xlsx", "--output", str(out))
+    assert code == 1 and f"cannot write {out}" in err
+    assert out.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.xlsx"]
 
 
 def test_an_unwritable_output_is_one_line(capsys, tmp_path):
