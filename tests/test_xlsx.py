@@ -338,16 +338,17 @@ def test_a_text_too_long_for_a_cell_is_refused(copy):
         workbook_bytes(read_package(locate(copy)))
 
 
-def test_a_table_name_that_cannot_be_a_sheet_is_refused(capsys, copy, tmp_path):
+@pytest.mark.parametrize("name", ["Codebook", "History", "f" * 32, "fig/ures", "'figures'"])
+def test_a_table_name_that_cannot_be_a_sheet_is_refused(capsys, copy, tmp_path, name):
     descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
-        resource["name"] = resource["name"].replace("figures", "Codebook")
+        resource["name"] = resource["name"].replace("figures", name)
     (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    assert len(load("Codebook", format="csv", data_home=copy)) == len(csv_rows("figures"))  # a loadable table
+    assert len(load(name, format="csv", data_home=copy)) == len(csv_rows("figures"))  # a loadable table
     out = tmp_path / "o.xlsx"
     code, _, err = run(capsys, "--data-home", str(copy), "export", "--format", "xlsx", "--output", str(out))
     assert code == 1
-    assert err.startswith(f"minusma-data: error: {copy / 'datapackage.json'}: ") and "'Codebook'" in err
+    assert err.startswith(f"minusma-data: error: {copy / 'datapackage.json'}: ") and repr(name) in err
     assert "Traceback" not in err and not out.exists()
 
 
@@ -379,6 +380,34 @@ def test_created_date_is_fixed_or_source_date_epoch(workbook, tmp_path, monkeypa
     assert cli.main(["export", "--format", "xlsx", "--output", str(out)]) == 0
     with zipfile.ZipFile(out) as archive:
         assert "2023-11-14T22:13:20Z" in archive.read("docProps/core.xml").decode()
+
+
+def test_created_date_comes_from_the_descriptor_when_it_has_one(copy, tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["created"] = "2024-05-06T07:08:09+02:00"
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes(read_package(locate(copy))))) as archive:
+        assert ">2024-05-06T05:08:09Z<" in archive.read("docProps/core.xml").decode()
+
+
+def test_odd_metadata_leaves_its_rows_out_of_the_about_sheet(copy, tmp_path):
+    descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor.update(licenses="CC-BY-4.0", sources={"title": "x"}, contributors=[1, "x", {"title": "A. Author"}])
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    about = all_cells_from_bytes(workbook_bytes(read_package(locate(copy))), tmp_path / "o.xlsx")["about"]
+    items = [row[0][0] for row in about[1:]]
+    assert "licence" not in items and "source" not in items
+    assert dict((row[0][0], row[1][0]) for row in about[1:])["citation"].startswith("A. Author.")
+
+
+def test_a_broken_citation_file_is_one_line(capsys, copy, tmp_path):
+    (copy / "CITATION.cff").write_text("title: [unclosed\n", encoding="utf-8")
+    out = tmp_path / "o.xlsx"
+    code, _, err = run(capsys, "--data-home", str(copy), "export", "--format", "xlsx", "--output", str(out))
+    assert code == 1
+    assert str(copy / "CITATION.cff") in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o.xlsx").exists()
 
 
 def test_a_bad_source_date_epoch_is_one_line(capsys, tmp_path, monkeypatch):

@@ -173,11 +173,14 @@ def _missing(value: Any) -> bool:
 
 
 def _check_sheet_names(package: Package) -> None:
-    """Every table name must be a sheet name Excel accepts, distinct from the others."""
-    taken = {CODEBOOK_SHEET, ABOUT_SHEET}
+    """Every table name must be a sheet name Excel accepts, distinct from the
+    others ("History" is reserved by Excel itself)."""
+    taken = {CODEBOOK_SHEET, ABOUT_SHEET, "history"}
     for table in package.tables:
         bad = sorted(SHEET_NAME_FORBIDDEN & set(table))
-        problem = ("is longer than the 31 characters a sheet name may have" if len(table) > 31
+        problem = ("is empty" if not table
+                   else "is longer than the 31 characters a sheet name may have"
+                   if len(table.encode("utf-16-le")) > 62
                    else f"holds {' '.join(bad)}, which a sheet name may not" if bad
                    else "starts or ends with an apostrophe" if table.startswith("'") or table.endswith("'")
                    else "is the name of another sheet" if table.lower() in taken
@@ -212,10 +215,10 @@ def _about_rows(package: Package, frames: dict[str, Any]) -> list[tuple[str, str
     raw = package.raw
     rows = [("title", str(raw.get("title", ""))), ("description", str(raw.get("description", ""))),
             ("version", str(raw.get("version", "")))]
-    for licence in raw.get("licenses", []):
+    for licence in _entries(raw, "licenses"):
         parts = [licence.get("name"), licence.get("title"), licence.get("path")]
         rows.append(("licence", "; ".join(str(p) for p in parts if p)))
-    for source in raw.get("sources", []):
+    for source in _entries(raw, "sources"):
         parts = [source.get("title"), source.get("path") and f"file {source['path']}", source.get("hash")]
         rows.append(("source", "; ".join(str(p) for p in parts if p)))
     rows.append(("citation", citation(package)))
@@ -230,6 +233,12 @@ def _about_rows(package: Package, frames: dict[str, Any]) -> list[tuple[str, str
         rows.append(("actor names", f"{', '.join(named)}: not in the CSV files. Each gives the name (actors.name) "
                                     "of the actor whose id is in the column to its left."))
     return rows
+
+
+def _entries(mapping: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The objects listed under `key`, skipping anything else a hand-edited file may hold."""
+    value = mapping.get(key)
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
 def citation(package: Package) -> str:
@@ -247,14 +256,14 @@ def citation(package: Package) -> str:
         if not isinstance(cff, dict):
             raise ExportError(f"{path}: is not a CITATION.cff mapping; repair it or remove it "
                               "to cite from datapackage.json.")
-        authors = [a.get("name") or " ".join(p for p in (a.get("given-names"), a.get("family-names")) if p)
-                   for a in cff.get("authors", []) if isinstance(a, dict)]
+        authors = [str(a.get("name") or " ".join(str(p) for p in (a.get("given-names"), a.get("family-names")) if p))
+                   for a in _entries(cff, "authors")]
         doi = cff.get("doi")
         return _cite(authors, cff.get("title"), cff.get("version"), str(cff.get("date-released", ""))[:4],
                      f"https://doi.org/{doi}" if doi else cff.get("url"))
     raw = package.raw
-    authors = [c.get("title", "") for c in raw.get("contributors", [])
-               if isinstance(c, dict) and "author" in c.get("roles", ["author"])]
+    authors = [str(c.get("title", "")) for c in _entries(raw, "contributors")
+               if "author" in (c.get("roles") or ["author"])]
     return _cite(authors, raw.get("title"), raw.get("version"), "", raw.get("homepage"))
 
 
