@@ -450,7 +450,7 @@ def test_a_damaged_table_leaves_an_existing_workbook_untouched(capsys, copy, tmp
 
 
 def test_a_failed_write_leaves_the_old_workbook_and_no_temporary_file(capsys, tmp_path, monkeypatch):
-    import minusma_data._export
+    import minusma_data._atomic
 
     out = tmp_path / "keep.xlsx"
     out.write_bytes(b"previous")
@@ -458,7 +458,7 @@ def test_a_failed_write_leaves_the_old_workbook_and_no_temporary_file(capsys, tm
     def refuse(src, dst):
         raise PermissionError(13, "Permission denied", str(dst))
 
-    monkeypatch.setattr(minusma_data._export.os, "replace", refuse)
+    monkeypatch.setattr(minusma_data._atomic.os, "replace", refuse)
     code, _, err = run(capsys, "export", "--format", "xlsx", "--output", str(out))
     assert code == 1 and f"cannot write {out}" in err
     assert out.read_bytes() == b"previous"

@@ -21,10 +21,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ._atomic import write_atomic
 from ._errors import ExportError
-from ._export import _write_atomic
 from ._resolve import name_column
 from ._schema import Package, codebook
+from ._tableschema import field_type
 
 CODEBOOK_SHEET = "codebook"
 ABOUT_SHEET = "about"
@@ -54,7 +55,7 @@ def write_workbook(package: Package, output: Path) -> Path:
     target = output if output.suffix.lower() == ".xlsx" else output / workbook_name(package)
     data = workbook_bytes(package)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(target, lambda tmp: tmp.write_bytes(data))
+    write_atomic(target, data)
     return target
 
 
@@ -133,29 +134,30 @@ def _sheet(book: Any, name: str, columns: list[Column], styles: dict[str, Any], 
 
 
 def _cell(sheet: Any, row: int, col: int, value: Any, kind: str, styles: dict[str, Any]) -> str:
-    """Write one value with the write_* method of its type; return the text it
-    shows, for the column width. Raise ExportError for a value no cell holds."""
+    """Write one value with the write_* method its Table Schema type names;
+    return the text it shows, for the column width. Raise ExportError for a
+    value no cell holds."""
     if _missing(value):
         return ""
-    if kind == "date":
+    method = field_type(kind).excel
+    if method == "write_datetime":
         day = value.date() if hasattr(value, "date") else value
         sheet.write_datetime(row, col, day, styles["date"])
         return day.isoformat()
-    if kind in ("integer", "year"):
+    if method == "write_number" and isinstance(value, float):  # a number field (Float64)
+        if not math.isfinite(value):  # a spreadsheet number cannot hold these: keep the CSV's word
+            text = "NaN" if math.isnan(value) else NOT_FINITE[value]
+            sheet.write_string(row, col, text)
+            return text
+        sheet.write_number(row, col, value)
+        return repr(value)
+    if method == "write_number":  # an integer or year field (Int64)
         number = int(value)
         if abs(number) > MAX_EXACT_INTEGER:
             raise ExportError(f"the {kind} {number}, which has more digits than a spreadsheet keeps exactly")
         sheet.write_number(row, col, number)
         return str(number)
-    if kind == "number":
-        number = float(value)
-        if not math.isfinite(number):  # a spreadsheet number cannot hold these: keep the CSV's word
-            text = "NaN" if math.isnan(number) else NOT_FINITE[number]
-            sheet.write_string(row, col, text)
-            return text
-        sheet.write_number(row, col, number)
-        return repr(number)
-    if kind == "boolean":
+    if method == "write_boolean":
         sheet.write_boolean(row, col, bool(value))
         return "FALSE"
     text = str(value)
