@@ -73,14 +73,6 @@ def actor_id_columns(table: str) -> list[str]:
     return [f["name"] for f in CSV_RESOURCES[table]["schema"]["fields"] if f["name"] in targets]
 
 
-def sheet_rows(path: Path, sheet: str) -> list[list]:
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return [[cell for cell in row] for row in book[sheet].iter_rows()]
-    finally:
-        book.close()
-
-
 def all_cells(path: Path) -> dict[str, list[list]]:
     """Every sheet as rows of (value, data_type, number_format)."""
     book = openpyxl.load_workbook(path, read_only=True)
