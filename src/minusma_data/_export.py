@@ -1,5 +1,6 @@
-"""Write every table to a folder (CSV, Parquet or JSON Lines) or to one
-SQLite file, for tools that do not read the published files directly.
+"""Write every table to a folder (CSV, Parquet or JSON Lines), to one
+SQLite file or to one Excel workbook (see _xlsx), for tools that do not read
+the published files directly.
 
 A folder export is a Data Package of its own, laid out like the published
 one: datapackage.json, data/<table>.<format>, the source text under
@@ -36,6 +37,10 @@ KEPT = ("name", "type", "title", "description", "path", "format", "mediatype", "
 
 def export(package: Package, format: str, output: Path) -> list[Path]:
     """Write all tables; return the files written."""
+    if format == "xlsx":
+        from ._xlsx import write_workbook  # needs the xlsx extra
+
+        return [write_workbook(package, output)]
     if format == "sqlite":
         from ._sqlite import metadata_bytes, metadata_path, write_database
 
