@@ -133,3 +133,17 @@ def test_export_refuses_an_altered_source_text(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1 and str(text) in err and "sha256" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*"))
+
+
+@pytest.mark.parametrize("path", ["../outside.txt", "/etc/hostname", "data/../../outside.txt"])
+def test_export_refuses_a_source_path_outside_the_package(tmp_path, capsys, path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT / "data", copy / "data", ignore=shutil.ignore_patterns("curated", ".staging-*"))
+    descriptor = dict(PACKAGE, sources=[dict(PACKAGE["sources"][0], path=path)])
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    code = main(["--data-home", str(copy), "export", "--format", "csv", "--output", str(tmp_path / "a" / "out")])
+    err = capsys.readouterr().err
+    assert code == 1 and repr(path) in err and "Traceback" not in err
+    assert not (tmp_path / "a" / "outside.txt").exists() and not (tmp_path / "outside.txt").exists()

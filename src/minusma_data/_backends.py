@@ -56,8 +56,7 @@ def convert(frame: pd.DataFrame, fields: list[dict[str, Any]], backend: str) -> 
         raise ImportError(f"backend='polars' needs polars, which is not installed. Install it with: "
                           f"{EXTRAS['polars']}") from None
     by_name = {f["name"]: f for f in fields}
-    out = pl.from_arrow(table)
-    assert isinstance(out, pl.DataFrame)
+    out = pl.DataFrame(pl.from_arrow(table))
     return out.with_columns([pl.col(name).cast(polars_dtype(by_name.get(name, {"type": "string"})))
                              for name in out.columns])
 

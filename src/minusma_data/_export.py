@@ -19,7 +19,7 @@ import copy
 import hashlib
 import json
 import math
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
@@ -52,10 +52,12 @@ def export(package: Package, format: str, output: Path) -> list[Path]:
         return [target, meta]
     files: dict[str, bytes] = {}
     for table in package.tables:
-        files[f"data/{table}.{format}"] = _table_bytes(package, table, format)
+        relative = _inside(package, f"data/{table}.{format}")
+        files[relative] = _table_bytes(package, table, format)
     for source in package.raw.get("sources", []):
         if isinstance(source.get("path"), str):
-            files[source["path"]] = _source_bytes(package, source)
+            relative = _inside(package, source["path"])  # checked before the file is read
+            files[relative] = _source_bytes(package, source)
     for name in LICENCE_FILES:
         files[name] = licence_bytes(package, name)
     description = export_descriptor(package, format, files)
@@ -67,6 +69,16 @@ def export(package: Package, format: str, output: Path) -> list[Path]:
         _write_bytes(target, data)
         written.append(target)
     return written
+
+
+def _inside(package: Package, relative: str) -> str:
+    """`relative` if it names a file inside the package folder (so inside the
+    export's folder too); a descriptor naming anything else is refused."""
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or ".." in parts or "\\" in relative:
+        raise package.error(f"it names the file {relative!r}, which lies outside the package folder; "
+                            "paths must be relative, without '..'.")
+    return relative
 
 
 def _table_bytes(package: Package, table: str, format: str) -> bytes:
