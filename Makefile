@@ -36,6 +36,11 @@ readme: $(BIN)/.installed
 figure: $(BIN)/.installed
 	$(PY) scripts/plot_timeline.py
 
+# Write the explorer page to site/ (open site/index.html, or publish the folder).
+.PHONY: site
+site: $(BIN)/.installed
+	$(PY) -m minusma_build.site --output site
+
 # Measure the loader's cost and how the build scales; prints a table of figures and targets.
 .PHONY: bench
 bench: $(BIN)/.installed
