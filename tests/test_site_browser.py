@@ -2,9 +2,9 @@
 after its script has run: marks, highlighting, filters, sorting, keyboard,
 downloads, no console errors, no network, and both screen widths.
 
-Needs Debian's `chromium` and `chromium-driver` (or the binaries named by the
-CHROMIUM and CHROMEDRIVER variables). Without them these tests skip, except
-under CI (the CI variable set), where they fail: .ci/run installs both.
+Needs Debian's `chromium` and `chromium-driver` (see benchmarks/browser.py).
+Without them these tests skip, except under CI (the CI variable set), where
+they fail: .ci/run installs both.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
-import tempfile
 from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -21,25 +19,9 @@ from urllib.parse import unquote, urlparse
 import pytest
 from conftest import ROOT
 
-# CHROMIUM and CHROMEDRIVER name other binaries (a Chrome and its matching driver) where Debian's are absent.
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or (
-    "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None)
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync")
+from benchmarks.browser import chromium, missing
+
 FACT_TABLES = ("events", "statements", "figures")
-
-
-def missing() -> str | None:
-    if not CHROMIUM:
-        return "chromium is not installed (apt-get install chromium)"
-    if not CHROMEDRIVER:
-        return "chromedriver is not installed (apt-get install chromium-driver)"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install -e '.[test]')"
-    return None
 
 
 def rows(table: str) -> list[dict[str, str]]:
@@ -62,22 +44,8 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(f"browser tests cannot run under CI: {reason}")
         pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="site-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (*FLAGS, f"--user-data-dir={profile}", "--hide-scrollbars"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_window_size(1400, 900)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture
