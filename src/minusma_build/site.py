@@ -23,13 +23,11 @@ import zipfile
 from pathlib import Path
 
 from .site_data import Package, SiteError, inside, read_package
-from .site_page import page_html
+from .site_page import GENERATOR, page_html
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ASSETS = Path(__file__).with_name("site_assets")
 ASSET_NAMES = ("assets/site.css", "assets/site.js")
-GENERATOR = '<meta name="generator" content="minusma_build.site">'
-"""Marks a folder this program wrote, so it never replaces any other folder."""
 
 
 def check_release_zip(package: Package, path: Path) -> str:
@@ -59,9 +57,7 @@ def check_output(output: Path) -> None:
 def render(package: Package, release_zip: Path | None) -> dict[str, bytes]:
     """Every file of the page, by its path inside the output folder."""
     zip_name = check_release_zip(package, release_zip) if release_zip else None
-    html = page_html(package, release_zip=zip_name, asset_names=ASSET_NAMES)
-    html = html.replace("<head>\n", f"<head>\n{GENERATOR}\n", 1)
-    files = {"index.html": html.encode("utf-8")}
+    files = {"index.html": page_html(package, release_zip=zip_name, asset_names=ASSET_NAMES).encode("utf-8")}
     for name in ASSET_NAMES:
         files[name] = (ASSETS / Path(name).name).read_bytes()
     for rel in dict.fromkeys(package.files):

@@ -31,6 +31,8 @@ ROW_TAGS = {
 """Columns shown as short tags beside that line."""
 LONG_TEXT = 60
 """Columns with a value longer than this get wide cells, so their rows stay short."""
+GENERATOR = '<meta name="generator" content="minusma_build.site">'
+"""In every page written, so the generator never replaces a folder it did not write."""
 SINGULAR = {"events": "Event", "statements": "Statement", "figures": "Figure", "mentions": "Mention"}
 
 
@@ -61,6 +63,7 @@ def page_html(package: Package, *, release_zip: str | None, asset_names: tuple[s
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"{GENERATOR}\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)}</title>\n"
         '<link rel="icon" href="data:,">\n'
@@ -189,7 +192,7 @@ def page_data(package: Package) -> dict[str, Any]:
                     tags.append(names.get(value, value) if column in actor_columns else value)
             facts[f"{name}/{row[table.key]}"] = {
                 "kind": SINGULAR.get(name, name), "label": row.get(ROW_LABEL.get(name, ""), ""),
-                "tags": tags, "row": row_anchor(name, row[table.key]), "evidence": row["evidence"]}
+                "tags": tags, "row": row_anchor(name, row[table.key])}
     return {"facts": facts}
 
 
