@@ -9,7 +9,6 @@ import csv
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -18,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_repo
+from conftest import ROOT
 
 from minusma_build.site_article import Span, cut
 
@@ -137,6 +136,14 @@ def test_every_row_of_every_shown_table_is_one_element(page):
     expected = [f"{t}/{r[key_column(t)]}" for t in SHOWN for r in rows(t)]
     assert sorted(page.data_rows) == sorted(expected)
     assert len(set(page.data_rows)) == len(page.data_rows)
+
+
+def test_the_timeline_lists_the_dated_events_in_date_order(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    timeline = html[html.index('id="timeline"'):html.index('id="tables"')]
+    shown = re.findall(r'<li class="tl-item" data-event="events/([^"]+)"><time datetime="([^"]+)"', timeline)
+    dated = sorted((r["date_start"], r["date_end"], r["event_id"]) for r in rows("events") if r["date_start"])
+    assert shown == [(event_id, start) for start, _, event_id in dated]
 
 
 def test_filter_options_follow_the_data(page):
@@ -267,6 +274,18 @@ def test_a_path_leaving_the_package_is_refused(scratch_repo, tmp_path):
     assert_refused(run_site("--root", str(scratch_repo), "--output", str(tmp_path / "s")), "path-outside")
 
 
+@pytest.mark.parametrize("damage, code", [
+    (lambda root: (root / "data" / "actors.csv").write_text("actor_id,name\nx,y\n", encoding="utf-8"), "bad-csv"),
+    (lambda root: (root / "data" / "events.csv").write_bytes(b"\xff\xfe" * 10), "bad-csv"),
+    (lambda root: (root / "datapackage.json").write_text('{"resources": [7]}', encoding="utf-8"), "bad-descriptor"),
+    (lambda root: (root / "datapackage.json").write_text("{", encoding="utf-8"), "bad-descriptor"),
+    (lambda root: (root / "data" / "figures.parquet").unlink(), "missing-file"),
+], ids=["columns-missing", "not-utf8", "resource-not-object", "not-json", "file-missing"])
+def test_damaged_packages_are_refused_in_one_line(scratch_repo, tmp_path, damage, code):
+    damage(scratch_repo)
+    assert_refused(run_site("--root", str(scratch_repo), "--output", str(tmp_path / "s")), code)
+
+
 def test_a_missing_descriptor_is_refused(tmp_path):
     assert_refused(run_site("--root", str(tmp_path), "--output", str(tmp_path / "s")), "no-descriptor")
 
@@ -308,9 +327,9 @@ def test_a_rebuild_drops_files_of_the_previous_page(tmp_path):
 def test_pages_workflow_publishes_what_make_site_writes():
     make = (ROOT / "Makefile").read_text(encoding="utf-8")
     workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
-    recipe = re.search(r"^site:.*\n\t\$\(PY\) (.+)$", make, flags=re.M).group(1)
-    assert recipe == "-m minusma_build.site --output site"
-    assert f"python {recipe}" in workflow and "path: site" in workflow
+    recipe = re.search(r"^site:.*\n((?:\t.*\n)+)", make, flags=re.M).group(1)
+    assert "\t$(PY) -m minusma_build.site --output site" in recipe
+    assert "python -m minusma_build.site --output site" in workflow and "path: site" in workflow
     uses = re.findall(r"uses: (\S+)", workflow)
     assert {u.split("@")[0] for u in uses} >= {"actions/upload-pages-artifact", "actions/deploy-pages"}
     assert all(re.fullmatch(r"[\w-]+/[\w-]+@v\d+(\.\d+)*", u) for u in uses), uses

@@ -95,22 +95,45 @@ def read_package(root: Path) -> Package:
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise SiteError("bad-descriptor", f"{descriptor_path} has no 'resources' list")
     package = Package(root, descriptor, {}, files=["datapackage.json"])
-    for resource in descriptor["resources"]:
+    for number, resource in enumerate(descriptor["resources"]):
+        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
+            raise SiteError("bad-descriptor", f"datapackage.json resource #{number} is not an object with a path")
         where = f"datapackage.json resource {resource.get('name')!r}"
-        path = inside(root, str(resource.get("path", "")), where)
+        path = inside(root, resource["path"], where)
         if not path.is_file():
             raise SiteError("missing-file", f"{where}: {path} is missing; rebuild the package")
-        package.files.append(str(resource["path"]))
+        package.files.append(resource["path"])
         if resource.get("format") == "csv":
-            with open(path, encoding="utf-8", newline="") as handle:
-                rows = list(csv.DictReader(handle))
-            package.tables[resource["name"]] = Table(resource["name"], resource, rows)
+            package.tables[str(resource.get("name"))] = _read_table(resource, path, where)
     for name in ("sources", "passages", *FACT_TABLES):
         if name not in package.tables:
             raise SiteError("missing-table", f"datapackage.json lists no CSV table {name!r}; the page needs it")
     _read_texts(package)
     _check_spans(package)
     return package
+
+
+def _read_table(resource: dict[str, Any], path: Path, where: str) -> Table:
+    """The CSV's rows, once its schema names the columns and a primary key and its header has them all."""
+    schema = resource.get("schema")
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if not (isinstance(fields, list) and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields)
+            and isinstance(schema.get("primaryKey"), list) and len(schema["primaryKey"]) == 1):
+        raise SiteError("bad-descriptor", f"{where}: needs a schema with named fields and a one-column primaryKey")
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            header = reader.fieldnames or []
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise SiteError("bad-csv", f"{path}: not a UTF-8 CSV file ({exc}); rebuild the package") from None
+    absent = [f["name"] for f in fields if f["name"] not in header]
+    if absent:
+        raise SiteError("bad-csv", f"{path}: the header lacks column(s) {', '.join(absent)} that its schema "
+                                   "lists; rebuild the package")
+    if any(None in row or None in row.values() for row in rows):
+        raise SiteError("bad-csv", f"{path}: a row has more or fewer cells than the header; rebuild the package")
+    return Table(str(resource.get("name")), resource, rows)
 
 
 def _read_texts(package: Package) -> None:
@@ -124,7 +147,10 @@ def _read_texts(package: Package) -> None:
         if row.get("sha256") and hashlib.sha256(data).hexdigest() != row["sha256"]:
             raise SiteError("source-hash", f"{where}: {path} does not match its sha256 {row['sha256']}; "
                                            "restore the verbatim text")
-        package.texts[row["source_id"]] = data.decode("utf-8")
+        try:
+            package.texts[row["source_id"]] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise SiteError("source-hash", f"{where}: {path} is not UTF-8 text; restore the verbatim text") from None
         package.files.append(row["path"])
 
 
