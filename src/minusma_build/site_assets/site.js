@@ -88,6 +88,10 @@
     status.textContent = "\u201c" + seg.textContent + "\u201d supports " + keys.length +
       (keys.length === 1 ? " fact." : " facts.");
     reader.classList.add("panel-open");
+    if (narrow.matches) {  // keep the selected words above the sheet that lists their facts
+      var top = seg.getBoundingClientRect().top;
+      if (top > window.innerHeight * 0.4) window.scrollBy(0, top - window.innerHeight * 0.2);
+    }
   }
 
   function highlightFact(key, moveFocus) {
