@@ -188,6 +188,12 @@ def test_keyboard_reaches_a_mark_and_a_fact(page):
     assert page.execute_script(HIGHLIGHTED) == ""
 
 
+def test_a_link_to_a_fact_opens_with_it_highlighted(browser, built_site):
+    statement = rows("statements")[-1]
+    browser.get((built_site / "index.html").as_uri() + f"#fact=statements/{statement['statement_id']}")
+    assert browser.execute_script(HIGHLIGHTED) == statement["evidence"]
+
+
 def test_the_mentions_layer_makes_mentions_selectable(page):
     only_mentions = ".article .seg[data-mentions]:not([data-facts])"
     assert page.execute_script(f"return document.querySelector('{only_mentions}').tabIndex") == -1

@@ -181,6 +181,14 @@
 
   toggle.addEventListener("change", applyMentions);
 
+  // index.html#fact=events/<id> opens the page with that fact highlighted: a link to cite one fact.
+  function fromHash() {
+    var match = /^#fact=(.+)$/.exec(window.location.hash);
+    if (match && facts[decodeURIComponent(match[1])]) highlightFact(decodeURIComponent(match[1]), false);
+  }
+  window.addEventListener("hashchange", fromHash);
+  fromHash();
+
   // -- filters and sorting ---------------------------------------------------
 
   function applyFilters(box) {
