@@ -333,3 +333,23 @@ def test_pages_workflow_publishes_what_make_site_writes():
     uses = re.findall(r"uses: (\S+)", workflow)
     assert {u.split("@")[0] for u in uses} >= {"actions/upload-pages-artifact", "actions/deploy-pages"}
     assert all(re.fullmatch(r"[\w-]+/[\w-]+@v\d+(\.\d+)*", u) for u in uses), uses
+
+
+def test_markup_in_the_data_stays_text(scratch_repo, tmp_path):
+    path = scratch_repo / "data" / "statements.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    hostile = '</script><script>window.hit = 1</script><b class="x">"quoted" & \'single\'</b>'
+    table[0]["paraphrase"] = hostile
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(table[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+    assert run_site("--root", str(scratch_repo), "--output", str(tmp_path / "s")).returncode == 0
+    html = (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
+    parser = Page()
+    parser.feed(html)
+    assert json.loads(parser.json_blob)["facts"][f"statements/{table[0]['statement_id']}"]["label"] == hostile
+    assert [s.get("src") for s in parser.scripts] == ["assets/site.js", None]  # no script was injected
+    assert '<b class="x">' not in html
+    assert "&lt;b class=&quot;x&quot;&gt;&quot;quoted&quot; &amp; &#x27;single&#x27;&lt;/b&gt;" in html

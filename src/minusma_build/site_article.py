@@ -72,10 +72,10 @@ def segment_html(text: str, seg: Segment) -> str:
     attrs = [f'class="seg" data-start="{seg.start}" data-end="{seg.end}"']
     if seg.facts:
         n = len(seg.facts)
-        attrs.append(f'data-facts="{" ".join(seg.facts)}" data-n="{min(n, 3)}" tabindex="0" role="button" '
+        attrs.append(f'data-facts="{escape(" ".join(seg.facts))}" data-n="{min(n, 3)}" tabindex="0" role="button" '
                      f'aria-pressed="false" title="{n} fact{"s" if n > 1 else ""}"')
     if seg.mentions:
-        attrs.append(f'data-mentions="{" ".join(seg.mentions)}"')
+        attrs.append(f'data-mentions="{escape(" ".join(seg.mentions))}"')
     return f"<span {' '.join(attrs)}>{body}</span>"
 
 
@@ -105,9 +105,9 @@ def article_html(text: str, spans: list[Span], passages: list[Passage]) -> str:
                 parts.append(body)
                 continue
             if passage.kind != previous:
-                parts.append(f'<span class="kind-label kl-{passage.kind}">{escape(passage.kind)}</span>')
+                parts.append(f'<span class="kind-label kl-{escape(passage.kind)}">{escape(passage.kind)}</span>')
                 previous = passage.kind
-            parts.append(f'<span class="passage k-{passage.kind}" data-passage="{escape(passage.passage_id)}" '
-                         f'data-kind="{passage.kind}">{body}</span>')
+            parts.append(f'<span class="passage k-{escape(passage.kind)}" data-passage="{escape(passage.passage_id)}" '
+                         f'data-kind="{escape(passage.kind)}">{body}</span>')
         out.append(f'<p class="para{css}" data-paragraph="{number}">{"".join(parts)}</p>')
     return "\n".join(out)

@@ -217,10 +217,10 @@ def timeline_section(package: Package) -> str:
         source = ""
         if r.get("date_reference_id") in references:
             ref = references[r["date_reference_id"]]
-            source = (f' <a href="#{row_anchor("references", ref["reference_id"])}">'
+            source = (f' <a href="#{e(row_anchor("references", ref["reference_id"]))}">'
                       f'{e(ref.get("title") or ref["reference_id"])}</a>')
         elif r.get("date_anchor_event_id"):
-            source = f' from <a href="#{row_anchor("events", r["date_anchor_event_id"])}">' \
+            source = f' from <a href="#{e(row_anchor("events", r["date_anchor_event_id"]))}">' \
                      f'{e(r["date_anchor_event_id"])}</a>'
         years.setdefault(r["date_start"][:4], []).append(
             f'<li class="tl-item" data-event="events/{e(r["event_id"])}">'
@@ -262,10 +262,10 @@ def cell_html(package: Package, table: Table, field: dict[str, Any], row: dict[s
         else:
             inner = f"<code>{e(value)}</code>"
     elif targets.get(name) == "actors":
-        inner = (f'<a href="#{row_anchor("actors", value)}">{e(names.get(value, value))}</a> '
+        inner = (f'<a href="#{e(row_anchor("actors", value))}">{e(names.get(value, value))}</a> '
                  f'<code class="id">{e(value)}</code>')
     elif targets.get(name) in SHOWN_TABLES and targets.get(name) in package.tables:
-        inner = f'<a href="#{row_anchor(targets[name], value)}"><code>{e(value)}</code></a>'
+        inner = f'<a href="#{e(row_anchor(targets[name], value))}"><code>{e(value)}</code></a>'
     elif field.get("categories"):
         label = next((c.get("label", "") for c in field["categories"] if c["value"] == value), "")
         inner = f'<span class="code" title="{e(label)}">{e(value)}</span>'
@@ -301,7 +301,7 @@ def table_html(package: Package, table: Table) -> str:
     for row in table.rows:
         key = row[table.key]
         cells = "".join(cell_html(package, table, f, row, targets, names, f["name"] in long) for f in columns)
-        rows.append(f'<tr id="{row_anchor(table.name, key)}" data-row="{e(table.name)}/{e(key)}">{cells}</tr>')
+        rows.append(f'<tr id="{e(row_anchor(table.name, key))}" data-row="{e(table.name)}/{e(key)}">{cells}</tr>')
     title = table.resource.get("title", table.name)
     return (
         f'<section class="data-table" id="table-{e(table.name)}" aria-labelledby="table-{e(table.name)}-h">\n'

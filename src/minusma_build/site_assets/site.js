@@ -106,9 +106,9 @@
       if (i === 0) s.classList.add("hl-first");
       if (i === segs.length - 1) s.classList.add("hl-last");
     });
-    var row = document.querySelector('[data-row="' + key + '"]');
+    var row = document.querySelector('[data-row="' + CSS.escape(key) + '"]');
     if (row) row.classList.add("current");
-    var item = document.querySelector('.tl-item[data-event="' + key + '"]');
+    var item = document.querySelector('.tl-item[data-event="' + CSS.escape(key) + '"]');
     if (item) item.classList.add("current");
     var f = facts[key];
     status.textContent = "Highlighted " + (f ? f.kind.toLowerCase() + " " : "") + key.split("/")[1] +
@@ -192,7 +192,7 @@
   // -- filters and sorting ---------------------------------------------------
 
   function applyFilters(box) {
-    var table = document.querySelector('table[data-table="' + box.dataset.table + '"]');
+    var table = document.querySelector('table[data-table="' + CSS.escape(box.dataset.table) + '"]');
     var active = [];
     Array.prototype.forEach.call(box.querySelectorAll("select[data-filter]"), function (s) {
       if (s.value !== "") active.push([s.dataset.filter, s.value]);
@@ -201,7 +201,7 @@
     var shown = 0;
     Array.prototype.forEach.call(rows, function (tr) {
       var keep = active.every(function (a) {
-        var td = tr.querySelector('td[data-field="' + a[0] + '"]');
+        var td = tr.querySelector('td[data-field="' + CSS.escape(a[0]) + '"]');
         return td && td.dataset.value === a[1];
       });
       tr.hidden = !keep;
@@ -225,7 +225,7 @@
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     function value(tr) {
-      var td = tr.querySelector('td[data-field="' + field + '"]');
+      var td = tr.querySelector('td[data-field="' + CSS.escape(field) + '"]');
       return td ? td.dataset.value : "";
     }
     rows.sort(function (a, b) {
