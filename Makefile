@@ -51,7 +51,7 @@ figure: $(BIN)/.installed-test
 
 # Write the explorer page to site/ (open site/index.html, or publish the folder).
 .PHONY: site
-site: $(BIN)/.installed
+site: $(BIN)/.installed-data
 	$(PY) -m minusma_build.site --output site
 
 # Measure the loader's cost and how the build scales; prints a table of figures and targets.
