@@ -41,6 +41,17 @@ figure: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(PY) -m benchmarks.run
 
+# Build the release files into dist/ from the last commit and check them (docs/releasing.md).
+.PHONY: release
+$(BIN)/.release-installed: $(BIN)/.installed
+	$(PY) -m pip install --quiet -e ".[release]"
+	touch $@
+
+# RELEASE_FLAGS: e.g. --tag v0.2.0 (the release workflow checks its tag this way).
+RELEASE_FLAGS ?=
+release: $(BIN)/.release-installed
+	$(PY) -m minusma_build.release $(RELEASE_FLAGS)
+
 test: $(BIN)/.installed
 	$(PY) scripts/build.py --check
 	$(BIN)/frictionless validate datapackage.json

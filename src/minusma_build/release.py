@@ -5,6 +5,7 @@ the same every time, and check them.
     python -m minusma_build.release --zip-only --output DIR
     python -m minusma_build.release --check-bump BASE    # CI: is the version bumped far enough?
     python -m minusma_build.release --prepare [--date YYYY-MM-DD] [--previous OLD]
+    python -m minusma_build.release --notes              # the changelog section of this version
 
 Every file is built from `git archive HEAD` (what is committed, not what is
 lying in the working tree), with SOURCE_DATE_EPOCH set to the last commit's
@@ -31,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .versioning import ReleaseError, check_bump, curated_version, extract_commit, prepare
+from .versioning import ReleaseError, check_bump, curated_version, extract_commit, prepare, release_notes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SUMS = "SHA256SUMS"
@@ -294,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="compare BASE's package with this one; exit 1 if the version is not bumped far enough")
     mode.add_argument("--prepare", action="store_true",
                       help="date the release in CHANGELOG.md and CITATION.cff and write its data section")
+    mode.add_argument("--notes", action="store_true",
+                      help="print the changelog's section for package.toml's version (the GitHub release text)")
     parser.add_argument("--no-verify", action="store_true", help="build only; skip the checks of what was built")
     parser.add_argument("--tag", help="refuse to build unless TAG is v<version> (the release workflow passes its tag)")
     parser.add_argument("--date", default=dt.datetime.now(dt.timezone.utc).date().isoformat(),
@@ -307,6 +310,10 @@ def main(argv: list[str] | None = None) -> int:
             ok, report = check_bump(args.check_bump, root)
             print(report, end="")
             return 0 if ok else 1
+        if args.notes:
+            changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+            print(release_notes(changelog, curated_version(root)), end="")
+            return 0
         if args.prepare:
             for line in prepare(root, args.date, args.previous):
                 print(line)

@@ -11,7 +11,7 @@ import io
 import json
 from typing import Any
 
-from .spec import Spec, Table, arrow_schema, table_schema
+from .spec import IDENTIFIER_KEYS, Spec, Table, arrow_schema, table_schema
 from .tables import Row
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -99,9 +99,11 @@ def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dic
         })
     # The package's sources are the rows of the sources table, so they are recorded once.
     sources = [{"title": s["title"], "path": s["path"], "hash": "sha256:" + s["sha256"]} for s in source_records]
+    # id, homepage and created are written only once known (see IDENTIFIER_KEYS).
+    known = {key: meta[key] for key in IDENTIFIER_KEYS if meta.get(key)}
     return {
         "$schema": PACKAGE_PROFILE,
-        "name": meta["name"], "title": meta["title"], "description": meta["description"],
+        "name": meta["name"], **known, "title": meta["title"], "description": meta["description"],
         "version": meta["version"], "keywords": meta["keywords"], "licenses": meta["licenses"],
         "contributors": meta["contributors"], "sources": sources, "resources": resources,
     }

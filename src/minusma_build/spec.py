@@ -15,6 +15,13 @@ from .errors import Collector, did_you_mean
 FIELD_TYPES = ("string", "integer", "number", "boolean", "date")
 FIELD_KEYS = ("name", "type", "title", "description", "required", "unique", "pattern", "vocabulary", "references")
 PACKAGE_KEYS = ("name", "title", "description", "version", "keywords", "licenses", "contributors")
+# Known only once the package is published; empty until then, and left out of
+# datapackage.json while empty. What each must look like when filled in:
+IDENTIFIER_KEYS = {
+    "id": (r"\S+", "a persistent identifier, e.g. the DOI URL Zenodo mints"),
+    "homepage": (r"https?://\S+", "an http(s) URL"),
+    "created": (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "an RFC 3339 date-time in UTC, e.g. 2026-12-01T00:00:00Z"),
+}
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 
@@ -93,6 +100,10 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
     for key in PACKAGE_KEYS:
         if key not in package:
             bad("[package]", key, f"missing; the descriptor needs the package's {key}")
+    for key, (pattern, what) in IDENTIFIER_KEYS.items():
+        value = package.get(key, "")
+        if not isinstance(value, str) or (value and not re.fullmatch(pattern, value)):
+            bad("[package]", key, f"expected {what}, or \"\" while unknown; got {value!r}")
     if "sources" in package:
         bad("[package]", "sources", "the package's sources are the entries of sources.toml; remove this key")
     vocabularies = {}

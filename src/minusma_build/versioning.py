@@ -207,9 +207,37 @@ def prepare(root: Path, date: str, previous: Path | None) -> list[str]:
                          f"(suggested bump: {result['suggested_bump']})")
         else:
             notes.append("no earlier release (no v* tag): no data section written")
+    set_created(root, f"{date}T00:00:00Z")
+    notes.append(f"package.toml: created = {date}T00:00:00Z; datapackage.json rebuilt")
     changelog, citation = root / "CHANGELOG.md", root / "CITATION.cff"
     changelog.write_text(date_changelog(changelog.read_text(encoding="utf-8"), version, date, section),
                          encoding="utf-8")
     citation.write_text(date_citation(citation.read_text(encoding="utf-8"), version, date), encoding="utf-8")
     notes.append(f"CHANGELOG.md and CITATION.cff: version {version}, released {date}")
     return notes
+
+
+def set_created(root: Path, created: str) -> None:
+    """Write `created` into package.toml's [package] table and rebuild, so
+    datapackage.json carries the release's date-time."""
+    from .cli import main as build
+
+    path = root / "data" / "curated" / "package.toml"
+    text = path.read_text(encoding="utf-8")
+    line = re.compile(r'^created = ".*"$', re.M)
+    if not line.search(text):
+        raise ReleaseError(f'{path}: no `created = "..."` line in [package]; add `created = ""` after `version`')
+    path.write_text(line.sub(f'created = "{created}"', text, count=1), encoding="utf-8")
+    if build(["--root", str(root), "--quiet"]) != 0:
+        raise ReleaseError("the build failed after setting `created`; see the problems above")
+
+
+def release_notes(text: str, version: str) -> str:
+    """The changelog's section for `version`, without its heading: the text
+    of the GitHub release."""
+    heading = re.search(rf"^## \[{re.escape(version)}\].*$", text, re.M)
+    if heading is None:
+        raise ReleaseError(f"CHANGELOG.md has no '## [{version}]' section to take the release notes from")
+    following = re.search(r"^## \[", text[heading.end():], re.M)
+    body = text[heading.end(): heading.end() + following.start() if following else len(text)]
+    return body.strip("\n") + "\n"
