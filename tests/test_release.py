@@ -5,6 +5,7 @@ building byte-identical files twice from the same commit and checking them.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -12,6 +13,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -320,6 +322,17 @@ def test_release_twice_from_the_same_commit_gives_identical_files_that_verify(tm
     assert one == expected == sorted(p.name for p in (tmp_path / "two").iterdir())
     for name in one:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+    # Every timestamp is the last commit's (SOURCE_DATE_EPOCH), not the time of the build.
+    epoch = int(subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+                               capture_output=True, text=True, check=True).stdout)
+    stamp = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    for name in (a.name(version) for a in release.ARTIFACTS if a.pattern.endswith((".whl", ".zip"))):
+        with zipfile.ZipFile(tmp_path / "one" / name) as zf:
+            for info in zf.infolist():
+                taken = datetime.datetime(*info.date_time, tzinfo=datetime.timezone.utc)
+                assert abs((taken - stamp).total_seconds()) <= 2, (name, info.filename, info.date_time)
+    with tarfile.open(tmp_path / "one" / f"minusma_data-{version}.tar.gz") as tar:
+        assert {m.mtime for m in tar.getmembers()} == {epoch}
     if shutil.which("sha256sum"):
         assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path / "one",
                               capture_output=True, check=False).returncode == 0
