@@ -22,6 +22,7 @@ import posixpath
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -368,43 +369,58 @@ def compare_rows(old: Snapshot, new: Snapshot, table: str) -> dict[str, Any]:
         if old.read(old.tables[table]["csv"]["path"]) == new.read(new.tables[table]["csv"]["path"]):
             return result  # the same bytes under the same schema: nothing to parse
     key = _names(_schema(new if in_new else old, table).get("primaryKey"))
-    rows_old = _keyed(old, table, key) if in_old else {}
-    rows_new = _keyed(new, table, key) if in_new else {}
+    header_old, rows_old = _keyed(old, table, key) if in_old else ([], {})
+    header_new, rows_new = _keyed(new, table, key) if in_new else ([], {})
     if rows_old is None or rows_new is None:  # the old table lacks a key field: rows cannot be matched
         return result
-    missing_o = set(_schema(old, table).get("missingValues", [""])) if in_old else set()
-    missing_n = set(_schema(new, table).get("missingValues", [""])) if in_new else set()
     result["added"] = sorted(k for k in rows_new if k not in rows_old)
     result["removed"] = sorted(k for k in rows_old if k not in rows_new)
-    for k in sorted(rows_old.keys() & rows_new.keys()):
-        a, b = rows_old[k], rows_new[k]
-        if a == b:
+    common = [name for name in header_new if name in header_old]
+    if not common:
+        return result
+    # Rows are lists of cells; compare the shared columns in one C-level step
+    # per row, and look at single cells only in the rows that differ.
+    pick_old = itemgetter(*[header_old.index(n) for n in common])
+    pick_new = itemgetter(*[header_new.index(n) for n in common])
+    same_layout = header_old == header_new
+    missing_o = set(_schema(old, table).get("missingValues", [""]))
+    missing_n = set(_schema(new, table).get("missingValues", [""]))
+    changed = {}
+    for k, a in rows_old.items():
+        b = rows_new.get(k)
+        if b is None or (a == b if same_layout else pick_old(a) == pick_new(b)):
             continue
-        fields = {}
-        for name in b:
-            if name in a and a[name] != b[name]:
-                fields[name] = [None if a[name] in missing_o else a[name], None if b[name] in missing_n else b[name]]
-        if fields:
-            result["changed"][k] = fields
+        cells_a, cells_b = (pick_old(a), pick_new(b)) if len(common) > 1 else ((pick_old(a),), (pick_new(b),))
+        changed[k] = {name: [None if x in missing_o else x, None if y in missing_n else y]
+                      for name, x, y in zip(common, cells_a, cells_b) if x != y}
+    result["changed"] = {k: changed[k] for k in sorted(changed)}
     return result
 
 
-def _keyed(snapshot: Snapshot, table: str, key: list[str]) -> dict[str, dict[str, str]] | None:
+def _keyed(snapshot: Snapshot, table: str, key: list[str]) -> tuple[list[str], dict[str, list[str]] | None]:
+    """The header, and the rows by id (None when the header lacks a key field)."""
     header, rows = read_rows(snapshot, table)
     label = f"{snapshot.label}: {snapshot.tables[table]['csv']['path']}"
     if not key or any(k not in header for k in key):
-        return None
-    index = [header.index(k) for k in key]
+        return header, None
     width = len(header)
-    keyed: dict[str, dict[str, str]] = {}
-    for number, row in enumerate(rows, start=2):
-        if len(row) != width:
-            raise DiffError(f"{label}: line {number} has {len(row)} cells where the header has {width}")
-        ident = "|".join(row[i] for i in index)
-        if ident in keyed:
-            raise DiffError(f"{label}: primary key {ident!r} appears twice (line {number})")
-        keyed[ident] = dict(zip(header, row))
-    return keyed
+    if any(len(row) != width for row in rows):
+        number, row = next((n, r) for n, r in enumerate(rows, start=2) if len(r) != width)
+        raise DiffError(f"{label}: line {number} has {len(row)} cells where the header has {width}")
+    index = [header.index(k) for k in key]
+    if len(index) == 1:
+        i = index[0]
+        keyed = {row[i]: row for row in rows}
+    else:
+        keyed = {"|".join(row[i] for i in index): row for row in rows}
+    if len(keyed) != len(rows):
+        seen: set[str] = set()
+        for number, row in enumerate(rows, start=2):
+            ident = "|".join(row[i] for i in index)
+            if ident in seen:
+                raise DiffError(f"{label}: primary key {ident!r} appears twice (line {number})")
+            seen.add(ident)
+    return header, keyed
 
 
 def suggested_bump(schema_changes: list[dict[str, Any]], tables: dict[str, dict[str, Any]]) -> str:
