@@ -166,7 +166,7 @@ def test_a_malformed_identifier_stops_the_build(scratch_repo, key, value):
     set_package_key(scratch_repo, key, value)
     with pytest.raises(BuildError) as caught:
         produce(scratch_repo)
-    assert [(p.entry, p.field) for p in caught.value.problems] == [("[package]", key)]
+    assert [(p.code, p.entry, p.field) for p in caught.value.problems] == [("package-identifier-malformed", "[package]", key)]
 
 
 # -- version bumps -----------------------------------------------------------------------
