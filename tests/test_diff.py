@@ -149,6 +149,9 @@ def test_errors_exit_2_with_one_line_and_no_traceback(tmp_path, capsys):
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and "Traceback" not in err and "absent" in err
 
+    code, _, err = run_cli(ROOT / "docs", ROOT, capsys=capsys)
+    assert code == 2 and err.count("\n") == 1 and "no datapackage.json here" in err
+
     broken = package_copy(tmp_path / "broken")
     (broken / "datapackage.json").write_text("{not json", encoding="utf-8")
     code, _, err = run_cli(ROOT, broken, capsys=capsys)
@@ -464,3 +467,15 @@ def test_every_change_code_has_a_bump():
     assert set(CHANGE_BUMPS.values()) <= {"major", "minor", "patch"}
     with pytest.raises(DiffError):
         open_package(ROOT / "README.md")
+
+
+def test_the_benchmark_changes_one_row_of_every_table(tmp_path):
+    """benchmarks/diff.py times a diff in which every table is read; its altered
+    copy must differ by exactly one row per table (no time is asserted)."""
+    from benchmarks.diff import altered_copy
+
+    result = diff_paths(ROOT, altered_copy(ROOT, tmp_path / "altered"))
+    tables = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+              if r["format"] == "csv"]
+    assert sorted(result["tables"]) == sorted(tables)
+    assert all(len(t["changed"]) == 1 and not t["added"] and not t["removed"] for t in result["tables"].values())

@@ -113,6 +113,9 @@ def _folder(root: Path, shown: Path) -> Snapshot:
         try:
             return target.read_bytes()
         except FileNotFoundError:
+            if rel == DESCRIPTOR:
+                raise DiffError(f"{shown}: no {DESCRIPTOR} here; give a package folder (one holding "
+                                f"{DESCRIPTOR}), its {DESCRIPTOR} or a release zip") from None
             raise DiffError(f"{shown}: {rel} is missing; the package lists it") from None
         except OSError as exc:
             raise DiffError(f"{shown}: {rel} cannot be read ({exc.strerror})") from None
