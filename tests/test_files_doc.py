@@ -1,4 +1,4 @@
-"""docs/download.md: its file table matches datapackage.json, and its
+"""docs/files.md: its file table matches datapackage.json, and its
 pandas, DuckDB and R examples run against the published files and agree
 with the loader (same types, same names from the worked join)."""
 
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = (ROOT / "docs" / "download.md").read_text(encoding="utf-8")
+DOC = (ROOT / "docs" / "files.md").read_text(encoding="utf-8")
 
 
 def blocks(language: str) -> list[str]:
@@ -49,7 +49,7 @@ def test_the_pandas_examples_give_the_types_and_the_join(monkeypatch):
     monkeypatch.chdir(ROOT)
     namespace: dict = {}
     for code in blocks("python"):
-        exec(compile(code, "docs/download.md", "exec"), namespace)
+        exec(compile(code, "docs/files.md", "exec"), namespace)
     events, figures = namespace["events"], namespace["figures"]
     assert str(events["date_start"].dtype).startswith("datetime64")
     assert str(events["char_start"].dtype) == "Int64"
