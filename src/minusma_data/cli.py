@@ -2,7 +2,9 @@
 validate it with frictionless.
 
     minusma-data info
+    minusma-data export --format csv --output minusma-csv
     minusma-data export --format sqlite --output minusma.sqlite
+    minusma-data export --format xlsx --output minusma-data.xlsx
     minusma-data validate
     minusma-data diff OLD NEW --format json
 """
@@ -16,13 +18,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import DataFileError, UnknownFormatError, UnknownTableError
+from ._errors import DataFileError, ExportError, UnknownFormatError, UnknownTableError
 
 if TYPE_CHECKING:
     from ._schema import Package
 
 VALIDATE_EXTRA = 'pip install "minusma-data[validate]"'
-EXPORT_FORMATS = ("csv", "parquet", "jsonl", "sqlite")
+XLSX_EXTRA = 'pip install "minusma-data[xlsx]"'
+EXPORT_FORMATS = ("csv", "parquet", "jsonl", "sqlite", "xlsx")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except (DataFileError, UnknownTableError, UnknownFormatError) as exc:
+    except (DataFileError, UnknownTableError, UnknownFormatError, ExportError) as exc:
         print(f"minusma-data: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
@@ -56,12 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", parents=[common], help="version, source, tables with row counts and files")
     info.set_defaults(run=_info)
 
-    export = commands.add_parser("export", parents=[common], help="write every table to a folder or a SQLite file")
+    export = commands.add_parser("export", parents=[common],
+                                 help="write every table to a folder, a SQLite file or an Excel workbook")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
-                        help="csv and parquet copy the published files; jsonl writes one file per table; "
-                             "sqlite writes one database (default: csv)")
+                        help="csv, parquet and jsonl write a data package (datapackage.json, data/, "
+                             "licences, README) that --data-home reads back; sqlite writes one database "
+                             "and a Datasette metadata file beside it; xlsx writes one workbook (needs the "
+                             "xlsx extra) (default: csv)")
     export.add_argument("--output", required=True, type=Path, metavar="PATH",
-                        help="folder to write into; for sqlite, a folder or a file name ending .sqlite or .db")
+                        help="folder to write into; for sqlite, a folder or a file name ending .sqlite or .db; "
+                             "for xlsx, a folder or a file name ending .xlsx")
     export.set_defaults(run=_export)
 
     validate = commands.add_parser("validate", parents=[common],
@@ -110,13 +117,22 @@ def _info(args: argparse.Namespace) -> int:
     print("tables:")
     width = max(len(t) for t in package.tables)
     for table in package.tables:
-        rows = len(read_table(package, table, "parquet"))
-        files = "  ".join(str(package.path(table, f).relative_to(root)) for f in ("csv", "parquet"))
+        formats = [f for f in ("parquet", "csv") if (table, f) in package.resources]  # an export has one
+        rows = len(read_table(package, table, formats[0]))
+        files = "  ".join(str(package.path(table, f).relative_to(root)) for f in reversed(formats))
         print(f"  {table:<{width}}  {rows:>5} rows  {files}")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.format == "xlsx":
+        try:
+            import xlsxwriter  # noqa: F401
+            import yaml  # noqa: F401
+        except ImportError:
+            print(f"minusma-data: export --format xlsx needs XlsxWriter and PyYAML; install them with: {XLSX_EXTRA}",
+                  file=sys.stderr)
+            return 2
     from ._export import export
 
     written = export(_package(args), args.format, args.output)
