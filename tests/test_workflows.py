@@ -111,14 +111,14 @@ def test_release_runs_on_version_tags_tests_first_and_publishes_with_least_privi
     assert jobs["build"]["needs"] == "test"
     assert any(s.get("run") == "make test" for s in jobs["test"]["steps"])
     assert any("make release" in s.get("run", "") for s in jobs["build"]["steps"])
-    for publishing in ("github-release", "pypi", "site"):
+    for publishing in ("github-release", "pypi"):
         assert jobs[publishing]["needs"] == "build"
     assert jobs["pypi"]["permissions"] == {"id-token": "write"}
     assert any(s.get("uses", "").startswith("pypa/gh-action-pypi-publish@") for s in jobs["pypi"]["steps"])
     assert "password" not in str(jobs["pypi"])  # trusted publishing: no token
     assert jobs["github-release"]["permissions"] == {"contents": "write"}
     for name, job in jobs.items():
-        if name not in ("github-release", "pypi", "site"):
+        if name not in ("github-release", "pypi"):
             assert "permissions" not in job, f"{name} should run with the workflow's read-only token"
 
 
