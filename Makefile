@@ -58,6 +58,17 @@ site: $(BIN)/.installed-data
 bench: $(BIN)/.installed-test
 	$(PY) -m benchmarks.run
 
+# Build the release files into dist/ from the last commit and check them (docs/releasing.md).
+.PHONY: release
+$(BIN)/.installed-release: $(BIN)/.installed-data
+	$(PIP) -e ".[release]"
+	touch $@
+
+# RELEASE_FLAGS: e.g. --tag v0.2.0 (the release workflow checks its tag this way).
+RELEASE_FLAGS ?=
+release: $(BIN)/.installed-release
+	$(PY) -m minusma_build.release $(RELEASE_FLAGS)
+
 test: $(BIN)/.installed-test
 	$(PY) scripts/build.py --check
 	$(BIN)/frictionless validate datapackage.json

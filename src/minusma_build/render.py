@@ -13,7 +13,7 @@ from typing import Any
 from minusma_data._tableschema import PARQUET_SUFFIX, arrow_type, csv_cell
 
 from .curated import Row
-from .spec import Spec, Table
+from .spec import IDENTIFIER_KEYS, Spec, Table
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
@@ -101,9 +101,11 @@ def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dic
         })
     # The package's sources are the rows of the sources table, so they are recorded once.
     sources = [{"title": s["title"], "path": s["path"], "hash": "sha256:" + s["sha256"]} for s in source_records]
+    # id, homepage and created are written only once known (see IDENTIFIER_KEYS).
+    known = {key: meta[key] for key in IDENTIFIER_KEYS if meta.get(key)}
     return {
         "$schema": PACKAGE_PROFILE,
-        "name": meta["name"], "title": meta["title"], "description": meta["description"],
+        "name": meta["name"], **known, "title": meta["title"], "description": meta["description"],
         "version": meta["version"], "keywords": meta["keywords"], "licenses": meta["licenses"],
         "contributors": meta["contributors"], "sources": sources, "resources": resources,
     }

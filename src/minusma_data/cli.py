@@ -6,6 +6,7 @@ validate it with frictionless.
     minusma-data export --format sqlite --output minusma.sqlite
     minusma-data export --format xlsx --output minusma-data.xlsx
     minusma-data validate
+    minusma-data diff OLD NEW --format json
 """
 
 from __future__ import annotations
@@ -73,6 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", parents=[common],
                                    help="validate the package with frictionless (needs the validate extra)")
     validate.set_defaults(run=_validate)
+
+    diff = commands.add_parser("diff", help="compare two versions of the package: schemas, then rows by "
+                               "primary key; exit 0 identical, 1 different, 2 error")
+    diff.add_argument("old", metavar="OLD", help="package folder, datapackage.json or release zip")
+    diff.add_argument("new", metavar="NEW", help="package folder, datapackage.json or release zip")
+    diff.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text for people (default); json prints one object")
+    diff.set_defaults(run=_diff)
     return parser
 
 
@@ -151,3 +160,15 @@ def _validate(args: argparse.Namespace) -> int:
         for error in task.errors:
             print(f"  {task.name}: {error.message}", file=sys.stderr)
     return 1
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from ._diff import DiffError, differs, diff_paths, render
+
+    try:
+        result = diff_paths(args.old, args.new)
+    except DiffError as exc:
+        print(f"minusma-data: error: {exc}", file=sys.stderr)
+        return 2
+    print(render(result, args.format))
+    return 1 if differs(result) else 0
