@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar off
+VERSION = $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage.json"))["version"])')
 
 .PHONY: data test build check validate docs figure bench clean
 
@@ -52,7 +53,8 @@ figure: $(BIN)/.installed-test
 # Write the explorer page to site/ (open site/index.html, or publish the folder).
 .PHONY: site
 site: $(BIN)/.installed-data
-	$(PY) -m minusma_build.site --output site
+	$(PY) -m minusma_build.release --zip-only --output dist
+	$(PY) -m minusma_build.site --output site --release-zip dist/minusma-data-$(VERSION).zip
 
 # Measure the loader's cost and how the build scales; prints a table of figures and targets.
 bench: $(BIN)/.installed-test

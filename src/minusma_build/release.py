@@ -117,8 +117,7 @@ ARTIFACTS: list[Artifact] = [
     Artifact("minusma_data-{version}-py3-none-any.whl", python_build("wheel")),
     Artifact("minusma_data-{version}.tar.gz", python_build("sdist")),
     Artifact("minusma-data-{version}.zip", data_zip),
-    # The spreadsheet: uncomment, and add "minusma-data[xlsx]" to the release extra in pyproject.toml.
-    # Artifact("minusma-data-{version}.xlsx", cli_export("xlsx")),
+    Artifact("minusma-data-{version}.xlsx", cli_export("xlsx")),
 ]
 
 
