@@ -197,7 +197,7 @@ CASES = [
     # values
     Case("value-outside-its-vocabulary",
          in_entry("events.toml", FRANCE, 'event_type = "draft_resolution"', 'event_type = "draft_resolutoin"'),
-         (EVENTS, FRANCE_LABEL, "field 'event_type'", "'draft_resolutoin' is not allowed; use one of: adopt_resolution,",
+         (EVENTS, FRANCE_LABEL, "field 'event_type'", "'draft_resolutoin' is not allowed; use one of: end_mission,",
           "(did you mean 'draft_resolution'?)")),
     Case("unknown-field",
          replace("events.toml", FRANCE_SUMMARY, FRANCE_SUMMARY.replace("summary", "sumary")),
