@@ -60,7 +60,8 @@ def export_layout(package: Package, layout: str, output: Path) -> LayoutResult:
     events = events.sort_values("event_id", kind="stable")
     output.mkdir(parents=True, exist_ok=True)
     if layout == "plover":
-        records, omitted = _plover(package, events, actors, sources)
+        statements = read_table(package, "statements", "parquet")
+        records, omitted = _plover(package, events, _announcements(statements), actors, sources)
         data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
         target = output / "events_plover.jsonl"
     else:
@@ -97,14 +98,29 @@ def _value(row: pd.Series, column: str) -> Any:
 
 # -- PLOVER -----------------------------------------------------------------
 
-def _plover(package: Package, events: pd.DataFrame, actors: pd.DataFrame,
+def _announcements(statements: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each event's earliest dated statement: for a planned event, the
+    announcement PLOVER codes (CONCEDE, AGREE) rather than the plan."""
+    dated = statements[statements["date_start"].notna() & statements["event_id"].notna()]
+    dated = dated.sort_values(["event_id", "date_start", "statement_id"], kind="stable")
+    return {str(eid): rows.iloc[0] for eid, rows in dated.groupby("event_id", sort=True)}
+
+
+def _plover(package: Package, events: pd.DataFrame, announcements: dict[str, pd.Series], actors: pd.DataFrame,
             sources: pd.DataFrame) -> tuple[list[dict[str, Any]], list[Omitted]]:
-    """[P6] One record per event PLOVER can express, in the manual's fields."""
+    """[P6, P8] One record per event PLOVER can express, in the manual's fields."""
     records, omitted = [], []
     for _, e in events.iterrows():
         eid = _value(e, "event_id")
         category, initiator, target = (_value(e, c) for c in ("plover_category", "initiator_actor_id", "target_actor_id"))
         start, end = _value(e, "date_start"), _value(e, "date_end")
+        announced = None
+        if _value(e, "status") == "planned":
+            # [P8] PLOVER codes the announcement of a plan: its speaker and day.
+            announced = announcements.get(eid)
+            start = end = _value(announced, "date_start") if announced is not None else None
+            if announced is not None:
+                initiator = _value(announced, "speaker_actor_id")
         reason = None
         if category is None:
             reason = ("no-category", f"PLOVER has no category for event type {_value(e, 'event_type')!r}")
@@ -116,6 +132,9 @@ def _plover(package: Package, events: pd.DataFrame, actors: pd.DataFrame,
         elif target is not None and _value(actors.loc[target], "plover_code") is None:
             reason = ("recipient-not-coded", f"PLOVER codes no entity for recipient {target!r} "
                                              "(a regional construct: manual, Country names)")
+        elif start is None and _value(e, "status") == "planned":
+            reason = ("no-announcement", "a planned event is coded at its announcement, and no dated statement "
+                                         "announces it")
         elif start is None:
             reason = ("no-date", "the event has no date; PLOVER's `date` is required")
         if reason:
@@ -137,8 +156,10 @@ def _plover(package: Package, events: pd.DataFrame, actors: pd.DataFrame,
             "text_info": {"start": _value(e, "char_start"), "end": _value(e, "char_end")},
             "cite_info": {"title": _value(source, "title"), "language": _value(source, "language"),
                           "codebook": PLOVER_CODEBOOK, "version": str(package.raw.get("version", ""))},
-            "comment": f"{_value(e, 'summary')} Status: {_value(e, 'status')}. "
-                       f"Date basis: {_value(e, 'date_basis')}.",
+            "comment": f"{_value(e, 'summary')} Status: {_value(e, 'status')}. " + (
+                f"Coded at its announcement, statement {_value(announced, 'statement_id')}; "
+                f"date basis: {_value(announced, 'date_basis')}." if announced is not None
+                else f"Date basis: {_value(e, 'date_basis')}."),
         }
         records.append(record)
     return records, omitted

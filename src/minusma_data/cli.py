@@ -3,6 +3,7 @@ validate it with frictionless.
 
     minusma-data info
     minusma-data export --format sqlite --output minusma.sqlite
+    minusma-data export --layout acled --output DIR    # events in ACLED's or PLOVER's layout
     minusma-data validate
 """
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 VALIDATE_EXTRA = 'pip install "minusma-data[validate]"'
 EXPORT_FORMATS = ("csv", "parquet", "jsonl", "sqlite")
+EXPORT_LAYOUTS = ("plover", "acled")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
                         help="csv and parquet copy the published files; jsonl writes one file per table; "
                              "sqlite writes one database (default: csv)")
+    export.add_argument("--layout", choices=EXPORT_LAYOUTS, default=None,
+                        help="instead of every table, write the events in PLOVER's JSON Lines records or ACLED's "
+                             "CSV columns, with the events left out and why (see docs/coding.md)")
     export.add_argument("--output", required=True, type=Path, metavar="PATH",
                         help="folder to write into; for sqlite, a folder or a file name ending .sqlite or .db")
     export.set_defaults(run=_export)
@@ -108,11 +113,27 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.layout:
+        return _export_layout(args)
     from ._export import export
 
     written = export(_package(args), args.format, args.output)
     for path in written:
         print(path)
+    return 0
+
+
+def _export_layout(args: argparse.Namespace) -> int:
+    from ._layouts import export_layout
+
+    result = export_layout(_package(args), args.layout, args.output)
+    for path in result.written:
+        print(path)
+    if result.omitted:
+        print(f"minusma-data: {len(result.omitted)} event(s) left out of the {args.layout} layout "
+              f"(listed in {result.written[-1]}):", file=sys.stderr)
+        for o in result.omitted:
+            print(f"  {o.event_id}: {o.reason_code}: {o.reason}", file=sys.stderr)
     return 0
 
 
