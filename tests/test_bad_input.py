@@ -193,7 +193,7 @@ CASES = [
          append("references.toml", '\n[[reference]]\nreference_id = "ecowas-communique"\ntopic = "ECOWAS"\n'
                 'fact = "A communique."\ntitle = "ECOWAS communique"\npublisher = "ECOWAS"\nconfidence = "high"\n'),
          ("data/curated/references.toml", "reference 'ecowas-communique'", "field 'reference_id'",
-          "no row cites this reference; cite it from a date, or remove it")),
+          "no row cites this reference; cite it from a date, an initiator, an estimate, a scope note or a place, or remove it")),
     # values
     Case("value-outside-its-vocabulary",
          in_entry("events.toml", FRANCE, 'event_type = "draft_resolution"', 'event_type = "draft_resolutoin"'),
