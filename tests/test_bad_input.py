@@ -52,8 +52,9 @@ def in_entry(file: str, id_line: str, old: str, new: str) -> Edit:
     def edit(root: Path) -> None:
         path = _path(root, file)
         text = path.read_text(encoding="utf-8")
-        assert text.count(id_line) == 1, f"{file}: expected {id_line!r} exactly once"
-        start = text.index(id_line)
+        # the id line itself, not a link to the id such as `response_to_event_id = "..."`
+        assert text.count("\n" + id_line) == 1, f"{file}: expected {id_line!r} exactly once"
+        start = text.index("\n" + id_line) + 1
         end = text.find("\n[[", start)
         end = len(text) if end == -1 else end
         block = _replace_once(text[start:end], old, new, f"{file}, {id_line}")
@@ -264,7 +265,7 @@ CASES = [
     Case("stated-date-not-in-the-evidence",
          in_entry("events.toml", 'event_id = "peace-agreement-2015"', 'start = "2015"', 'start = "2016"'),
          (EVENTS, "event 'peace-agreement-2015'", "field 'date'",
-          "a stated date must appear in the evidence, but 2016 is not in 'the 2015 peace agreement'",
+          "a stated date must appear in the evidence at its full precision, but the year of '2016' is not in 'the 2015 peace agreement'",
           "use basis = \"external\" with a reference")),
     Case("derived-date-off-the-calendar",
          in_entry("events.toml", DIOP, "offset_days = -14", "offset_days = -9999999999"),

@@ -12,6 +12,12 @@ import datetime as dt
 from .spec import Vocabulary
 
 
+def as_code(number: int | None) -> str | None:
+    """A code as the tables publish it: text from a closed vocabulary, so a
+    missing code is an empty cell rather than a number column with gaps."""
+    return None if number is None else str(number)
+
+
 def interval_days(start: dt.date | None, end: dt.date | None) -> int | None:
     """Days in the closed interval start..end; None when either is unknown."""
     if start is None or end is None:

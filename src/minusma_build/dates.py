@@ -50,8 +50,8 @@ class ResolvedDate:
             "date_reference_id": self.reference_id,
             "date_anchor_event_id": self.anchor_event_id, "date_note": self.note,
             # [A3, U1] from the interval itself, never from the precision label
-            "acled_time_precision": codes.acled_time_precision(self.start, self.end),
-            "ucdp_date_prec": codes.ucdp_date_prec(self.start, self.end),
+            "acled_time_precision": codes.as_code(codes.acled_time_precision(self.start, self.end)),
+            "ucdp_date_prec": codes.as_code(codes.ucdp_date_prec(self.start, self.end)),
         }
 
 

@@ -305,9 +305,10 @@ def _events(spec: Spec, entries: list[Entry], sources, references: set, levels: 
         values = _with_provenance(e, sources, problems)
         category = codes.plover_category(vocab["event_type"], values.get("event_type"), values.get("status"))
         level = levels.get(values.get("place_id"))
-        values.update(plover_category=category, quad_code=codes.quad_code(vocab["plover_category"], category),
-                      acled_geo_precision=codes.place_precision(vocab["place_level"], level, "acled"),
-                      ucdp_where_prec=codes.place_precision(vocab["place_level"], level, "ucdp"))
+        values.update(plover_category=category,
+                      quad_code=codes.as_code(codes.quad_code(vocab["plover_category"], category)),
+                      acled_geo_precision=codes.as_code(codes.place_precision(vocab["place_level"], level, "acled")),
+                      ucdp_where_prec=codes.as_code(codes.place_precision(vocab["place_level"], level, "ucdp")))
         _check_event_codes(e, values, vocab["plover_mode"], problems)
         rows.append(Row(e, values))
     _resolve_dates(rows, references, _passage_texts(sources), problems)

@@ -52,13 +52,13 @@ if TYPE_CHECKING:
 
     TABLES: tuple[str, ...]
     __version__: str
-    TableName = Literal["sources", "passages", "references", "actors", "mentions", "events", "statements", "figures"]
+    TableName = Literal["sources", "passages", "references", "places", "actors", "mentions", "events", "statements", "figures"]
     Format = Literal["parquet", "csv"]
     DataHome = str | os.PathLike[str] | None
 
 __all__ = [
     "TABLES", "FORMATS", "TableName", "Format",
-    "load", "load_sources", "load_passages", "load_references", "load_actors", "load_mentions",
+    "load", "load_sources", "load_passages", "load_references", "load_places", "load_actors", "load_mentions",
     "load_events", "load_statements", "load_figures",
     "path", "descriptor", "codebook",
     "DataFileError", "DescriptorError", "UnknownTableError", "UnknownFormatError",
@@ -150,6 +150,12 @@ def load_references(*, format: Format = "parquet", verify: bool = False,
     return load("references", format=format, verify=verify, data_home=data_home)
 
 
+def load_places(*, format: Format = "parquet", verify: bool = False, data_home: DataHome = None) -> pd.DataFrame:
+    """The countries where events take place, with their ISO 3166-1 codes and
+    ACLED region, each citing the reference it comes from. Options as for `load`."""
+    return load("places", format=format, verify=verify, data_home=data_home)
+
+
 def load_actors(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
                 data_home: DataHome = None) -> pd.DataFrame:
     """Every person, state, government, force, organisation, UN organ, mission
@@ -167,8 +173,9 @@ def load_mentions(*, format: Format = "parquet", resolve_actors: bool = False, v
 
 def load_events(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
                 data_home: DataHome = None) -> pd.DataFrame:
-    """Who did what to whom, and when: event type with its PLOVER crosswalk,
-    status, initiator and target actors, dates with their precision and basis,
+    """Who did what to whom, and when: event type, status, PLOVER category,
+    mode, context and quad code, initiator and target actors, place, dates
+    with their precision and basis and their ACLED and UCDP precision codes,
     and the evidence. ``resolve_actors=True`` adds ``initiator_actor_name`` and
     ``target_actor_name``. Options as for `load`."""
     return load("events", format=format, resolve_actors=resolve_actors, verify=verify, data_home=data_home)
@@ -233,7 +240,7 @@ def _literal_aliases() -> dict[str, Any]:
     """`TableName` and `Format` for annotations, built on first use (they need typing)."""
     from typing import Literal
 
-    return {"TableName": Literal["sources", "passages", "references", "actors", "mentions", "events",
+    return {"TableName": Literal["sources", "passages", "references", "places", "actors", "mentions", "events",
                                  "statements", "figures"],
             "Format": Literal["parquet", "csv"]}
 

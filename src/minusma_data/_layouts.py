@@ -96,6 +96,11 @@ def _value(row: pd.Series, column: str) -> Any:
     return value
 
 
+def _number(code: str | None) -> int | None:
+    """A published code ("1") as the number the other dataset stores."""
+    return None if code is None else int(code)
+
+
 # -- PLOVER -----------------------------------------------------------------
 
 def _announcements(statements: pd.DataFrame) -> dict[str, pd.Series]:
@@ -150,7 +155,7 @@ def _plover(package: Package, events: pd.DataFrame, announcements: dict[str, pd.
             "event": [category],
             "mode": [m for m in [_value(e, "plover_mode")] if m],
             "context": [c for c in [_value(e, "plover_context")] if c],
-            "quad_code": _value(e, "quad_code"),
+            "quad_code": _number(_value(e, "quad_code")),
             "event_text": [_value(e, "evidence")],
             "link": _value(e, "response_to_event_id"),
             "text_info": {"start": _value(e, "char_start"), "end": _value(e, "char_end")},
@@ -201,14 +206,14 @@ def _acled(crosswalk: dict[str, tuple[str | None, str | None]], events: pd.DataF
         start = _value(e, "date_start")
         rows.append({
             "event_id_cnty": eid, "event_date": start.isoformat(), "year": start.year,
-            "time_precision": precision, "disorder_type": ACLED_DISORDER[event_type],
+            "time_precision": _number(precision), "disorder_type": ACLED_DISORDER[event_type],
             "event_type": event_type, "sub_event_type": sub_type,
             "actor1": actor1[0], "assoc_actor_1": None, "inter1": inter1,
             "actor2": actor2[0], "assoc_actor_2": None, "inter2": inter2,
             "interaction": _interaction(inter1, inter2), "civilian_targeting": None,
             "iso": int(_value(place, "iso_numeric")), "region": _value(place, "acled_region"),
             "country": _value(place, "name"), "admin1": None, "admin2": None, "admin3": None, "location": None,
-            "latitude": None, "longitude": None, "geo_precision": _value(e, "acled_geo_precision"),
+            "latitude": None, "longitude": None, "geo_precision": _number(_value(e, "acled_geo_precision")),
             "source": _value(sources.loc[_value(e, "source_id")], "title"), "source_scale": None,
             "notes": _value(e, "summary"), "fatalities": 0, "tags": None, "timestamp": None,
         })
