@@ -1,50 +1,62 @@
-# make data: set up .venv, build the tables, validate the package, show what it holds.
+# make data: set up .venv with what the build needs, build the tables, validate the package, show what it holds.
 # make test: the whole test suite, as CI runs it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar off
 
-.PHONY: data test build check validate readme figure clean
+.PHONY: data test build check validate docs figure bench clean
 
-$(BIN)/.installed: pyproject.toml
+# The runtime (pandas, pyarrow) and frictionless: all the main job needs.
+$(BIN)/.installed-data: pyproject.toml
+	@echo "== setting up $(VENV) with pandas, pyarrow and frictionless (about a minute the first time)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PIP) --quiet --upgrade pip
+	$(PIP) -e ".[validate]"
 	touch $@
 
-data: $(BIN)/.installed
+# Everything the test suite uses, on top.
+$(BIN)/.installed-test: $(BIN)/.installed-data
+	@echo "== adding the test tools to $(VENV)"
+	$(PIP) -e ".[test]"
+	touch $@
+
+data: $(BIN)/.installed-data
+	@echo "== building the tables from data/curated/"
 	$(PY) scripts/build.py
-	$(PY) scripts/render_readme.py
+	@echo "== rewriting the generated parts of README.md and docs/"
+	$(PY) scripts/render_docs.py
+	@echo "== validating datapackage.json with frictionless"
 	$(BIN)/frictionless validate datapackage.json
+	@echo "== what the package holds"
 	$(PY) -m minusma_data info
 
-build: $(BIN)/.installed
+build: $(BIN)/.installed-data
 	$(PY) scripts/build.py
 
-check: $(BIN)/.installed
+check: $(BIN)/.installed-data
 	$(PY) scripts/build.py --check
 
-validate: $(BIN)/.installed
+validate: $(BIN)/.installed-data
 	$(BIN)/frictionless validate datapackage.json
 
-# Rewrite the README's generated blocks (tables, data dictionary, codebook) from datapackage.json.
-readme: $(BIN)/.installed
-	$(PY) scripts/render_readme.py
+# Rewrite the generated blocks of README.md and docs/ (tables, data dictionary, codebook) from datapackage.json.
+docs: $(BIN)/.installed-data
+	$(PY) scripts/render_docs.py
 
 # Redraw docs/timeline.png from data/events.csv.
-figure: $(BIN)/.installed
+figure: $(BIN)/.installed-test
 	$(PY) scripts/plot_timeline.py
 
 # Measure the loader's cost and how the build scales; prints a table of figures and targets.
-.PHONY: bench
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed-test
 	$(PY) -m benchmarks.run
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed-test
 	$(PY) scripts/build.py --check
 	$(BIN)/frictionless validate datapackage.json
-	$(PY) scripts/render_readme.py --check
+	$(PY) scripts/render_docs.py --check
 	$(PY) -m pytest
 
 clean:

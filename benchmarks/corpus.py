@@ -23,7 +23,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from benchmarks.toml_writer import dumps
+from tomli_w import dumps
 from minusma_build.spec import Spec, load_spec
 
 # curated file (and the table its entries become) -> its array of entries

@@ -13,6 +13,7 @@ Each edit is a small function that proves it changed what it meant to change
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -92,7 +93,7 @@ def syntax_position(file: str, line_text: str, at: str | None = None) -> Callabl
         lines = _path(root, file).read_text(encoding="utf-8").split("\n")
         number, line = next((i, line) for i, line in enumerate(lines, start=1) if line_text in line)
         column = len(line) + 1 if at is None else line.index(at) + 1
-        return f"TOML syntax error at line {number}, column {column}"
+        return f"line {number}, column {column}"
     return expected
 
 
@@ -100,12 +101,18 @@ def syntax_position(file: str, line_text: str, at: str | None = None) -> Callabl
 
 @dataclass(frozen=True)
 class Case:
-    id: str
+    code: str  # the problem's stable code
     edit: Edit
-    expected: tuple[Expected, ...]  # substrings of the one problem line
+    file: str
+    entry: str
+    field: str
+    # Values the message must carry for the curator (a suggested id, the
+    # corrected quote, a position), not its wording.
+    carries: tuple[Expected, ...] = ()
+    id: str = ""
 
     def __str__(self) -> str:
-        return self.id
+        return self.id or self.code
 
 
 FRANCE = 'event_id = "france-drafts-resolution"'
@@ -117,182 +124,150 @@ LAVROV = 'statement_id = "lavrov-promises-unstinting-support"'
 EVENTS, STATEMENTS, FIGURES = "data/curated/events.toml", "data/curated/statements.toml", "data/curated/figures.toml"
 FRANCE_LABEL = "event 'france-drafts-resolution'"
 FRANCE_SUMMARY = 'summary = "France drafts the resolution that ends the mission."'
-FORMULA = "which a spreadsheet would run as a formula; reword it so it starts with a letter, digit or quotation mark"
 
 CASES = [
     # evidence
-    Case("quote-absent-from-text",
+    Case("quote-not-found",
          in_entry("events.toml", FRANCE, '"The resolution, drafted by France"', '"The resolution, written by France"'),
-         (EVENTS, FRANCE_LABEL, "field 'evidence'", "the quote 'The resolution, written by France' is not in the source text",
-          "the closest passage is 'The resolution, drafted by France,'")),
-    Case("quote-present-twice",
+         EVENTS, FRANCE_LABEL, "evidence", ("'The resolution, drafted by France,'",)),  # the closest passage
+    Case("quote-ambiguous",
          in_entry("events.toml", FRANCE, '"The resolution, drafted by France"', '"the peacekeeping mission in Mali"'),
-         (EVENTS, FRANCE_LABEL, "field 'evidence'", "occurs 2 times, at offsets",
-          "add `within = \"...\"` with longer words around the one you mean")),
-    Case("quote-with-straight-double-quotes",
+         EVENTS, FRANCE_LABEL, "evidence", ("within",)),
+    Case("quote-not-found",
          in_entry("events.toml", DIOP,
                   'evidence = "Malian Foreign Minister Abdoulaye Diop labeled the UN operation a “failure” and called for its termination"',
                   "evidence = 'Malian Foreign Minister Abdoulaye Diop labeled the UN operation a \"failure\" and called for its termination'"),
-         (EVENTS, "event 'diop-demands-withdrawal'", "field 'evidence'",
-          "it uses straight quotation marks where the text has curly ones: use",
-          "labeled the UN operation a “failure” and called")),
-    Case("quote-with-straight-apostrophe",
+         EVENTS, "event 'diop-demands-withdrawal'", "evidence", ("labeled the UN operation a “failure” and called",),
+         id="quote-with-straight-double-quotes"),
+    Case("quote-not-found",
          in_entry("events.toml", 'event_id = "mali-un-relations-deteriorate"', 'evidence = "Mali’s relations', 'evidence = "Mali\'s relations'),
-         (EVENTS, "event 'mali-un-relations-deteriorate'", "field 'evidence'",
-          "it uses straight quotation marks where the text has curly ones: use 'Mali’s relations")),
-    Case("evidence-across-two-sentences",
+         EVENTS, "event 'mali-un-relations-deteriorate'", "evidence", ("'Mali’s relations",),
+         id="quote-with-straight-apostrophe"),
+    Case("evidence-across-passages",
          in_entry("events.toml", FRANCE, '"The resolution, drafted by France"', '"military junta. The resolution, drafted by France"'),
-         (EVENTS, FRANCE_LABEL, "field 'evidence'", "the evidence runs across two passages (sentences)",
-          "quote words from one sentence")),
-    Case("evidence-in-the-rhetorical-question",
+         EVENTS, FRANCE_LABEL, "evidence"),
+    Case("evidence-in-question",
          in_entry("events.toml", 'event_id = "junta-aligns-with-russia"', '"the junta has aligned itself with Russia"',
                   '"the alignment between the military junta in Mali and the Wagner Group"'),
-         (EVENTS, "event 'junta-aligns-with-russia'", "field 'evidence'",
-          "the evidence lies in the rhetorical question, which asserts nothing; a fact needs words that assert it")),
-    Case("within-absent-from-text",
+         EVENTS, "event 'junta-aligns-with-russia'", "evidence"),
+    Case("within-not-found",
          replace("mentions.toml", 'within = "to the UN Barbara Woodward"', 'within = "to the UN Barbara Woodword"'),
-         ("data/curated/mentions.toml", "mention #2 (un: 'UN')", "field 'within'",
-          "`within`: the quote 'to the UN Barbara Woodword' is not in the source text",
-          "the closest passage is")),
-    Case("within-that-does-not-hold-the-quote",
+         "data/curated/mentions.toml", "mention #2 (un: 'UN')", "within"),
+    Case("quote-outside-within",
          replace("mentions.toml", 'within = "to the UN Barbara Woodward"', 'within = "to the United Nations Barbara Woodward"'),
-         ("data/curated/mentions.toml", "mention #2 (un: 'UN')", "field 'within'",
-          "the quote 'UN' is not part of its `within` quote 'to the United Nations Barbara Woodward'")),
-    Case("source-text-altered-after-curation",
+         "data/curated/mentions.toml", "mention #2 (un: 'UN')", "within"),
+    Case("source-hash-mismatch",
          replace(SOURCE_TEXT, "has voted unanimously", "has voted almost unanimously"),
-         ("data/curated/sources.toml", "source 'unsc-ends-minusma'", "field 'sha256'",
-          "the source text changed after curation. Restore the original bytes",
-          "re-check every quote against the new text, then record the new sha256")),
+         "data/curated/sources.toml", "source 'unsc-ends-minusma'", "sha256"),
     # ids and references
-    Case("duplicate-id",
+    Case("id-duplicate",
          replace("events.toml", FRANCE, 'event_id = "minusma-withdraws"'),
-         (EVENTS, "event 'minusma-withdraws'", "field 'event_id'",
-          "'minusma-withdraws' is already used by event 'minusma-withdraws' in data/curated/events.toml",
-          "ids must be unique: choose another")),
-    Case("unknown-actor",
+         EVENTS, "event 'minusma-withdraws'", "event_id"),
+    Case("foreign-key-unknown",
          in_entry("events.toml", FRANCE, 'initiator_actor_id = "france"', 'initiator_actor_id = "frnace"'),
-         (EVENTS, FRANCE_LABEL, "field 'initiator_actor_id'", "'frnace' is not a known actor id (did you mean 'france'?)",
-          "add it to actors.toml or fix the id")),
-    Case("unknown-event",
+         EVENTS, FRANCE_LABEL, "initiator_actor_id", ("'france'",), id="unknown-actor"),
+    Case("foreign-key-unknown",
          in_entry("statements.toml", LAVROV, 'event_id = "russia-pledges-support"', 'event_id = "russia-pledge-support"'),
-         (STATEMENTS, "statement 'lavrov-promises-unstinting-support'", "field 'event_id'",
-          "'russia-pledge-support' is not a known event id (did you mean 'russia-pledges-support'?)",
-          "add it to events.toml or fix the id")),
-    Case("unknown-reference",
+         STATEMENTS, "statement 'lavrov-promises-unstinting-support'", "event_id", ("'russia-pledges-support'",),
+         id="unknown-event"),
+    Case("date-unknown-reference",
          in_entry("events.toml", WAGNER_IN, 'reference = "csis-wagner-mali"', 'reference = "csis-wagner"'),
-         (EVENTS, "event 'junta-brings-in-wagner'", "field 'date'",
-          "unknown reference 'csis-wagner' (did you mean 'csis-wagner-mali'?); known: ")),
-    Case("derived-date-with-unknown-anchor",
+         EVENTS, "event 'junta-brings-in-wagner'", "date", ("'csis-wagner-mali'",)),
+    Case("date-unknown-anchor",
          in_entry("events.toml", DIOP, 'anchor = "unsc-votes-to-end-minusma"', 'anchor = "unsc-vote-to-end-minusma"'),
-         (EVENTS, "event 'diop-demands-withdrawal'", "field 'date'",
-          "unknown anchor event 'unsc-vote-to-end-minusma' (did you mean 'unsc-votes-to-end-minusma'?)")),
-    Case("actor-with-no-mention",
+         EVENTS, "event 'diop-demands-withdrawal'", "date", ("'unsc-votes-to-end-minusma'",)),
+    Case("actor-without-mention",
          append("actors.toml", '\n[[actor]]\nactor_id = "nato"\nname = "NATO"\nactor_type = "igo"\n'),
-         ("data/curated/actors.toml", "actor 'nato'", "field 'actor_id'",
-          "no mention in mentions.toml refers to this actor", "add its mentions, or remove the actor")),
-    Case("reference-nobody-cites",
+         "data/curated/actors.toml", "actor 'nato'", "actor_id"),
+    Case("reference-uncited",
          append("references.toml", '\n[[reference]]\nreference_id = "ecowas-communique"\ntopic = "ECOWAS"\n'
                 'fact = "A communique."\ntitle = "ECOWAS communique"\npublisher = "ECOWAS"\nconfidence = "high"\n'),
-         ("data/curated/references.toml", "reference 'ecowas-communique'", "field 'reference_id'",
-          "no row cites this reference; cite it from a date, an initiator, an estimate, a scope note or a place, or remove it")),
+         "data/curated/references.toml", "reference 'ecowas-communique'", "reference_id"),
     # values
-    Case("value-outside-its-vocabulary",
+    Case("value-not-in-vocabulary",
          in_entry("events.toml", FRANCE, 'event_type = "draft_resolution"', 'event_type = "draft_resolutoin"'),
-         (EVENTS, FRANCE_LABEL, "field 'event_type'", "'draft_resolutoin' is not allowed; use one of: end_mission,",
-          "(did you mean 'draft_resolution'?)")),
+         EVENTS, FRANCE_LABEL, "event_type", ("'draft_resolution'",)),
     Case("unknown-field",
          replace("events.toml", FRANCE_SUMMARY, FRANCE_SUMMARY.replace("summary", "sumary")),
-         (EVENTS, FRANCE_LABEL, "field 'sumary'", "unknown field (did you mean 'summary'?)")),
-    Case("missing-required-field",
+         EVENTS, FRANCE_LABEL, "sumary", ("'summary'",)),
+    Case("unknown-field",
+         in_entry("events.toml", FRANCE, FRANCE_SUMMARY, FRANCE_SUMMARY + '\nplover_type = "SUPPORT"'),
+         EVENTS, FRANCE_LABEL, "plover_type", id="computed-field-given"),
+    Case("value-required",
          replace("events.toml", FRANCE_SUMMARY + "\n", ""),
-         (EVENTS, FRANCE_LABEL, "field 'summary'", "a value is required; add `summary = ...`")),
-    Case("text-where-a-number-belongs",
+         EVENTS, FRANCE_LABEL, "summary"),
+    Case("value-wrong-type",
          in_entry("figures.toml", PERSONNEL, "value = 15000", 'value = "15000"'),
-         (FIGURES, "figure 'minusma-personnel-withdrawn'", "field 'value'", "expected a number, got '15000'")),
-    Case("array-where-one-value-belongs",
+         FIGURES, "figure 'minusma-personnel-withdrawn'", "value", id="text-where-a-number-belongs"),
+    Case("not-one-value",
          in_entry("events.toml", FRANCE, 'initiator_actor_id = "france"', 'initiator_actor_id = ["france"]'),
-         (EVENTS, FRANCE_LABEL, "field 'initiator_actor_id'",
-          "expected one value (text in quotes, a number, true/false or a date), got an array: ['france']")),
-    Case("array-inside-a-date",
+         EVENTS, FRANCE_LABEL, "initiator_actor_id", id="array-where-one-value-belongs"),
+    Case("not-one-value",
          in_entry("events.toml", 'event_id = "peace-agreement-2015"', 'basis = "stated"', 'basis = ["stated"]'),
-         (EVENTS, "event 'peace-agreement-2015'", "field 'date'",
-          "`basis` must be one value (text, a number, true/false or a date), got an array: ['stated']")),
-    Case("figure-value-disagrees-with-its-evidence",
+         EVENTS, "event 'peace-agreement-2015'", "date", id="array-inside-a-date"),
+    Case("figure-value-disagrees",
          in_entry("figures.toml", PERSONNEL, "value = 15000", "value = 16000"),
-         (FIGURES, "figure 'minusma-personnel-withdrawn'", "field 'value'",
-          "16000 disagrees with the phrase 'over 15,000 personnel', which states 15000",
-          "give the number the phrase states, in the unit")),
-    Case("formula-equals",
+         FIGURES, "figure 'minusma-personnel-withdrawn'", "value"),
+    Case("value-formula",
          replace("events.toml", FRANCE_SUMMARY, 'summary = "=HYPERLINK(\\"http://example.org\\")"'),
-         (EVENTS, FRANCE_LABEL, "field 'summary'", "starts with '='", FORMULA)),
-    Case("formula-plus",
+         EVENTS, FRANCE_LABEL, "summary", id="formula-equals"),
+    Case("value-formula",
          in_entry("actors.toml", 'actor_id = "minusma"', 'notes = "The UN', 'notes = "+The UN'),
-         ("data/curated/actors.toml", "actor 'minusma'", "field 'notes'", "starts with '+'", FORMULA)),
-    Case("formula-minus",
+         "data/curated/actors.toml", "actor 'minusma'", "notes", id="formula-plus"),
+    Case("value-formula",
          in_entry("figures.toml", PERSONNEL, 'scope_note = "All personnel', 'scope_note = "-All personnel'),
-         (FIGURES, "figure 'minusma-personnel-withdrawn'", "field 'scope_note'", "starts with '-'", FORMULA)),
-    Case("formula-at",
+         FIGURES, "figure 'minusma-personnel-withdrawn'", "scope_note", id="formula-minus"),
+    Case("value-formula",
          in_entry("statements.toml", LAVROV, 'paraphrase = "Lavrov', 'paraphrase = "@Lavrov'),
-         (STATEMENTS, "statement 'lavrov-promises-unstinting-support'", "field 'paraphrase'", "starts with '@'", FORMULA)),
-    Case("carriage-return-in-text",
+         STATEMENTS, "statement 'lavrov-promises-unstinting-support'", "paraphrase", id="formula-at"),
+    Case("value-control-character",
          replace("events.toml", FRANCE_SUMMARY, 'summary = "France drafts\\rthe resolution that ends the mission."'),
-         (EVENTS, FRANCE_LABEL, "field 'summary'", "holds the control character U+000D",
-          "remove it (only tabs and line breaks are allowed in text)")),
-    Case("role-not-written-in-the-text",
+         EVENTS, FRANCE_LABEL, "summary", ("U+000D",), id="carriage-return-in-text"),
+    Case("role-not-in-text",
          in_entry("actors.toml", 'actor_id = "woodward"', 'role = "Ambassador to the UN"', 'role = "UK Ambassador"'),
-         ("data/curated/actors.toml", "actor 'woodward'", "field 'role'",
-          "the role 'UK Ambassador' is not written in any source text", "give the role or title verbatim")),
-    Case("quoted-words-reported-as-indirect",
+         "data/curated/actors.toml", "actor 'woodward'", "role"),
+    Case("mode-has-quotes",
          in_entry("statements.toml", LAVROV, 'mode = "mixed"', 'mode = "indirect"'),
-         (STATEMENTS, "statement 'lavrov-promises-unstinting-support'", "field 'mode'",
-          "the evidence quotes 'unstinting support'; use mode \"mixed\" or \"direct\"")),
+         STATEMENTS, "statement 'lavrov-promises-unstinting-support'", "mode", id="quoted-words-reported-as-indirect"),
     # dates
-    Case("malformed-date",
+    Case("date-malformed",
          in_entry("events.toml", 'event_id = "junta-ends-defence-cooperation-with-france"', 'start = "2022-05-02"', 'start = "02/05/2022"'),
-         (EVENTS, "event 'junta-ends-defence-cooperation-with-france'", "field 'date'",
-          "'02/05/2022' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")),
-    Case("impossible-date",
+         EVENTS, "event 'junta-ends-defence-cooperation-with-france'", "date"),
+    Case("date-impossible",
          in_entry("events.toml", 'event_id = "junta-ends-defence-cooperation-with-france"', 'start = "2022-05-02"', 'start = "2022-05-32"'),
-         (EVENTS, "event 'junta-ends-defence-cooperation-with-france'", "field 'date'",
-          "'2022-05-32' is not a real date (day is out of range for month)")),
+         EVENTS, "event 'junta-ends-defence-cooperation-with-france'", "date"),
     Case("date-end-before-start",
          in_entry("events.toml", MUTINY, 'start = "2023-06-23", end = "2023-06-24"', 'start = "2023-06-24", end = "2023-06-23"'),
-         (EVENTS, "event 'wagner-mutiny'", "field 'date'", "`end` (2023-06-23) is before `start` (2023-06-24); swap them")),
-    Case("external-date-without-reference",
+         EVENTS, "event 'wagner-mutiny'", "date"),
+    Case("date-reference-missing",
          in_entry("events.toml", WAGNER_IN, ', reference = "csis-wagner-mali"', ""),
-         (EVENTS, "event 'junta-brings-in-wagner'", "field 'date'",
-          "an external date must cite a reference: add `reference = \"<reference_id>\"`")),
-    Case("stated-date-not-in-the-evidence",
+         EVENTS, "event 'junta-brings-in-wagner'", "date"),
+    Case("date-stated-not-in-evidence",
          in_entry("events.toml", 'event_id = "peace-agreement-2015"', 'start = "2015"', 'start = "2016"'),
-         (EVENTS, "event 'peace-agreement-2015'", "field 'date'",
-          "a stated date must appear in the evidence at its full precision, but the year of '2016' is not in 'the 2015 peace agreement'",
-          "use basis = \"external\" with a reference")),
-    Case("derived-date-off-the-calendar",
+         EVENTS, "event 'peace-agreement-2015'", "date"),
+    Case("date-off-calendar",
          in_entry("events.toml", DIOP, "offset_days = -14", "offset_days = -9999999999"),
-         (EVENTS, "event 'diop-demands-withdrawal'", "field 'date'",
-          "`offset_days` = -9999999999 leaves the calendar (years 1 to 9999)")),
+         EVENTS, "event 'diop-demands-withdrawal'", "date"),
     # files
-    Case("toml-syntax-error",
+    Case("toml-syntax",
          replace("events.toml", FRANCE_SUMMARY, FRANCE_SUMMARY[:-1]),
-         (EVENTS, syntax_position("events.toml", FRANCE_SUMMARY[:-1]), "Illegal character",
-          "fix the syntax there")),
-    Case("toml-syntax-error-in-the-schema",
+         EVENTS, "", "", (syntax_position("events.toml", FRANCE_SUMMARY[:-1]),)),
+    Case("toml-syntax",
          replace("package.toml", 'version = "0.1.0"', 'version = 0.1.0"'),
-         ("data/curated/package.toml", syntax_position("package.toml", 'version = 0.1.0"', at='.0"'), "fix the syntax there")),
-    Case("unknown-type-in-the-schema",
+         "data/curated/package.toml", "", "", (syntax_position("package.toml", 'version = 0.1.0"', at='.0"'),),
+         id="toml-syntax-in-the-schema"),
+    Case("field-unknown-type",
          replace("package.toml", '{ name = "summary", type = "string"', '{ name = "summary", type = "text"'),
-         ("data/curated/package.toml", "table 'events'", "field 'summary'",
-          "type must be one of string, integer, number, boolean, date, got 'text'")),
-    Case("unknown-vocabulary-in-the-schema",
+         "data/curated/package.toml", "table 'events'", "summary"),
+    Case("field-unknown-vocabulary",
          replace("package.toml", 'vocabulary = "event_status"', 'vocabulary = "event_statuses"'),
-         ("data/curated/package.toml", "table 'events'", "field 'status'",
-          "unknown vocabulary 'event_statuses' (did you mean 'event_status'?)")),
-    Case("curated-file-missing",
+         "data/curated/package.toml", "table 'events'", "status", ("'event_status'",)),
+    Case("file-missing",
          delete("figures.toml"),
-         (FIGURES, "the file is missing; restore it from version control")),
-    Case("curated-file-not-utf8",
+         FIGURES, "", ""),
+    Case("not-utf8",
          reencode("events.toml", "“".encode("utf-8"), b"\x93"),
-         (EVENTS, "not valid UTF-8", "save it as UTF-8")),
+         EVENTS, "", ""),
 ]
 
 
@@ -302,24 +277,39 @@ def _inputs(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
-def test_bad_input_is_refused_with_one_clear_message(scratch_repo: Path, case: Case):
+def test_bad_input_is_refused_with_one_clear_problem(scratch_repo: Path, case: Case):
     published = published_snapshot(scratch_repo)
     inputs = _inputs(scratch_repo)
     case.edit(scratch_repo)
     assert _inputs(scratch_repo) != inputs, "the edit changed nothing"
 
-    result = run_build(scratch_repo)
+    result = run_build(scratch_repo, "--json")
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
-    lines = result.stderr.splitlines()
-    assert lines[0] == HEADER and len(lines) == 2, result.stderr
-    problem = lines[1].strip()
-    for expected in case.expected:
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert len(report["problems"]) == 1, report["problems"]
+    problem = report["problems"][0]
+    assert (problem["code"], problem["file"], problem["entry"], problem["field"]) == (
+        case.code, case.file, case.entry, case.field), problem
+    for expected in case.carries:
         text = expected(scratch_repo) if callable(expected) else expected
-        assert text in problem, f"{text!r} not in {problem!r}"
+        assert text in problem["message"], f"{text!r} not in {problem['message']!r}"
     assert published_snapshot(scratch_repo) == published
     assert not list((scratch_repo / "data").glob(".staging-*"))
+
+
+def test_a_problem_prints_as_one_line_with_its_code(scratch_repo: Path):
+    """Without --json: a header, then one line per problem naming file, entry,
+    field, and the code in brackets."""
+    CASES[0].edit(scratch_repo)
+    result = run_build(scratch_repo)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[-2] == HEADER, result.stderr
+    assert lines[-1].strip().startswith(f"{EVENTS}: {FRANCE_LABEL}, field 'evidence': ")
+    assert lines[-1].endswith("[quote-not-found]")
 
 
 def test_every_problem_of_a_build_is_reported_at_once(scratch_repo: Path):
@@ -327,20 +317,18 @@ def test_every_problem_of_a_build_is_reported_at_once(scratch_repo: Path):
     in_entry("events.toml", FRANCE, '"The resolution, drafted by France"', '"The resolution, by France"')(scratch_repo)
     in_entry("figures.toml", PERSONNEL, "value = 15000", "value = 16000")(scratch_repo)
     published = published_snapshot(scratch_repo)
-    result = run_build(scratch_repo)
+    result = run_build(scratch_repo, "--json")
     assert result.returncode == 1
-    lines = result.stderr.splitlines()
-    assert lines[0] == "build failed with 2 problem(s); no file was written:", result.stderr
-    assert any(FRANCE_LABEL in line and "field 'evidence'" in line for line in lines[1:])
-    assert any("figure 'minusma-personnel-withdrawn'" in line and "field 'value'" in line for line in lines[1:])
+    found = {(p["code"], p["entry"], p["field"]) for p in json.loads(result.stdout)["problems"]}
+    assert found == {("quote-not-found", FRANCE_LABEL, "evidence"),
+                     ("figure-value-disagrees", "figure 'minusma-personnel-withdrawn'", "value")}
     assert published_snapshot(scratch_repo) == published
 
 
 def test_check_mode_refuses_bad_input_too(scratch_repo: Path):
     in_entry("events.toml", FRANCE, 'initiator_actor_id = "france"', 'initiator_actor_id = "frnace"')(scratch_repo)
     published = published_snapshot(scratch_repo)
-    result = run_build(scratch_repo, "--check")
+    result = run_build(scratch_repo, "--check", "--json")
     assert result.returncode == 1
-    assert result.stderr.startswith(HEADER)
-    assert "'frnace' is not a known actor id" in result.stderr
+    assert [p["code"] for p in json.loads(result.stdout)["problems"]] == ["foreign-key-unknown"]
     assert published_snapshot(scratch_repo) == published

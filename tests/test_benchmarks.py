@@ -17,7 +17,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 from benchmarks import corpus
-from benchmarks.toml_writer import dumps
 from minusma_build.pipeline import produce
 
 
@@ -34,12 +33,6 @@ def two_documents(tmp_path_factory) -> Path:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return tree
-
-
-@pytest.mark.parametrize("path", sorted((ROOT / "data" / "curated").glob("*.toml")), ids=lambda p: p.name)
-def test_toml_writer_round_trips_every_curated_file(path):
-    doc = tomllib.loads(path.read_text("utf-8"))
-    assert tomllib.loads(dumps(doc)) == doc
 
 
 def test_two_documents_hold_twice_the_rows_of_every_table(two_documents):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from minusma_data import __version__, cli
+from minusma_data import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
@@ -89,26 +89,12 @@ def test_info_with_data_home(capsys, copy):
     assert "(data_home)" in out
 
 
-def test_version_flag(capsys):
-    with pytest.raises(SystemExit) as info:
-        cli.main(["--version"])
-    assert info.value.code == 0
-    assert capsys.readouterr().out.strip() == f"minusma-data {DESCRIPTOR['version']}"
-    assert __version__ == DESCRIPTOR["version"]
-
-
 def test_damaged_data_exits_non_zero_naming_the_file(capsys, copy):
     (copy / "data" / "events.parquet").write_bytes(b"not parquet")
     code, _, err = run(capsys, "info", "--data-home", str(copy))
     assert code == 1
     assert str(copy / "data" / "events.parquet") in err
     assert "restore that copy" in err
-
-
-def test_a_command_is_required(capsys):
-    with pytest.raises(SystemExit) as info:
-        cli.main([])
-    assert info.value.code == 2
 
 
 # -- export ----------------------------------------------------------------------
@@ -195,13 +181,6 @@ def test_export_onto_an_existing_file_says_it_cannot_write(capsys, tmp_path):
     assert code == 1
     assert f"cannot write {taken}" in err and "choose an --output you can write to" in err
     assert "Traceback" not in err
-
-
-def test_export_needs_an_output(capsys):
-    with pytest.raises(SystemExit) as info:
-        cli.main(["export", "--format", "csv"])
-    assert info.value.code == 2
-    assert "--output" in capsys.readouterr().err
 
 
 # -- validate ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -206,26 +207,32 @@ def _edit(root: Path, id_line: str, old: str, new: str) -> None:
     path.write_text(text[:start] + block.replace(old, new) + text[end:], encoding="utf-8")
 
 
-@pytest.mark.parametrize("id_line, old, new, field, words", [
+@pytest.mark.parametrize("id_line, old, new, code, field, carries", [
     # D1: a day (and month) the evidence does not state ("the 2015 peace agreement")
-    ('event_id = "peace-agreement-2015"', 'start = "2015"', 'start = "2015-11-27"', "date", "the month of '2015-11-27' is not in 'the 2015 peace agreement'"),
+    ('event_id = "peace-agreement-2015"', 'start = "2015"', 'start = "2015-11-27"',
+     "date-stated-not-in-evidence", "date", "'2015-11-27'"),
     # D1: a month the evidence does not state
-    ('event_id = "peace-agreement-2015"', 'start = "2015"', 'start = "2015-05"', "date", "the month of '2015-05'"),
+    ('event_id = "peace-agreement-2015"', 'start = "2015"', 'start = "2015-05"',
+     "date-stated-not-in-evidence", "date", "'2015-05'"),
     # P4: a mode of another category
-    ('event_id = "lavrov-calls-diop"', 'plover_mode = "phone"', 'plover_mode = "withdraw"', "plover_mode",
-     "belongs to PLOVER category RETREAT, but this event is CONSULT"),
+    ('event_id = "lavrov-calls-diop"', 'plover_mode = "phone"', 'plover_mode = "withdraw"',
+     "plover-mode-mismatch", "plover_mode", "RETREAT"),
     # P4, P5: a context on an event PLOVER cannot code
     ('event_id = "mali-military-coups"', 'place_id = "mali"', 'place_id = "mali"\nplover_context = "military"',
-     "plover_context", "PLOVER has no category for this event"),
+     "plover-context-without-category", "plover_context", "plover_context"),
+    # an outside initiator needs an initiator
+    ('event_id = "peace-agreement-2015"', 'place_id = "mali"', 'place_id = "mali"\ninitiator_reference_id = "un-sc-15341"',
+     "initiator-reference-without-initiator", "initiator_reference_id", "initiator_actor_id"),
 ])
-def test_the_build_refuses_a_code_or_date_against_the_rules(scratch_repo, id_line, old, new, field, words):
+def test_the_build_refuses_a_code_or_date_against_the_rules(scratch_repo, id_line, old, new, code, field, carries):
     _edit(scratch_repo, id_line, old, new)
-    result = run_build(scratch_repo)
+    result = run_build(scratch_repo, "--json")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    problems = result.stderr.splitlines()[1:]
-    assert len(problems) == 1, result.stderr
-    assert f"field '{field}'" in problems[0] and words in problems[0], problems[0]
+    problems = json.loads(result.stdout)["problems"]
+    assert len(problems) == 1, problems
+    assert (problems[0]["code"], problems[0]["field"]) == (code, field), problems[0]
+    assert carries in problems[0]["message"]
 
 
 @pytest.mark.parametrize("written, evidence, missing", [

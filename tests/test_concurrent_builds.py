@@ -7,15 +7,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from conftest import copy_repo, published_snapshot, run_build
 
 from minusma_build.pipeline import produce
-from minusma_build.publish import same_parquet
-from minusma_build.publish import build_lock, publish
+from minusma_build.publish import WAITING, build_lock, publish, same_parquet
 
 SUMMARY = 'summary = "Russia wages war in Ukraine."'
 
@@ -90,8 +88,10 @@ def test_a_build_failing_midway_leaves_the_successful_builds_output(tmp_path: Pa
             publish(root, failing_outputs)
     else:
         with build_lock(root):
-            successful = start_build(root)  # waits for the lock once it has produced its files
-            time.sleep(1.0)
+            successful = start_build(root)
+            # The build says it is waiting only once it has produced its files
+            # and found the lock taken: proof that it will publish after us.
+            assert successful.stderr.readline().startswith(WAITING)
             with pytest.raises(OSError, match="No space left"):
                 publish(root, failing_outputs)
         code, (_, err) = successful.wait(timeout=300), successful.communicate()

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import re
 import typing
 from pathlib import Path
 
@@ -160,7 +161,11 @@ def test_index_is_a_plain_range_index():
 
 def test_tables_are_the_descriptors_tables_each_with_its_loader():
     assert minusma_data.TABLES == tuple(TABLES)
-    assert set(typing.get_args(minusma_data.TableName)) == set(TABLES)
+    assert typing.get_args(minusma_data.TableName) == tuple(TABLES)
+    # The static copy that type checkers read must name the same tables.
+    source = Path(minusma_data.__file__).read_text(encoding="utf-8")
+    static = re.search(r"^    TableName = Literal\[(.*?)\]$", source, re.M)
+    assert static and re.findall(r'"([a-z_]+)"', static.group(1)) == list(TABLES)
     for table in TABLES:
         loader = getattr(minusma_data, f"load_{table}")
         assert loader.__doc__ and len(loader.__doc__.split()) >= 8
@@ -398,10 +403,10 @@ def test_a_load_reads_only_its_own_file(tmp_path):
 
 def test_a_rebuilt_descriptor_is_read_again(tmp_path):
     home = copy_data(tmp_path / "home")
-    assert minusma_data.TABLES == tuple(TABLES)
-    changed = json.loads((home / "datapackage.json").read_text(encoding="utf-8"))
-    changed["version"] = "9.9.9"
-    (home / "datapackage.json").write_text(json.dumps(changed), encoding="utf-8")
+    original = json.loads((home / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor(data_home=home)["version"] == original["version"]  # now cached for `home`
+    changed = dict(original, version="9.9.9")
+    (home / "datapackage.json").write_text(json.dumps(changed, indent=2), encoding="utf-8")
     assert descriptor(data_home=home)["version"] == "9.9.9"
 
 

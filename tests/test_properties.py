@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from minusma_build import spans
-from minusma_build.errors import BuildError
+from minusma_build.errors import BuildError, Problem
 from minusma_build.pipeline import produce
 from minusma_build.publish import publish, stale_outputs
 
@@ -116,7 +116,7 @@ def test_locate_never_fails_otherwise(quote, within):
 CURATED = sorted(p.name for p in (ROOT / "data" / "curated").glob("*.toml"))
 VALUE_LINE = re.compile(r"^(\s*[A-Za-z_][\w-]*\s*=\s*)\S")
 # "<file>: <entry label>, field '<field>': <message>", entry and field optional (errors.Problem)
-PROBLEM_LINE = re.compile(r"^  data/[\w./-]+\.(toml|txt)(: .+?)?(, field '[^']*')?: \S.*$")
+PROBLEM_LINE = re.compile(r"^  data/[\w./-]+\.(toml|txt)(: .+?)?(, field '[^']*')?: \S.* \[[a-z0-9-]+\]$")
 SCALARS = ['""', '"x"', "0", "-1", "1.5", "true", "false", "nan", "inf", "2023-06-30", "1979-05-27T07:32:00",
            "07:32:00", "[1, 2]", '["a"]', "{ a = 1 }", '"=SUM(A1)"', '"2023-13-40"', "99999999999999999999",
            '"stated"', '"derived"', '"external"', '"string"', '"date"', '"^["', '"\\u0000"']
@@ -207,15 +207,19 @@ def scratch(tmp_path_factory) -> Scratch:
     shutil.rmtree(root, ignore_errors=True)
 
 
-def _build_in_process(root: Path) -> list[str] | None:
+def _build_in_process(root: Path) -> list[Problem] | None:
     """Produce and publish as build.py does; the problems, or None on success.
     Anything but BuildError propagates, failing the test as a crash."""
     try:
         result = produce(root)
     except BuildError as exc:
-        return [str(p) for p in exc.problems]
+        return exc.problems
     publish(root, result.outputs)
     return None
+
+
+CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+INPUTS = {f"data/curated/{name}" for name in CURATED} | {"data/source/000_93716cde958e498d.txt"}
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -223,15 +227,15 @@ def _build_in_process(root: Path) -> list[str] | None:
 def test_random_edits_build_or_are_refused_in_process(scratch: Scratch, edit: Edit):
     try:
         assume(scratch.apply(edit))
-        before = published_snapshot(scratch.root)
         problems = _build_in_process(scratch.root)
         if problems is None:
             assert not stale_outputs(scratch.root, produce(scratch.root).outputs)
         else:
-            assert problems, "BuildError with no problem"
-            for line in problems:
-                assert PROBLEM_LINE.match("  " + line), line
-            assert published_snapshot(scratch.root) == before
+            for problem in problems:
+                # A stable code, and the input file it was found in.
+                assert CODE.fullmatch(problem.code), problem
+                assert problem.file in INPUTS, problem
+                assert PROBLEM_LINE.match("  " + str(problem)), str(problem)
     finally:
         scratch.restore()
 

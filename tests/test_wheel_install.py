@@ -17,12 +17,14 @@ import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-WHEEL_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "LICENSE-DATA", "datapackage.json", "src", "data")
+WHEEL_INPUTS = ("pyproject.toml", "hatch_build.py", "README.md", "LICENSE", "LICENSE-DATA", "datapackage.json",
+                "src", "data", "docs")
 
 pytestmark = pytest.mark.slow
 
@@ -77,6 +79,13 @@ def test_wheel_installs_into_a_fresh_venv_and_loads_its_bundled_data(tmp_path):
     isolation = ["--no-isolation"] if importlib.util.find_spec("hatchling") else []
     run([sys.executable, "-m", "build", "--wheel", "--outdir", dist, *isolation, repo])
     (wheel,) = dist.glob("minusma_data-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    descriptor = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
+    published = {r["path"] for r in descriptor["resources"]} | {s["path"] for s in descriptor["sources"]}
+    bundled = {n.removeprefix("minusma_data/_data/") for n in names if n.startswith("minusma_data/_data/")}
+    assert bundled == published | {"datapackage.json"}, "the wheel carries exactly the published files"
+    assert all(n.startswith(("minusma_data/", "minusma_data-")) for n in names), "only the loader's package"
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True, system_site_packages=False, clear=True).create(env_dir)
@@ -95,7 +104,6 @@ def test_wheel_installs_into_a_fresh_venv_and_loads_its_bundled_data(tmp_path):
         assert Path(listed).resolve().is_relative_to(env_dir.resolve()), listed
         assert "_data" in Path(listed).parts
 
-    descriptor = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
     tables = [r["name"] for r in descriptor["resources"] if r["format"] == "csv"]
     assert result["tables"] == tables
     assert result["version"] == descriptor["version"]

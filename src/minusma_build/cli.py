@@ -1,16 +1,18 @@
 """Build the published tables and datapackage.json from the curated facts.
 
     python scripts/build.py            # build; writes only when every check passes
-    python scripts/build.py --check    # exit 1, naming the tables, if the committed files are stale
+    python scripts/build.py --check    # exit 1, naming the files, if the committed files are stale
+    python scripts/build.py --json     # the outcome as one JSON object, for CI annotations
     python scripts/build.py --root DIR # build another tree laid out like this one
 
-A failed build prints every problem (file, entry, field, what would be right)
-and leaves every published file as it was.
+A failed build prints every problem (file, entry, field, what would be right,
+and its code in brackets) and leaves every published file as it was.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -23,42 +25,68 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true",
                         help="compare the committed files with what the curated files produce; write nothing")
     parser.add_argument("--root", type=Path, default=REPO_ROOT,
                         help="the tree to build (default: this repository)")
     parser.add_argument("--quiet", action="store_true", help="print only problems")
+    parser.add_argument("--json", action="store_true",
+                        help='print the outcome as one JSON object on stdout: {"ok": ..., "problems": [...], ...}')
     args = parser.parse_args(argv)
+    report = Report(args.json, args.quiet)
     root = args.root.resolve()
     began = time.perf_counter()
     try:
         result = produce(root)
     except BuildError as exc:
-        print(f"build failed with {len(exc.problems)} problem(s); no file was written:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
+        return report.failed(exc)
     if args.check:
         stale = stale_outputs(root, result.outputs)
-        if stale:
+        return report.checked(stale, len(result.outputs))
+    with build_lock(root):
+        changed = publish(root, result.outputs)
+    return report.built(result.row_counts, changed, time.perf_counter() - began)
+
+
+class Report:
+    """Prints the outcome for people (stderr for problems) or as JSON (stdout)."""
+
+    def __init__(self, as_json: bool, quiet: bool) -> None:
+        self.as_json, self.quiet = as_json, quiet
+
+    def failed(self, exc: BuildError) -> int:
+        if self.as_json:
+            self._json(ok=False, problems=[p.as_dict() for p in exc.problems])
+        else:
+            print(f"build failed with {len(exc.problems)} problem(s); no file was written:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+        return 1
+
+    def checked(self, stale: list[str], total: int) -> int:
+        if self.as_json:
+            self._json(ok=not stale, problems=[
+                {"code": "stale-output", "file": rel, "entry": "", "field": "",
+                 "message": "differs from what the curated files produce; run `python scripts/build.py` "
+                            "and commit the result"} for rel in stale])
+        elif stale:
             print("stale: these published files differ from what the curated files produce:", file=sys.stderr)
             for rel in stale:
                 print(f"  {rel}", file=sys.stderr)
             print("run `python scripts/build.py` and commit the result", file=sys.stderr)
-            return 1
-        if not args.quiet:
-            print(f"up to date: {len(result.outputs)} files match the curated facts")
+        elif not self.quiet:
+            print(f"up to date: {total} files match the curated facts")
+        return 1 if stale else 0
+
+    def built(self, counts: dict[str, int], changed: list[str], elapsed: float) -> int:
+        if self.as_json:
+            self._json(ok=True, problems=[], tables=counts, changed=changed)
+        elif not self.quiet:
+            rows = ", ".join(f"{name} {n}" for name, n in counts.items())
+            print(f"built {len(counts)} tables ({rows}) in {elapsed:.2f} s; {len(changed)} file(s) changed")
         return 0
-    with build_lock(root):
-        changed = publish(root, result.outputs)
-    if not args.quiet:
-        elapsed = time.perf_counter() - began
-        counts = ", ".join(f"{name} {n}" for name, n in result.row_counts.items())
-        print(f"built {len(result.row_counts)} tables ({counts}) in {elapsed:.2f} s; "
-              f"{len(changed)} file(s) changed")
-    return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
+    @staticmethod
+    def _json(**fields: object) -> None:
+        print(json.dumps(fields, ensure_ascii=False))

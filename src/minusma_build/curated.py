@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, fail
 
 # Each file `<name>s.toml` holds [[<name>]] entries whose id is `<name>_id`.
 FACT_FILES = ("references", "places", "actors", "mentions", "events", "statements", "figures")
@@ -39,16 +39,16 @@ def read_toml(path: Path, shown: str) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise BuildError([Problem(shown, "", "", "the file is missing; restore it from version control")]) from None
+        raise fail("file-missing", shown, "", "", "the file is missing; restore it from version control") from None
     except tomllib.TOMLDecodeError as exc:
         text = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", text)
         where = f"line {m.group(1)}, column {m.group(2)}" if m else "unknown position"
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", text) or "invalid TOML"
-        raise BuildError([Problem(shown, "", "", f"TOML syntax error at {where}: {reason}; "
-                                  "fix the syntax there (strings need quotes, tables [[name]], keys `key = value`)")]) from None
+        raise fail("toml-syntax", shown, "", "", f"TOML syntax error at {where}: {reason}; "
+                   "fix the syntax there (strings need quotes, tables [[name]], keys `key = value`)") from None
     except UnicodeDecodeError as exc:
-        raise BuildError([Problem(shown, "", "", f"not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8")]) from None
+        raise fail("not-utf8", shown, "", "", f"not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
 
 
 def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
@@ -62,17 +62,17 @@ def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
     array = name[:-1]  # "events" holds [[event]] entries
     raw = doc.get(array, [])
     if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
-        raise BuildError([Problem(shown, "", array, f"expected entries written as [[{array}]] tables")])
+        raise fail("entries-not-tables", shown, "", array, f"expected entries written as [[{array}]] tables")
     per_source = name in PER_SOURCE
     top_keys = {array, "source_id"} if per_source else {array}
     unknown_top = set(doc) - top_keys
     if unknown_top:
         holds = f"`source_id` and [[{array}]] entries" if per_source else f"[[{array}]] entries"
-        raise BuildError([Problem(shown, "", ", ".join(sorted(unknown_top)),
-                                  f"unknown top-level key; the file holds {holds}")])
+        raise fail("unknown-top-level-key", shown, "", ", ".join(sorted(unknown_top)),
+                   f"unknown top-level key; the file holds {holds}")
     if not isinstance(doc.get("source_id", ""), str):
-        raise BuildError([Problem(shown, "", "source_id", f"expected the source's id as text, got "
-                                  f"{doc['source_id']!r}; write source_id = \"<source_id>\"")])
+        raise fail("source-id-not-text", shown, "", "source_id", f"expected the source's id as text, got "
+                   f"{doc['source_id']!r}; write source_id = \"<source_id>\"")
     entries, problems = [], []
     for i, data in enumerate(raw, start=1):
         if per_source and "source_id" in doc:
@@ -96,14 +96,22 @@ def value_problems(file: str, label: str, data: dict[str, Any]) -> list[Problem]
     problems = []
     for key, value in data.items():
         if key in TABLE_KEYS and isinstance(value, dict):
-            problems += [Problem(file, label, key, f"`{inner}` must be one value (text, a number, true/false or "
+            problems += [Problem("not-one-value", file, label, key, f"`{inner}` must be one value (text, a number, true/false or "
                                  f"a date), got {_kind(v)}: {v!r}")
                          for inner, v in value.items() if not isinstance(v, SINGLE)]
         elif key not in TABLE_KEYS and not isinstance(value, SINGLE):
-            problems.append(Problem(file, label, key, f"expected one value (text in quotes, a number, true/false "
+            problems.append(Problem("not-one-value", file, label, key, f"expected one value (text in quotes, a number, true/false "
                                     f"or a date), got {_kind(value)}: {value!r}"))
     return problems
 
 
 def _kind(value: object) -> str:
     return "an array" if isinstance(value, list) else "a table" if isinstance(value, dict) else type(value).__name__
+
+
+@dataclass
+class Row:
+    """A published row and the curated entry it came from, for error messages."""
+
+    origin: Entry
+    values: dict[str, Any]

@@ -1,14 +1,18 @@
 """One error type for everything the build refuses, so every message names
-the file, the entry and the field, says what is wrong and what would be right."""
+the file, the entry and the field, says what is wrong and what would be right,
+and carries a stable code (`quote-not-found`, `date-end-before-start`, ...)
+that tests and CI annotations match on; the wording may change, the code not."""
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+
+from minusma_data._errors import closest
 
 
 @dataclass(frozen=True)
 class Problem:
+    code: str
     file: str
     entry: str
     field: str
@@ -20,10 +24,13 @@ class Problem:
             where += f": {self.entry}"
         if self.field:
             where += f", field '{self.field}'"
-        return _one_line(f"{where}: {self.message}")
+        return one_line(f"{where}: {self.message} [{self.code}]")
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """Line breaks and other unprintable characters (which may come from a
     curated value) written as escapes, so each problem prints as one line."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
@@ -36,6 +43,10 @@ class BuildError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
+
 
 class Collector:
     """Gathers problems so one run reports all of them, then raises once."""
@@ -43,15 +54,23 @@ class Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, file: str, entry: str, field: str, message: str) -> None:
-        self.problems.append(Problem(file, entry, field, message))
+    def add(self, code: str, file: str, entry: str, field: str, message: str) -> None:
+        self.problems.append(Problem(code, file, entry, field, message))
+
+    def extend(self, problems: list[Problem]) -> None:
+        self.problems.extend(problems)
 
     def raise_if_any(self) -> None:
         if self.problems:
             raise BuildError(list(self.problems))
 
 
+def fail(code: str, file: str, entry: str, field: str, message: str) -> BuildError:
+    """A BuildError with one problem, for a fault that stops reading at once."""
+    return BuildError([Problem(code, file, entry, field, message)])
+
+
 def did_you_mean(value: str, choices: list[str]) -> str:
     """A ' (did you mean 'x'?)' suffix when a choice is close to the value."""
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = closest(value, choices)
+    return f" (did you mean '{close}'?)" if close else ""

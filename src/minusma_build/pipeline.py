@@ -1,7 +1,8 @@
 """The whole build as one function: curated files in, published bytes out.
 
-Nothing here touches the published files; publishing is the caller's step,
-so a failure anywhere leaves them as they were.
+read and compute (facts) -> normalise -> check -> render. Nothing here
+touches the published files; publishing is the caller's step, so a failure
+anywhere leaves them as they were.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import check_all
+from .facts import assemble
+from .normalise import normalise
 from .render import arrow_table, csv_bytes, descriptor, descriptor_bytes, parquet_bytes, sorted_records
 from .spec import load_spec
-from .tables import assemble
 
 
 @dataclass(frozen=True)
@@ -22,9 +24,10 @@ class BuildResult:
 
 
 def produce(root: Path) -> BuildResult:
-    """Read, assemble, check and render; raise BuildError on any problem."""
+    """Read, compute, normalise, check and render; raise BuildError on any problem."""
     spec = load_spec(root / "data" / "curated" / "package.toml")
     assembled = assemble(spec, root)
+    normalise(spec, assembled.rows)
     check_all(spec, assembled.rows)
     outputs: dict[str, bytes] = {}
     csv_files: dict[str, bytes] = {}

@@ -14,17 +14,28 @@ import contextlib
 import fcntl
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from minusma_data._atomic import write_atomic
+
+
+WAITING = "waiting for another build of this package to finish publishing"
+
 
 @contextlib.contextmanager
 def build_lock(root: Path) -> Iterator[None]:
-    """An exclusive lock on the data/ folder itself, so no lock file is left behind."""
+    """An exclusive lock on the data/ folder itself, so no lock file is left
+    behind. A build that has to wait says so on stderr, then waits."""
     fd = os.open(root / "data", os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"{WAITING} ({root / 'data'}) ...", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
@@ -59,9 +70,7 @@ def publish(root: Path, outputs: dict[str, bytes]) -> list[str]:
                 if before[rel] is None:
                     (root / rel).unlink(missing_ok=True)
                 else:
-                    restored = staging / ("old__" + rel.replace("/", "__"))
-                    restored.write_bytes(before[rel])
-                    os.replace(restored, root / rel)
+                    write_atomic(root / rel, before[rel])
             raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -5,17 +5,19 @@ schema) and the datapackage.json descriptor."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
 from typing import Any
 
-from .spec import Spec, Table, arrow_schema, table_schema
-from .tables import Row
+from minusma_data._tableschema import PARQUET_SUFFIX, arrow_type, csv_cell
+
+from .curated import Row
+from .spec import Spec, Table
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 
 def sorted_records(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
@@ -23,20 +25,6 @@ def sorted_records(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
     names = table.field_names  # a new list on every access: take it once, not once per row
     records = [{f: row.values.get(f) for f in names} for row in rows]
     return sorted(records, key=lambda r: tuple(r[k] for k in table.primary_key))
-
-
-def csv_cell(value: Any) -> str:
-    if isinstance(value, str):  # most cells, so tested first
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def csv_bytes(table: Table, records: list[dict[str, Any]]) -> bytes:
@@ -53,7 +41,7 @@ def arrow_table(spec: Spec, table: Table, records: list[dict[str, Any]]):
     """An Arrow table whose dictionary columns keep the vocabulary's order."""
     import pyarrow as pa
 
-    schema = arrow_schema(spec, table)
+    schema = arrow_schema(table)
     columns = []
     for f, af in zip(table.fields, schema):
         values = [r[f.name] for r in records]
@@ -65,6 +53,14 @@ def arrow_table(spec: Spec, table: Table, records: list[dict[str, Any]]):
         else:
             columns.append(pa.array(values, type=af.type))
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def arrow_schema(table: Table) -> Any:
+    """The explicit Arrow schema the Parquet file is written with."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(f.name, arrow_type(f.type, bool(f.vocabulary)), nullable=not f.required)
+                      for f in table.fields])
 
 
 def parquet_bytes(arrow) -> bytes:
@@ -92,10 +88,10 @@ def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dic
             "schema": table_schema(spec, table),
         })
         resources.append({
-            "name": f"{name}-parquet", "type": "table", "title": f"{table.title} (Parquet)",
+            "name": name + PARQUET_SUFFIX, "type": "table", "title": f"{table.title} (Parquet)",
             "description": f"The same rows as data/{name}.csv, in Parquet.",
             "path": f"data/{name}.parquet", "scheme": "file", "format": "parquet", "mediatype": PARQUET_MEDIATYPE,
-            "schema": table_schema(spec, table, resource_suffix="-parquet"),
+            "schema": table_schema(spec, table, resource_suffix=PARQUET_SUFFIX),
         })
     # The package's sources are the rows of the sources table, so they are recorded once.
     sources = [{"title": s["title"], "path": s["path"], "hash": "sha256:" + s["sha256"]} for s in source_records]
@@ -109,3 +105,47 @@ def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dic
 
 def descriptor_bytes(desc: dict[str, Any]) -> bytes:
     return (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def table_schema(spec: Spec, table: Table, resource_suffix: str = "") -> dict[str, Any]:
+    """The Frictionless Table Schema (v2) of a table.
+
+    `resource_suffix` names the twin resources that foreign keys point at, so
+    the Parquet resources reference Parquet resources.
+    """
+    fields = []
+    for f in table.fields:
+        d: dict[str, Any] = {"name": f.name, "type": f.type, "title": f.title, "description": f.description}
+        if f.type == "date":
+            d["format"] = "default"
+        constraints: dict[str, Any] = {}
+        if f.required:
+            constraints["required"] = True
+        if f.unique:
+            constraints["unique"] = True
+        if f.pattern:
+            constraints["pattern"] = f.pattern
+        vocab = spec.vocabulary_of(f)
+        if vocab:
+            constraints["enum"] = vocab.codes
+            d["categories"] = [dict(v) for v in vocab.values]
+        if constraints:
+            d["constraints"] = constraints
+        fields.append(d)
+    schema: dict[str, Any] = {
+        "$schema": TABLESCHEMA_PROFILE,
+        "fields": fields,
+        "missingValues": [""],
+        "primaryKey": list(table.primary_key),
+    }
+    foreign_keys = []
+    for f in table.fields:
+        if f.references:
+            target = spec.tables[f.references]
+            foreign_keys.append({
+                "fields": [f.name],
+                "reference": {"resource": target.name + resource_suffix, "fields": list(target.primary_key)},
+            })
+    if foreign_keys:
+        schema["foreignKeys"] = foreign_keys
+    return schema

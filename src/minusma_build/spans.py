@@ -18,11 +18,12 @@ class SpanError(ValueError):
     """The quote is absent or ambiguous; the message says what would be right.
 
     `field` names the curated key at fault: "evidence", or "within" when the
-    longer quote is the one that is wrong.
+    longer quote is the one that is wrong; `code` names the fault.
     """
 
-    def __init__(self, message: str, field: str = "evidence") -> None:
+    def __init__(self, code: str, message: str, field: str = "evidence") -> None:
         super().__init__(message)
+        self.code = code
         self.field = field
 
 
@@ -47,21 +48,21 @@ def locate(text: str, quote: str, within: str | None = None) -> tuple[int, int]:
     `within` instead of the whole text.
     """
     if not quote:
-        raise SpanError("the quote is empty; give the exact words of the source")
+        raise SpanError("quote-empty", "the quote is empty; give the exact words of the source")
     offset, haystack = 0, text
     if within is not None:
         if not find_all(within, quote):
-            raise SpanError(f"the quote {quote!r} is not part of its `within` quote {within!r}", "within")
+            raise SpanError("quote-outside-within", f"the quote {quote!r} is not part of its `within` quote {within!r}", "within")
         try:
             offset, _ = locate(text, within)
         except SpanError as exc:
-            raise SpanError(f"`within`: {exc}", "within") from None
+            raise SpanError("within-" + exc.code.removeprefix("quote-"), f"`within`: {exc}", "within") from None
         haystack = within
     starts = find_all(haystack, quote)
     if not starts:
-        raise SpanError(_absent_message(text, quote))
+        raise SpanError("quote-not-found", _absent_message(text, quote))
     if len(starts) > 1:
-        raise SpanError(_ambiguous_message(text, quote, [offset + s for s in starts]))
+        raise SpanError("quote-ambiguous", _ambiguous_message(text, quote, [offset + s for s in starts]))
     start = offset + starts[0]
     return start, start + len(quote)
 

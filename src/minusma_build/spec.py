@@ -9,13 +9,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from minusma_data._tableschema import TYPES
+
 from .curated import read_toml
 from .errors import Collector, did_you_mean
 
-FIELD_TYPES = ("string", "integer", "number", "boolean", "date")
-FIELD_KEYS = ("name", "type", "title", "description", "required", "unique", "pattern", "vocabulary", "references")
+# The Table Schema types a curated field may have (a year is written as an integer).
+FIELD_TYPES = tuple(name for name in TYPES if name != "year")
+FIELD_KEYS = ("name", "type", "title", "description", "required", "unique", "pattern", "vocabulary", "references",
+              "computed")
+TABLE_KEYS = ("title", "description", "primary_key", "fields", "curated_keys")
 PACKAGE_KEYS = ("name", "title", "description", "version", "keywords", "licenses", "contributors")
-TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Field:
     pattern: str | None = None
     vocabulary: str | None = None
     references: str | None = None
+    computed: bool = False  # filled by the build; a curated file may not set it
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,21 @@ class Table:
     description: str
     primary_key: tuple[str, ...]
     fields: tuple[Field, ...]
+    curated_keys: tuple[str, ...] = ()  # keys a curated entry may use that are not columns (`within`, `date`)
 
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def computed(self) -> frozenset[str]:
+        """The columns the build fills, as package.toml declares them."""
+        return frozenset(f.name for f in self.fields if f.computed)
+
+    @property
+    def curated_names(self) -> frozenset[str]:
+        """Every key a curated entry of this table may use."""
+        return frozenset(self.field_names) - self.computed | set(self.curated_keys)
 
 
 @dataclass(frozen=True)
@@ -83,30 +99,30 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
     raw = read_toml(path, shown)
     problems = Collector()
 
-    def bad(entry: str, key: str, message: str) -> None:
-        problems.add(shown, entry, key, message)
+    def bad(code: str, entry: str, key: str, message: str) -> None:
+        problems.add(code, shown, entry, key, message)
 
     package = _section(raw, "package", bad)
     for section in ("package", "vocabularies"):
         for where in _dates_in(raw.get(section), section):
-            bad(f"[{section}]", where, "a TOML date or time cannot be written to datapackage.json; put it in quotes")
+            bad("schema-toml-date", f"[{section}]", where, "a TOML date or time cannot be written to datapackage.json; put it in quotes")
     for key in PACKAGE_KEYS:
         if key not in package:
-            bad("[package]", key, f"missing; the descriptor needs the package's {key}")
+            bad("package-key-missing", "[package]", key, f"missing; the descriptor needs the package's {key}")
     if "sources" in package:
-        bad("[package]", "sources", "the package's sources are the entries of sources.toml; remove this key")
+        bad("package-sources-key", "[package]", "sources", "the package's sources are the entries of sources.toml; remove this key")
     vocabularies = {}
     for name, v in _section(raw, "vocabularies", bad).items():
         values = v.get("values") if isinstance(v, dict) else None
         if not (isinstance(v, dict) and isinstance(v.get("description"), str) and isinstance(values, list)
                 and all(isinstance(x, dict) and isinstance(x.get("value"), str) for x in values)):
-            bad(f"vocabulary '{name}'", "values", 'write description = "..." and '
+            bad("vocabulary-malformed", f"vocabulary '{name}'", "values", 'write description = "..." and '
                 'values = [{ value = "...", label = "..." }, ...], each value as text')
             continue
         codes = [x["value"] for x in values]
         twice = sorted({c for c in codes if codes.count(c) > 1})
         if twice:
-            bad(f"vocabulary '{name}'", "values", f"{', '.join(twice)} listed twice; list each value once")
+            bad("vocabulary-duplicate-value", f"vocabulary '{name}'", "values", f"{', '.join(twice)} listed twice; list each value once")
         vocabularies[name] = Vocabulary(name, v["description"], tuple(values))
     groups = _section(raw, "groups", bad)
     tables, listed = {}, _section(raw, "tables", bad)
@@ -114,7 +130,7 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
         label = f"table '{name}'"
         entries = t.get("fields") if isinstance(t, dict) else None
         if not isinstance(entries, list):
-            bad(label, "fields", 'write fields = [{ name = "...", type = "...", title = "...", description = "..." }, ...]')
+            bad("table-fields-malformed", label, "fields", 'write fields = [{ name = "...", type = "...", title = "...", description = "..." }, ...]')
             continue
         fields: list[Field] = []
         for entry in entries:
@@ -122,7 +138,7 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
             if isinstance(entry, dict) and "group" in entry:
                 members = groups.get(entry["group"]) if isinstance(entry["group"], str) else None
                 if not isinstance(members, list):
-                    bad(label, "fields", f"unknown group {entry['group']!r}; known: {', '.join(sorted(groups))}")
+                    bad("schema-unknown-group", label, "fields", f"unknown group {entry['group']!r}; known: {', '.join(sorted(groups))}")
                     continue
             for f in members:
                 checked = _field(label, f, vocabularies, bad)
@@ -130,19 +146,27 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
                     fields.append(checked)
         names = [f.name for f in fields]
         for twice in sorted({n for n in names if names.count(n) > 1}):
-            bad(label, twice, "the field is listed twice; list each field once")
+            bad("schema-duplicate-field", label, twice, "the field is listed twice; list each field once")
         for key in ("title", "description"):
             if not isinstance(t.get(key), str):
-                bad(label, key, f"give the table's {key} as text")
+                bad("table-text-missing", label, key, f"give the table's {key} as text")
         key = t.get("primary_key")
         if not (isinstance(key, list) and key and all(isinstance(k, str) and k in names for k in key)):
-            bad(label, "primary_key", f"expected a list of the table's field names, got {key!r}")
+            bad("primary-key-invalid", label, "primary_key", f"expected a list of the table's field names, got {key!r}")
             continue
-        tables[name] = Table(name, t.get("title"), t.get("description"), tuple(key), tuple(fields))
+        for extra in sorted(set(t) - set(TABLE_KEYS)):
+            bad("table-unknown-key", label, extra, "unknown key" + did_you_mean(extra, list(TABLE_KEYS)))
+        curated_keys = t.get("curated_keys", [])
+        if not (isinstance(curated_keys, list) and all(isinstance(k, str) for k in curated_keys)):
+            bad("table-curated-keys-malformed", label, "curated_keys", "expected a list of key names, "
+                'e.g. curated_keys = ["within", "date"]')
+            continue
+        tables[name] = Table(name, t.get("title"), t.get("description"), tuple(key), tuple(fields),
+                             tuple(curated_keys))
     for t in tables.values():
         for f in t.fields:
             if f.references and f.references not in listed:
-                bad(f"table '{t.name}'", f.name, f"references unknown table {f.references!r}"
+                bad("schema-unknown-reference-table", f"table '{t.name}'", f.name, f"references unknown table {f.references!r}"
                     + did_you_mean(f.references, sorted(tables)))
     problems.raise_if_any()
     return Spec(package, vocabularies, tables)
@@ -162,7 +186,7 @@ def _dates_in(value: object, where: str) -> list[str]:
 def _section(raw: dict[str, Any], key: str, bad) -> dict[str, Any]:
     value = raw.get(key, {})
     if not isinstance(value, dict):
-        bad("", key, f"expected a table: [{key}] or [{key}.NAME] sections")
+        bad("schema-section-not-table", "", key, f"expected a table: [{key}] or [{key}.NAME] sections")
         return {}
     return value
 
@@ -170,92 +194,31 @@ def _section(raw: dict[str, Any], key: str, bad) -> dict[str, Any]:
 def _field(label: str, f: object, vocabularies: dict[str, Vocabulary], bad) -> Field | None:
     """One field of a Table Schema, or None after reporting what is wrong with it."""
     if not isinstance(f, dict) or not isinstance(f.get("name"), str):
-        bad(label, "fields", f'expected {{ name = "...", type = "...", title = "...", description = "..." }}, got {f!r}')
+        bad("field-malformed", label, "fields", f'expected {{ name = "...", type = "...", title = "...", description = "..." }}, got {f!r}')
         return None
     name = f["name"]
-    wrong = []
+    wrong: list[tuple[str, str]] = []  # (code, message)
     for key in sorted(set(f) - set(FIELD_KEYS)):
-        wrong.append(f"unknown key `{key}`" + did_you_mean(key, list(FIELD_KEYS)))
+        wrong.append(("field-unknown-key", f"unknown key `{key}`" + did_you_mean(key, list(FIELD_KEYS))))
     if f.get("type") not in FIELD_TYPES:
-        wrong.append(f"type must be one of {', '.join(FIELD_TYPES)}, got {f.get('type')!r}")
-    wrong += [f"give `{key}` as text" for key in ("title", "description") if not isinstance(f.get(key), str)]
-    wrong += [f"`{key}` must be true or false" for key in ("required", "unique")
+        wrong.append(("field-unknown-type", f"type must be one of {', '.join(FIELD_TYPES)}, got {f.get('type')!r}"))
+    wrong += [("field-text-missing", f"give `{key}` as text")
+              for key in ("title", "description") if not isinstance(f.get(key), str)]
+    wrong += [("field-flag-not-boolean", f"`{key}` must be true or false") for key in ("required", "unique", "computed")
               if key in f and not isinstance(f[key], bool)]
     for key in ("pattern", "vocabulary", "references"):
         if key in f and not isinstance(f[key], str):
-            wrong.append(f"give `{key}` as text")
+            wrong.append(("field-key-not-text", f"give `{key}` as text"))
     if isinstance(f.get("pattern"), str):
         try:
             re.compile(f["pattern"])
-        except re.error as exc:
-            wrong.append(f"`pattern` {f['pattern']!r} is not a regular expression ({exc})")
+        except (re.error, RecursionError, OverflowError, ValueError) as exc:
+            wrong.append(("pattern-invalid", f"`pattern` {f['pattern']!r} is not a regular expression ({exc})"))
     if isinstance(f.get("vocabulary"), str) and f["vocabulary"] not in vocabularies:
-        wrong.append(f"unknown vocabulary {f['vocabulary']!r}" + did_you_mean(f["vocabulary"], sorted(vocabularies)))
+        wrong.append(("field-unknown-vocabulary", f"unknown vocabulary {f['vocabulary']!r}"
+                      + did_you_mean(f["vocabulary"], sorted(vocabularies))))
     if (f.get("pattern") or f.get("vocabulary")) and f.get("type") != "string":
-        wrong.append("`pattern` and `vocabulary` apply to type \"string\" only")
-    for message in wrong:
-        bad(label, name, message)
+        wrong.append(("pattern-on-non-string", "`pattern` and `vocabulary` apply to type \"string\" only"))
+    for code, message in wrong:
+        bad(code, label, name, message)
     return None if wrong else Field(**f)
-
-
-def table_schema(spec: Spec, table: Table, resource_suffix: str = "") -> dict[str, Any]:
-    """The Frictionless Table Schema (v2) of a table.
-
-    `resource_suffix` names the twin resources that foreign keys point at, so
-    the Parquet resources reference Parquet resources.
-    """
-    fields = []
-    for f in table.fields:
-        d: dict[str, Any] = {"name": f.name, "type": f.type, "title": f.title, "description": f.description}
-        if f.type == "date":
-            d["format"] = "default"
-        constraints: dict[str, Any] = {}
-        if f.required:
-            constraints["required"] = True
-        if f.unique:
-            constraints["unique"] = True
-        if f.pattern:
-            constraints["pattern"] = f.pattern
-        vocab = spec.vocabulary_of(f)
-        if vocab:
-            constraints["enum"] = vocab.codes
-            d["categories"] = [dict(v) for v in vocab.values]
-        if constraints:
-            d["constraints"] = constraints
-        fields.append(d)
-    schema: dict[str, Any] = {
-        "$schema": TABLESCHEMA_PROFILE,
-        "fields": fields,
-        "missingValues": [""],
-        "primaryKey": list(table.primary_key),
-    }
-    foreign_keys = []
-    for f in table.fields:
-        if f.references:
-            target = spec.tables[f.references]
-            foreign_keys.append({
-                "fields": [f.name],
-                "reference": {"resource": target.name + resource_suffix, "fields": list(target.primary_key)},
-            })
-    if foreign_keys:
-        schema["foreignKeys"] = foreign_keys
-    return schema
-
-
-def arrow_type(field_type: str, coded: bool):
-    """The Arrow type of a Table Schema type: a dictionary for a closed
-    vocabulary (`coded`), date32 for dates."""
-    import pyarrow as pa
-
-    if coded:
-        return pa.dictionary(pa.int32(), pa.string())
-    return {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
-            "boolean": pa.bool_(), "date": pa.date32()}[field_type]
-
-
-def arrow_schema(spec: Spec, table: Table):
-    """The explicit Arrow schema the Parquet file is written with."""
-    import pyarrow as pa
-
-    return pa.schema([pa.field(f.name, arrow_type(f.type, bool(f.vocabulary)), nullable=not f.required)
-                      for f in table.fields])

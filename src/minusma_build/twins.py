@@ -16,12 +16,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .spec import arrow_type
-
-
-def expected_arrow_type(field: dict[str, Any]):
-    """The Arrow type the build writes for a descriptor's field."""
-    return arrow_type(field["type"], "enum" in field.get("constraints", {}))
+from minusma_data._tableschema import PARQUET_SUFFIX
+from minusma_data._tableschema import field_arrow_type as expected_arrow_type
 
 
 def validate_csv_resources(root: Path, descriptor: dict[str, Any]) -> list[str]:
@@ -83,7 +79,7 @@ def validate_package(root: Path) -> list[str]:
     for resource in descriptor["resources"]:
         if resource.get("format") != "csv":
             continue
-        twin = by_name.get(f"{resource['name']}-parquet")
+        twin = by_name.get(resource['name'] + PARQUET_SUFFIX)
         if twin is None:
             problems.append(f"{resource['name']}: no Parquet twin '{resource['name']}-parquet' in datapackage.json")
         else:

@@ -237,12 +237,13 @@ def _version() -> str:
 
 
 def _literal_aliases() -> dict[str, Any]:
-    """`TableName` and `Format` for annotations, built on first use (they need typing)."""
+    """`TableName` and `Format` for annotations at run time, built on first use
+    (they need typing) from the descriptor and `FORMATS`; the static copies
+    above are for type checkers, and a test keeps them equal."""
     from typing import Literal
 
-    return {"TableName": Literal["sources", "passages", "references", "places", "actors", "mentions", "events",
-                                 "statements", "figures"],
-            "Format": Literal["parquet", "csv"]}
+    return {"TableName": Literal[_package(None).tables],  # type: ignore[valid-type]
+            "Format": Literal[FORMATS]}  # type: ignore[valid-type]
 
 
 def __getattr__(name: str) -> Any:

@@ -56,11 +56,18 @@ def remedy(kind: str, root: Path) -> str:
 def unknown(kind: str, given: object, choices: Iterable[str]) -> str:
     """'unknown table 'event'; did you mean 'events'? Tables: ...' in the
     manner of seaborn's load_dataset."""
-    import difflib
-
     choices = list(choices)
     text = f"unknown {kind} {given!r}."
-    close = difflib.get_close_matches(str(given).lower(), choices, n=1, cutoff=0.6)
+    close = closest(str(given).lower(), choices)
     if close:
-        text = text[:-1] + f"; did you mean {close[0]!r}?"
+        text = text[:-1] + f"; did you mean {close!r}?"
     return text + f" {kind.capitalize()}s: {', '.join(choices)}."
+
+
+def closest(value: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to a misspelt value, if one is close enough: the
+    one did-you-mean of the package, shared by the loader and the build."""
+    import difflib
+
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ._atomic import write_atomic
 from ._read import file_bytes, read_table
-from ._schema import Package, enum_of, foreign_keys
+from ._schema import Package
+from ._tableschema import TYPES, enum_of, foreign_keys
 
 SQLITE_NAME = "minusma-data.sqlite"
-SQL_TYPES = {"integer": "INTEGER", "year": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 
 
 def export(package: Package, format: str, output: Path) -> list[Path]:
@@ -30,7 +29,7 @@ def export(package: Package, format: str, output: Path) -> list[Path]:
     if format == "sqlite":
         target = output if output.suffix in (".sqlite", ".sqlite3", ".db") else output / SQLITE_NAME
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(target, lambda tmp: _sqlite(package, tmp))
+        write_atomic(target, lambda tmp: _sqlite(package, tmp))
         return [target]
     output.mkdir(parents=True, exist_ok=True)
     written = []
@@ -43,21 +42,9 @@ def export(package: Package, format: str, output: Path) -> list[Path]:
             data = package.path(table, "parquet").read_bytes()
         else:
             data = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in _records(package, table)).encode()
-        _write_atomic(target, lambda tmp, data=data: tmp.write_bytes(data))
+        write_atomic(target, lambda tmp, data=data: tmp.write_bytes(data))
         written.append(target)
     return written
-
-
-def _write_atomic(target: Path, write: Any) -> None:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        tmp.unlink()
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _records(package: Package, table: str) -> list[dict[str, Any]]:
@@ -101,7 +88,7 @@ def _sqlite(package: Package, target: Path) -> None:
 def _create_table(table: str, schema: dict[str, Any]) -> str:
     lines = []
     for f in schema["fields"]:
-        line = f"{_quote(f['name'])} {SQL_TYPES.get(f.get('type', 'string'), 'TEXT')}"
+        line = f"{_quote(f['name'])} {TYPES[f.get('type', 'string')].sqlite}"
         if f.get("constraints", {}).get("required"):
             line += " NOT NULL"
         enum = enum_of(f)

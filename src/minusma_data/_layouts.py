@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._export import _write_atomic
+from ._atomic import write_atomic
 from ._read import read_table
 from ._schema import Package
 
@@ -69,9 +69,9 @@ def export_layout(package: Package, layout: str, output: Path) -> LayoutResult:
         data = _csv(ACLED_COLUMNS, rows)
         target = output / "events_acled.csv"
     sidecar = output / f"events_{layout}_omitted.csv"
-    _write_atomic(target, lambda tmp: tmp.write_bytes(data))
+    write_atomic(target, lambda tmp: tmp.write_bytes(data))
     omitted_rows = [{"event_id": o.event_id, "reason_code": o.reason_code, "reason": o.reason} for o in omitted]
-    _write_atomic(sidecar, lambda tmp: tmp.write_bytes(_csv(OMITTED_COLUMNS, omitted_rows)))
+    write_atomic(sidecar, lambda tmp: tmp.write_bytes(_csv(OMITTED_COLUMNS, omitted_rows)))
     return LayoutResult([target, sidecar], omitted)
 
 

@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from ._errors import DataFileError, remedy
-from ._schema import Package, enum_of, pandas_dtype, string_dtype
+from ._schema import Package, pandas_dtype, string_dtype
+from ._tableschema import enum_of
 
 Fail = Callable[[str], DataFileError]
 

@@ -16,39 +16,11 @@ from typing import TYPE_CHECKING, Any
 from . import FORMATS
 from ._errors import DescriptorError, UnknownFormatError, UnknownTableError, remedy, unknown
 from ._locate import Location
+from ._tableschema import PARQUET_SUFFIX, TYPES, enum_of, foreign_keys
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SCALAR_TYPES = {
-    "string": "string",
-    "integer": "Int64",
-    "year": "Int64",
-    "number": "Float64",
-    "boolean": "boolean",
-    "date": "datetime64[ns]",
-}
-"""Table Schema type -> pandas dtype. Strings are pinned to pandas' own string
-dtype with Python storage ("string[python]", missing values as pd.NA), and
-dates to nanoseconds, because pandas 2.2 and 3.x pick different defaults for
-both. A string field with an `enum` becomes an unordered Categorical instead
-(see `pandas_dtype`)."""
-
-
-
-def foreign_keys(schema: dict[str, Any], table: str) -> list[tuple[list[str], str, list[str]]]:
-    """(fields, target table, target fields) of each foreign key, whichever
-    form the descriptor uses: a name or a list, the Parquet twin or the table
-    itself (an empty resource)."""
-    def names(value: str | list[str]) -> list[str]:
-        return [value] if isinstance(value, str) else list(value)
-
-    keys = []
-    for fk in schema.get("foreignKeys", []):
-        ref = fk.get("reference", {})
-        target = (ref.get("resource") or table).removesuffix("-parquet")
-        keys.append((names(fk["fields"]), target, names(ref.get("fields", []))))
-    return keys
 
 @dataclass(frozen=True)
 class Package:
@@ -142,7 +114,7 @@ def _parse(location: Location, raw: Any) -> Package:
         fields = r.get("schema", {}).get("fields") if isinstance(r.get("schema"), dict) else None
         if not isinstance(name, str) or not isinstance(r.get("path"), str) or not isinstance(fields, list):
             raise fail(f"resource {name!r} lacks a name, a path or a schema with fields.")
-        table = name.removesuffix("-parquet") if format == "parquet" else name
+        table = name.removesuffix(PARQUET_SUFFIX) if format == "parquet" else name
         resources[(table, format)] = r
         if table not in tables:
             tables.append(table)
@@ -157,12 +129,6 @@ def string_dtype() -> pd.StringDtype:
     return pd.StringDtype(storage="python")
 
 
-def enum_of(field: dict[str, Any]) -> list[str] | None:
-    """The closed vocabulary of a string field, in the schema's order."""
-    enum = field.get("constraints", {}).get("enum")
-    return list(enum) if enum is not None and field.get("type") == "string" else None
-
-
 def pandas_dtype(field: dict[str, Any]) -> Any:
     """The dtype a field loads as. Enums become a Categorical whose categories
     are the schema's values in the schema's order (a string-dtype index), so
@@ -171,9 +137,9 @@ def pandas_dtype(field: dict[str, Any]) -> Any:
     `categoriesOrdered: true`."""
     kind = field.get("type", "string")
     enum = enum_of(field)
-    if enum is None and kind not in SCALAR_TYPES:
+    if enum is None and kind not in TYPES:
         raise ValueError(f"field {field.get('name')!r} has type {kind!r}; "
-                         f"the loader reads {', '.join(SCALAR_TYPES)}")
+                         f"the loader reads {', '.join(TYPES)}")
     return _dtype(kind, None if enum is None else tuple(enum), bool(field.get("categoriesOrdered", False)))
 
 
@@ -184,7 +150,7 @@ def _dtype(kind: str, enum: tuple[str, ...] | None, ordered: bool) -> Any:
 
     if enum is not None:
         return pd.CategoricalDtype(pd.Index(list(enum), dtype=string_dtype()), ordered=ordered)
-    name = SCALAR_TYPES[kind]
+    name = TYPES[kind].pandas
     return string_dtype() if name == "string" else pd.api.types.pandas_dtype(name)
 
 

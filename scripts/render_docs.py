@@ -1,0 +1,21 @@
+#!/usr/bin/env python3
+"""Rewrite the generated parts of README.md and docs/ from the published data.
+
+    python scripts/render_docs.py           # rewrite in place
+    python scripts/render_docs.py --check   # exit 1 if any is stale
+
+The same as `python -m minusma_build.docs`; see src/minusma_build/docs.py.
+"""
+
+import sys
+
+try:
+    from minusma_build.docs import main
+except ModuleNotFoundError as exc:
+    if exc.name not in ("minusma_build", "minusma_build.docs"):
+        raise
+    sys.exit("scripts/render_docs.py: the build package minusma_build is not installed; "
+             'run `make data`, or `pip install -e ".[validate]"` in this checkout')
+
+if __name__ == "__main__":
+    sys.exit(main())

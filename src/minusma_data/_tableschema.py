@@ -1,0 +1,130 @@
+"""What the Table Schemas in datapackage.json mean in every tool the package
+speaks to: the one place that maps a Table Schema type to a pandas dtype, an
+Arrow type, an SQLite column type, the Python values a curated file may give,
+the words an error message uses, and the text of a CSV cell; and that reads
+foreign keys and the list of tables from a descriptor.
+
+The build (which writes the files), the loader (which reads them), the
+exports and the generated docs all use this module; none keeps a mapping of
+its own. pandas and pyarrow are imported only by the functions that need them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """One Table Schema type, as each tool spells it."""
+
+    name: str
+    pandas: str  # the pandas dtype name
+    arrow: str  # the pyarrow type factory, e.g. "int64" for pa.int64()
+    sqlite: str  # the SQLite column affinity
+    python: tuple[type, ...]  # the Python values that may stand for it in a curated file
+    words: str  # how an error message names it
+
+
+TYPES: dict[str, FieldType] = {t.name: t for t in (
+    FieldType("string", "string", "string", "TEXT", (str,), "text in quotes"),
+    FieldType("integer", "Int64", "int64", "INTEGER", (int,), "a whole number"),
+    FieldType("year", "Int64", "int64", "INTEGER", (int,), "a year as a whole number"),
+    FieldType("number", "Float64", "float64", "REAL", (int, float), "a number"),
+    FieldType("boolean", "boolean", "bool_", "INTEGER", (bool,), "true or false"),
+    FieldType("date", "datetime64[ns]", "date32", "TEXT", (dt.date,), "a date like 2023-06-30"),
+)}
+"""Strings load as pandas' own string dtype with Python storage and dates at
+nanoseconds, because pandas 2.2 and 3.x pick different defaults for both. A
+string field with an `enum` loads as an unordered Categorical instead and is
+stored as an Arrow dictionary (see `is_coded`)."""
+
+
+def field_type(name: object) -> FieldType:
+    """The FieldType of a type name; ValueError naming the known ones otherwise."""
+    try:
+        return TYPES[name]  # type: ignore[index]
+    except (KeyError, TypeError):
+        raise ValueError(f"type {name!r} is not one of {', '.join(TYPES)}") from None
+
+
+def enum_of(field: dict[str, Any]) -> list[str] | None:
+    """The closed vocabulary of a string field, in the schema's order."""
+    constraints = field.get("constraints") or {}
+    enum = constraints.get("enum") if isinstance(constraints, dict) else None
+    return list(enum) if isinstance(enum, list) and field.get("type", "string") == "string" else None
+
+
+def is_coded(field: dict[str, Any]) -> bool:
+    """Whether a field holds codes of a closed vocabulary (an `enum`)."""
+    return enum_of(field) is not None
+
+
+def has_type(value: object, type_name: str) -> bool:
+    """Whether a Python value may stand for the type (a bool is no number, a
+    datetime no date)."""
+    if isinstance(value, bool):
+        return type_name == "boolean"
+    if isinstance(value, dt.datetime):
+        return False
+    return isinstance(value, field_type(type_name).python)
+
+
+def arrow_type(type_name: str, coded: bool = False) -> Any:
+    """The Arrow type a field is stored as: a dictionary for a closed vocabulary."""
+    import pyarrow as pa
+
+    if coded:
+        return pa.dictionary(pa.int32(), pa.string())
+    return getattr(pa, field_type(type_name).arrow)()
+
+
+def field_arrow_type(field: dict[str, Any]) -> Any:
+    """The Arrow type of a descriptor's field."""
+    return arrow_type(field.get("type", "string"), is_coded(field))
+
+
+def csv_cell(value: Any) -> str:
+    """How a value is written in a CSV cell: empty for missing, true/false,
+    whole numbers without a decimal point, dates as YYYY-MM-DD."""
+    if isinstance(value, str):  # most cells, so tested first
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def foreign_keys(schema: dict[str, Any], table: str) -> list[tuple[list[str], str, list[str]]]:
+    """(fields, target table, target fields) of each foreign key, whichever
+    form the descriptor uses: a name or a list, the Parquet twin or the table
+    itself (an empty resource)."""
+    def names(value: object) -> list[str]:
+        return [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
+
+    keys = []
+    for fk in schema.get("foreignKeys") or []:
+        if not isinstance(fk, dict):
+            continue
+        ref = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}
+        target = str(ref.get("resource") or table).removesuffix(PARQUET_SUFFIX)
+        keys.append((names(fk.get("fields")), target, names(ref.get("fields"))))
+    return keys
+
+
+PARQUET_SUFFIX = "-parquet"
+"""A table's Parquet resource is named after its CSV resource plus this."""
+
+
+def table_names(descriptor: dict[str, Any]) -> list[str]:
+    """The tables a descriptor lists, in its order: one per CSV resource."""
+    resources = descriptor.get("resources")
+    return [r["name"] for r in resources or [] if isinstance(r, dict) and r.get("format") == "csv"
+            and isinstance(r.get("name"), str)]
