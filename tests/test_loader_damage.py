@@ -209,3 +209,24 @@ def test_csv_integer_column_with_text(found, copy):
     target.write_text("\n".join(lines), encoding="utf-8")
     message = raises_naming(target, remedy, lambda: load("passages", format="csv", **kwargs))
     assert "'paragraph'" in message and "'two'" in message and "valid integer" in message
+
+
+# -- whole-file writes ---------------------------------------------------------------
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path):
+    from minusma_data._atomic import write_atomic
+
+    target = tmp_path / "table.csv"
+    target.write_bytes(b"old")
+
+    def half_then_fail(path):
+        path.write_bytes(b"half of the new")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_atomic(target, half_then_fail)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
