@@ -257,3 +257,32 @@ def test_a_rounded_figure_spans_half_a_unit_of_its_last_digit():
     assert rounding_bounds(13000, "13,000 troops") == pytest.approx((12999.5, 13000.5))
     budget = next(r for r in rows("figures") if r["figure_id"] == "minusma-annual-budget")
     assert (budget["qualifier"], budget["lower_bound"], budget["upper_bound"]) == ("rounded", "1150000000", "1250000000")
+
+
+# -- the rows the audit questioned (docs/coding.md, "The rows the audit questioned") --
+
+def _row(table: str, key: str, value: str) -> dict[str, str]:
+    return next(r for r in rows(table) if r[key] == value)
+
+
+def test_audited_event_rows_are_fixed():
+    for eid in ("mali-un-relations-deteriorate", "mali-west-relations-deteriorate"):
+        r = _row("events", "event_id", eid)
+        assert (r["event_type"], r["plover_category"], r["since_event_id"]) == (
+            "relations_deteriorate", "", "mali-coup-2020")
+    assert _row("events", "event_id", "mali-coup-2020")["part_of_event_id"] == "mali-military-coups"
+    for eid in ("lavrov-calls-diop", "uk-criticizes-decision", "us-blames-prigozhin"):
+        assert _row("events", "event_id", eid)["country"] == "MLI"
+    plan = _row("events", "event_id", "germany-original-withdrawal-plan")
+    assert (plan["status"], plan["plover_category"], plan["date_start"]) == ("planned", "CONCEDE", "")
+
+
+def test_audited_statement_and_figure_rows_are_fixed():
+    for sid in ("resolution-acknowledges-need-for-support", "resolution-calls-on-government",
+                "resolution-emphasizes-comprehensive-approach"):
+        assert _row("statements", "statement_id", sid)["passage_kind"] == "commentary"
+    demand = _row("statements", "statement_id", "junta-demands-end-of-mission")
+    assert (demand["date_start"], demand["date_basis"]) == ("2023-06-16", "external")
+    deployed = _row("figures", "figure_id", "minusma-uniformed-personnel-deployed")
+    assert deployed["event_id"] == "" and deployed["scope_reference_id"]
+    assert "inference" in deployed["scope_note"]
