@@ -125,8 +125,8 @@ def test_plover_records_use_the_manuals_fields_and_codes(tmp_path, capsys):
     assert exit_["event"] == ["CONCEDE"] and exit_["date"] == "2023-06-30"
     assert exit_["actor"][0]["entity_text"] == "Annalena Baerbock"
     assert by_id["lavrov-calls-diop"]["mode"] == ["phone"]
-    # an actor taken from an outside record says so
-    assert "un-res-2100-2013-04-25" in by_id["unsc-establishes-minusma"]["comment"]
+    # the establishment is not coded twice next to the deployment (docs/coding.md, P1)
+    assert "unsc-establishes-minusma" not in by_id and by_id["minusma-deployed"]["event"] == ["AID"]
 
 
 def test_plover_export_appends_to_a_plover_frame_without_type_conflicts(tmp_path, capsys):

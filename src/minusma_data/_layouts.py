@@ -164,9 +164,7 @@ def _plover(package: Package, events: pd.DataFrame, announcements: dict[str, pd.
             "comment": f"{_value(e, 'summary')} Status: {_value(e, 'status')}. " + (
                 f"Coded at its announcement, statement {_value(announced, 'statement_id')}; "
                 f"date basis: {_value(announced, 'date_basis')}." if announced is not None
-                else f"Date basis: {_value(e, 'date_basis')}.") + (
-                f" Actor from an outside record: reference {_value(e, 'initiator_reference_id')}."
-                if _value(e, "initiator_reference_id") else ""),
+                else f"Date basis: {_value(e, 'date_basis')}."),
         }
         records.append(record)
     return records, omitted
