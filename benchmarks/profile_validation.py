@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             descriptor.write_text(json.dumps(data), "utf-8")
         package = Package(str(descriptor))
         totals = {"csv": 0.0, "parquet": 0.0}
-        print(f"| resource | rows | seconds | valid |\n|---|---:|---:|---|")
+        print("| resource | rows | seconds | valid |\n|---|---:|---:|---|")
         for resource in package.resources:
             began = time.perf_counter()
             report = package.validate(name=resource.name)

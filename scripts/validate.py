@@ -12,10 +12,6 @@ import sys
 try:
     from minusma_build.validate import main
 except ModuleNotFoundError as exc:
-    if exc.name not in ("minusma_build", "minusma_build.validate"):
-        raise
-    sys.exit("scripts/validate.py: the build package minusma_build is not installed; "
-             'run `make data`, or `pip install -e ".[validate]"` in this checkout')
+    sys.exit(f"{exc.name} is not installed: run `make data`, or `pip install -e .` in this checkout")
 
-if __name__ == "__main__":
-    sys.exit(main())
+sys.exit(main())

@@ -114,3 +114,29 @@ def test_frictionless_notices_a_broken_foreign_key(scratch_repo, resource):
     assert not report.valid
     failing = {task.name: {e.type for e in task.errors} for task in report.tasks if not task.valid}
     assert "foreign-key" in failing.get(resource, set()), failing
+
+
+# -- normalising: the one step that changes values, before the checks ------------------
+
+def _edit(root, file: str, old: str, new: str) -> None:
+    path = root / "data" / "curated" / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_date_written_as_text_publishes_as_a_date(scratch_repo):
+    """`reference_date = "2023-06-30"` (quoted) builds the same package as the TOML date."""
+    path = scratch_repo / "data" / "curated" / "references.toml"
+    text = path.read_text(encoding="utf-8")
+    assert "reference_date = 2023-06-30" in text
+    path.write_text(text.replace("reference_date = 2023-06-30", 'reference_date = "2023-06-30"', 1), encoding="utf-8")
+    result = run_build(scratch_repo, "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_empty_text_is_a_missing_value(scratch_repo):
+    """An optional field given as "" publishes exactly as a field left out."""
+    _edit(scratch_repo, "actors.toml", 'actor_id = "woodward"', 'actor_id = "woodward"\nnotes = ""')
+    result = run_build(scratch_repo, "--check")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -292,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the tree holding datapackage.json, data/ and the documents (default: this repository)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    stale, rewritten = [], []
+    stale: list[str] = []
     try:
         package = load_package(root)
         for document in DOCUMENTS:

@@ -43,6 +43,11 @@ class DescriptorError(DataFileError):
     """datapackage.json is missing, unreadable or not a Data Package."""
 
 
+class ExportError(ValueError):
+    """A value or setting that an export format cannot hold as it is, for
+    example a text longer than a spreadsheet cell allows."""
+
+
 def remedy(kind: str, root: Path) -> str:
     """How to restore a damaged file, for each place the data can come from."""
     if kind == "bundled":

@@ -1,5 +1,6 @@
-"""Write every table to a folder (CSV, Parquet or JSON Lines) or to one
-SQLite file, for tools that do not read the published files directly.
+"""Write every table to a folder (CSV, Parquet or JSON Lines), to one
+SQLite file or to one Excel workbook (see _xlsx), for tools that do not read
+the published files directly.
 
 CSV and Parquet exports are the published files themselves, byte for byte
 (CSV checked against its recorded sha256 first); JSON Lines and SQLite are
@@ -26,6 +27,10 @@ SQLITE_NAME = "minusma-data.sqlite"
 
 def export(package: Package, format: str, output: Path) -> list[Path]:
     """Write all tables; return the files written."""
+    if format == "xlsx":
+        from ._xlsx import write_workbook  # needs the xlsx extra
+
+        return [write_workbook(package, output)]
     if format == "sqlite":
         target = output if output.suffix in (".sqlite", ".sqlite3", ".db") else output / SQLITE_NAME
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """What the Table Schemas in datapackage.json mean in every tool the package
 speaks to: the one place that maps a Table Schema type to a pandas dtype, an
-Arrow type, an SQLite column type, the Python values a curated file may give,
+Arrow type, an SQLite column type, a spreadsheet cell, the Python values a curated file may give,
 the words an error message uses, and the text of a CSV cell; and that reads
 foreign keys and the list of tables from a descriptor.
 
@@ -26,15 +26,16 @@ class FieldType:
     sqlite: str  # the SQLite column affinity
     python: tuple[type, ...]  # the Python values that may stand for it in a curated file
     words: str  # how an error message names it
+    excel: str  # the XlsxWriter method that writes its spreadsheet cell
 
 
 TYPES: dict[str, FieldType] = {t.name: t for t in (
-    FieldType("string", "string", "string", "TEXT", (str,), "text in quotes"),
-    FieldType("integer", "Int64", "int64", "INTEGER", (int,), "a whole number"),
-    FieldType("year", "Int64", "int64", "INTEGER", (int,), "a year as a whole number"),
-    FieldType("number", "Float64", "float64", "REAL", (int, float), "a number"),
-    FieldType("boolean", "boolean", "bool_", "INTEGER", (bool,), "true or false"),
-    FieldType("date", "datetime64[ns]", "date32", "TEXT", (dt.date,), "a date like 2023-06-30"),
+    FieldType("string", "string", "string", "TEXT", (str,), "text in quotes", "write_string"),
+    FieldType("integer", "Int64", "int64", "INTEGER", (int,), "a whole number", "write_number"),
+    FieldType("year", "Int64", "int64", "INTEGER", (int,), "a year as a whole number", "write_number"),
+    FieldType("number", "Float64", "float64", "REAL", (int, float), "a number", "write_number"),
+    FieldType("boolean", "boolean", "bool_", "INTEGER", (bool,), "true or false", "write_boolean"),
+    FieldType("date", "datetime64[ns]", "date32", "TEXT", (dt.date,), "a date like 2023-06-30", "write_datetime"),
 )}
 """Strings load as pandas' own string dtype with Python storage and dates at
 nanoseconds, because pandas 2.2 and 3.x pick different defaults for both. A

@@ -3,6 +3,7 @@ validate it with frictionless.
 
     minusma-data info
     minusma-data export --format sqlite --output minusma.sqlite
+    minusma-data export --format xlsx --output minusma-data.xlsx
     minusma-data export --layout acled --output DIR    # events in ACLED's or PLOVER's layout
     minusma-data validate
 """
@@ -16,13 +17,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import DataFileError, UnknownFormatError, UnknownTableError
+from ._errors import DataFileError, ExportError, UnknownFormatError, UnknownTableError
 
 if TYPE_CHECKING:
     from ._schema import Package
 
 VALIDATE_EXTRA = 'pip install "minusma-data[validate]"'
-EXPORT_FORMATS = ("csv", "parquet", "jsonl", "sqlite")
+XLSX_EXTRA = 'pip install "minusma-data[xlsx]"'
+EXPORT_FORMATS = ("csv", "parquet", "jsonl", "sqlite", "xlsx")
 EXPORT_LAYOUTS = ("plover", "acled")
 
 
@@ -32,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except (DataFileError, UnknownTableError, UnknownFormatError) as exc:
+    except (DataFileError, UnknownTableError, UnknownFormatError, ExportError) as exc:
         print(f"minusma-data: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
@@ -57,15 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", parents=[common], help="version, source, tables with row counts and files")
     info.set_defaults(run=_info)
 
-    export = commands.add_parser("export", parents=[common], help="write every table to a folder or a SQLite file")
+    export = commands.add_parser("export", parents=[common],
+                                 help="write every table to a folder, a SQLite file or an Excel workbook")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
                         help="csv and parquet copy the published files; jsonl writes one file per table; "
-                             "sqlite writes one database (default: csv)")
+                             "sqlite writes one database; xlsx writes one workbook (needs the xlsx extra) "
+                             "(default: csv)")
     export.add_argument("--layout", choices=EXPORT_LAYOUTS, default=None,
                         help="instead of every table, write the events in PLOVER's JSON Lines records or ACLED's "
                              "CSV columns, with the events left out and why (see docs/coding.md)")
     export.add_argument("--output", required=True, type=Path, metavar="PATH",
-                        help="folder to write into; for sqlite, a folder or a file name ending .sqlite or .db")
+                        help="folder to write into; for sqlite, a folder or a file name ending .sqlite or .db; "
+                             "for xlsx, a folder or a file name ending .xlsx")
     export.set_defaults(run=_export)
 
     validate = commands.add_parser("validate", parents=[common],
@@ -115,6 +120,14 @@ def _info(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     if args.layout:
         return _export_layout(args)
+    if args.format == "xlsx":
+        try:
+            import xlsxwriter  # noqa: F401
+            import yaml  # noqa: F401
+        except ImportError:
+            print(f"minusma-data: export --format xlsx needs XlsxWriter and PyYAML; install them with: {XLSX_EXTRA}",
+                  file=sys.stderr)
+            return 2
     from ._export import export
 
     written = export(_package(args), args.format, args.output)
