@@ -22,6 +22,10 @@ class UnknownFormatError(ValueError):
     """A file format other than the published ones (parquet, csv)."""
 
 
+class UnknownBackendError(ValueError):
+    """A backend other than the supported ones (pandas, polars, pyarrow)."""
+
+
 class DataFileError(Exception):
     """A published file is missing or damaged: absent, unreadable, not valid
     CSV or Parquet, at odds with its Table Schema, or (when verification is

@@ -2,6 +2,7 @@
 validate it with frictionless.
 
     minusma-data info
+    minusma-data export --format csv --output minusma-csv
     minusma-data export --format sqlite --output minusma.sqlite
     minusma-data export --format xlsx --output minusma-data.xlsx
     minusma-data export --layout acled --output DIR    # events in ACLED's or PLOVER's layout
@@ -62,9 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common],
                                  help="write every table to a folder, a SQLite file or an Excel workbook")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
-                        help="csv and parquet copy the published files; jsonl writes one file per table; "
-                             "sqlite writes one database; xlsx writes one workbook (needs the xlsx extra) "
-                             "(default: csv)")
+                        help="csv, parquet and jsonl write a data package (datapackage.json, data/, "
+                             "licences, README) that --data-home reads back; sqlite writes one database "
+                             "and a Datasette metadata file beside it; xlsx writes one workbook (needs the "
+                             "xlsx extra) (default: csv)")
     export.add_argument("--layout", choices=EXPORT_LAYOUTS, default=None,
                         help="instead of every table, write the events in PLOVER's JSON Lines records or ACLED's "
                              "CSV columns, with the events left out and why (see docs/coding.md)")
@@ -111,8 +113,9 @@ def _info(args: argparse.Namespace) -> int:
     print("tables:")
     width = max(len(t) for t in package.tables)
     for table in package.tables:
-        rows = len(read_table(package, table, "parquet"))
-        files = "  ".join(str(package.path(table, f).relative_to(root)) for f in ("csv", "parquet"))
+        formats = [f for f in ("parquet", "csv") if (table, f) in package.resources]  # an export has one
+        rows = len(read_table(package, table, formats[0]))
+        files = "  ".join(str(package.path(table, f).relative_to(root)) for f in reversed(formats))
         print(f"  {table:<{width}}  {rows:>5} rows  {files}")
     return 0
 
