@@ -49,6 +49,11 @@ docs: $(BIN)/.installed-data
 figure: $(BIN)/.installed-test
 	$(PY) scripts/plot_timeline.py
 
+# Write the explorer page to site/ (open site/index.html, or publish the folder).
+.PHONY: site
+site: $(BIN)/.installed-data
+	$(PY) -m minusma_build.site --output site
+
 # Measure the loader's cost and how the build scales; prints a table of figures and targets.
 bench: $(BIN)/.installed-test
 	$(PY) -m benchmarks.run
