@@ -21,6 +21,13 @@ FORMULA_START = ("=", "+", "-", "@")
 # Control characters other than tab and line feed: a carriage return, for one,
 # would split a CSV row for many readers.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# The columns that cite the references table, per table.
+CITING = {
+    "events": ("date_reference_id", "initiator_reference_id"),
+    "statements": ("date_reference_id",),
+    "figures": ("estimate_reference_id", "scope_reference_id"),
+    "places": ("reference_id", "acled_region_reference_id"),
+}
 
 
 def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
@@ -111,8 +118,9 @@ def _check_text_rules(rows: dict[str, list[Row]], problems: Collector) -> None:
                 problems.add("evidence-in-question", row.origin.file, row.origin.label, "evidence",
                              "the evidence lies in the rhetorical question, which asserts nothing; "
                              "a fact needs words that assert it")
-    cited = {r.values.get("date_reference_id") for name in ("events", "statements") for r in rows[name]}
+    cited = {r.values.get(column) for name, columns in CITING.items() for r in rows[name] for column in columns}
     for row in rows["references"]:
         if row.values.get("reference_id") not in cited:
             problems.add("reference-uncited", row.origin.file, row.origin.label, "reference_id",
-                         "no row cites this reference; cite it from a date, or remove it")
+                         "no row cites this reference; cite it from a date, an initiator, an estimate, "
+                         "a scope note or a place, or remove it")

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 
     TABLES: tuple[str, ...]
     __version__: str
-    TableName = Literal["sources", "passages", "references", "actors", "mentions", "events", "statements", "figures"]
+    TableName = Literal["sources", "passages", "references", "places", "actors", "mentions", "events", "statements", "figures"]
     Format = Literal["parquet", "csv"]
     Backend = Literal["pandas", "polars", "pyarrow"]
     DataHome = str | os.PathLike[str] | None
@@ -68,7 +68,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TABLES", "FORMATS", "BACKENDS", "TableName", "Format", "Backend",
-    "load", "load_sources", "load_passages", "load_references", "load_actors", "load_mentions",
+    "load", "load_sources", "load_passages", "load_references", "load_places", "load_actors", "load_mentions",
     "load_events", "load_statements", "load_figures",
     "path", "descriptor", "codebook",
     "DataFileError", "DescriptorError", "UnknownTableError", "UnknownFormatError", "UnknownBackendError",
@@ -181,6 +181,13 @@ def load_references(*, format: Format = "parquet", verify: bool = False,
     return load("references", format=format, verify=verify, backend=backend, data_home=data_home)
 
 
+def load_places(*, format: Format = "parquet", verify: bool = False,
+                backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
+    """The countries where events take place, with their ISO 3166-1 codes and
+    ACLED region, each citing the reference it comes from. Options as for `load`."""
+    return load("places", format=format, verify=verify, backend=backend, data_home=data_home)
+
+
 def load_actors(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
                 backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
     """Every person, state, government, force, organisation, UN organ, mission
@@ -200,8 +207,9 @@ def load_mentions(*, format: Format = "parquet", resolve_actors: bool = False, v
 
 def load_events(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
                 backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
-    """Who did what to whom, and when: event type with its PLOVER crosswalk,
-    status, initiator and target actors, dates with their precision and basis,
+    """Who did what to whom, and when: event type, status, PLOVER category,
+    mode, context and quad code, initiator and target actors, place, dates
+    with their precision and basis and their ACLED and UCDP precision codes,
     and the evidence. ``resolve_actors=True`` adds ``initiator_actor_name`` and
     ``target_actor_name``. Options as for `load`."""
     return load("events", format=format, resolve_actors=resolve_actors, verify=verify,

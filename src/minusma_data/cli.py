@@ -5,6 +5,7 @@ validate it with frictionless.
     minusma-data export --format csv --output minusma-csv
     minusma-data export --format sqlite --output minusma.sqlite
     minusma-data export --format xlsx --output minusma-data.xlsx
+    minusma-data export --layout acled --output DIR    # events in ACLED's or PLOVER's layout
     minusma-data validate
     minusma-data diff OLD NEW --format json
 """
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 VALIDATE_EXTRA = 'pip install "minusma-data[validate]"'
 XLSX_EXTRA = 'pip install "minusma-data[xlsx]"'
 EXPORT_FORMATS = ("csv", "parquet", "jsonl", "sqlite", "xlsx")
+EXPORT_LAYOUTS = ("plover", "acled")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
                              "licences, README) that --data-home reads back; sqlite writes one database "
                              "and a Datasette metadata file beside it; xlsx writes one workbook (needs the "
                              "xlsx extra) (default: csv)")
+    export.add_argument("--layout", choices=EXPORT_LAYOUTS, default=None,
+                        help="instead of every table, write the events in PLOVER's JSON Lines records or ACLED's "
+                             "CSV columns, with the events left out and why (see docs/coding.md)")
     export.add_argument("--output", required=True, type=Path, metavar="PATH",
                         help="folder to write into; for sqlite, a folder or a file name ending .sqlite or .db; "
                              "for xlsx, a folder or a file name ending .xlsx")
@@ -125,6 +130,8 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.layout:
+        return _export_layout(args)
     if args.format == "xlsx":
         try:
             import xlsxwriter  # noqa: F401
@@ -138,6 +145,20 @@ def _export(args: argparse.Namespace) -> int:
     written = export(_package(args), args.format, args.output)
     for path in written:
         print(path)
+    return 0
+
+
+def _export_layout(args: argparse.Namespace) -> int:
+    from ._layouts import export_layout
+
+    result = export_layout(_package(args), args.layout, args.output)
+    for path in result.written:
+        print(path)
+    if result.omitted:
+        print(f"minusma-data: {len(result.omitted)} event(s) left out of the {args.layout} layout "
+              f"(listed in {result.written[-1]}):", file=sys.stderr)
+        for o in result.omitted:
+            print(f"  {o.event_id}: {o.reason_code}: {o.reason}", file=sys.stderr)
     return 0
 
 
