@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -133,9 +134,10 @@ def test_outside_a_git_checkout_the_release_stops_with_one_line(tmp_path):
     assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
 
 
-def test_the_artifacts_list_names_the_four_release_files():
+def test_the_artifacts_list_names_the_release_files():
     names = [a.name("1.2.3") for a in release.ARTIFACTS]
-    assert names == ["minusma_data-1.2.3-py3-none-any.whl", "minusma_data-1.2.3.tar.gz", "minusma-data-1.2.3.zip"]
+    assert names == ["minusma_data-1.2.3-py3-none-any.whl", "minusma_data-1.2.3.tar.gz", "minusma-data-1.2.3.zip",
+                     "minusma-data-1.2.3.xlsx"]
 
 
 # -- identifiers in the descriptor -----------------------------------------------------
@@ -297,7 +299,8 @@ def test_prepare_dates_the_release_and_writes_the_data_section_from_the_previous
     changelog = (head / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"## [{version}] - 2026-12-01" in changelog
     section = changelog[changelog.index(versioning.DATA_START):changelog.index(versioning.DATA_END)]
-    assert "- events: 1 row(s) added (`peace-agreement-implementation-difficulties`)" in section
+    added = re.search(r"^- events: (\d+) row\(s\) added \((.*)\)$", section, re.M)
+    assert added and "`peace-agreement-implementation-difficulties`" in added.group(2)
     assert "- events.event_type: category added: `implementation_difficulty` (minor)" in section
     citation = (head / "CITATION.cff").read_text(encoding="utf-8")
     assert f"\nversion: {version}\n" in citation and '\ndate-released: "2026-12-01"\n' in citation
