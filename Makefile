@@ -7,7 +7,7 @@ PY := $(BIN)/python
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar off
 VERSION = $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage.json"))["version"])')
 
-.PHONY: data test build check validate docs figure bench clean
+.PHONY: data test floors build check validate docs figure bench clean
 
 # The runtime (pandas, pyarrow) and frictionless: all the main job needs.
 $(BIN)/.installed-data: pyproject.toml
@@ -77,5 +77,17 @@ test: $(BIN)/.installed-test
 	$(PY) scripts/render_docs.py --check
 	$(PY) -m pytest
 
+# The loader's tests at the lowest pandas, pyarrow, numpy and polars that pyproject.toml allows
+# (ci/floors.txt), in a virtual environment of their own: the floors are tested, not guessed.
+FLOORS := .venv-floors
+FLOOR_TESTS := tests/test_loader.py tests/test_loader_damage.py tests/test_backends.py tests/test_verify_parquet.py tests/test_floors.py
+floors:
+	@echo "== the loader's tests at the lowest supported versions (ci/floors.txt)"
+	rm -rf $(FLOORS)
+	$(PYTHON) -m venv $(FLOORS)
+	$(FLOORS)/bin/python -m pip install --disable-pip-version-check --progress-bar off --quiet \
+		--only-binary=:all: -c ci/floors.txt -e . polars pytest hypothesis
+	$(FLOORS)/bin/python -m pytest -q $(FLOOR_TESTS)
+
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .hypothesis
+	rm -rf $(VENV) $(FLOORS) dist build site .pytest_cache .hypothesis
