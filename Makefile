@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar off
+VERSION = $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage.json"))["version"])')
 
-.PHONY: data test build check validate docs figure bench clean
+.PHONY: data test floors build check validate docs figure bench clean
 
 # The runtime (pandas, pyarrow) and frictionless: all the main job needs.
 $(BIN)/.installed-data: pyproject.toml
@@ -49,9 +50,26 @@ docs: $(BIN)/.installed-data
 figure: $(BIN)/.installed-test
 	$(PY) scripts/plot_timeline.py
 
+# Write the explorer page to site/ (open site/index.html, or publish the folder).
+.PHONY: site
+site: $(BIN)/.installed-data
+	$(PY) -m minusma_build.release --zip-only --output dist
+	$(PY) -m minusma_build.site --output site --release-zip dist/minusma-data-$(VERSION).zip
+
 # Measure the loader's cost and how the build scales; prints a table of figures and targets.
 bench: $(BIN)/.installed-test
 	$(PY) -m benchmarks.run
+
+# Build the release files into dist/ from the last commit and check them (docs/releasing.md).
+.PHONY: release
+$(BIN)/.installed-release: $(BIN)/.installed-data
+	$(PIP) -e ".[release]"
+	touch $@
+
+# RELEASE_FLAGS: e.g. --tag v0.2.0 (the release workflow checks its tag this way).
+RELEASE_FLAGS ?=
+release: $(BIN)/.installed-release
+	$(PY) -m minusma_build.release $(RELEASE_FLAGS)
 
 test: $(BIN)/.installed-test
 	$(PY) scripts/build.py --check
@@ -59,5 +77,17 @@ test: $(BIN)/.installed-test
 	$(PY) scripts/render_docs.py --check
 	$(PY) -m pytest
 
+# The loader's tests at the lowest pandas, pyarrow, numpy and polars that pyproject.toml allows
+# (ci/floors.txt), in a virtual environment of their own: the floors are tested, not guessed.
+FLOORS := .venv-floors
+FLOOR_TESTS := tests/test_loader.py tests/test_loader_damage.py tests/test_backends.py tests/test_verify_parquet.py tests/test_floors.py
+floors:
+	@echo "== the loader's tests at the lowest supported versions (ci/floors.txt)"
+	rm -rf $(FLOORS)
+	$(PYTHON) -m venv $(FLOORS)
+	$(FLOORS)/bin/python -m pip install --disable-pip-version-check --progress-bar off --quiet \
+		--only-binary=:all: -c ci/floors.txt -e . polars pytest hypothesis
+	$(FLOORS)/bin/python -m pytest -q $(FLOOR_TESTS)
+
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .hypothesis
+	rm -rf $(VENV) $(FLOORS) dist build site .pytest_cache .hypothesis

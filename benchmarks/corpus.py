@@ -30,6 +30,7 @@ from minusma_build.spec import Spec, load_spec
 ENTRY_FILES = {
     "sources": "source",
     "references": "reference",
+    "places": "place",
     "actors": "actor",
     "mentions": "mention",
     "events": "event",

@@ -41,3 +41,20 @@ def published_snapshot(root: Path) -> dict[str, bytes]:
 @pytest.fixture
 def scratch_repo(tmp_path: Path) -> Path:
     return copy_repo(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The explorer page of the checked-in package, linking a release zip made here."""
+    import json
+    import zipfile
+
+    from minusma_build.site import build_site
+
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    work = tmp_path_factory.mktemp("site")
+    archive = work / f"minusma-data-{version}.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(ROOT / "datapackage.json", "datapackage.json")
+    build_site(ROOT, work / "site", archive)
+    return work / "site"

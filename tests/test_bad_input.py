@@ -53,8 +53,9 @@ def in_entry(file: str, id_line: str, old: str, new: str) -> Edit:
     def edit(root: Path) -> None:
         path = _path(root, file)
         text = path.read_text(encoding="utf-8")
-        assert text.count(id_line) == 1, f"{file}: expected {id_line!r} exactly once"
-        start = text.index(id_line)
+        # the id line itself, not a link to the id such as `response_to_event_id = "..."`
+        assert text.count("\n" + id_line) == 1, f"{file}: expected {id_line!r} exactly once"
+        start = text.index("\n" + id_line) + 1
         end = text.find("\n[[", start)
         end = len(text) if end == -1 else end
         block = _replace_once(text[start:end], old, new, f"{file}, {id_line}")
@@ -190,8 +191,8 @@ CASES = [
          replace("events.toml", FRANCE_SUMMARY, FRANCE_SUMMARY.replace("summary", "sumary")),
          EVENTS, FRANCE_LABEL, "sumary", ("'summary'",)),
     Case("unknown-field",
-         in_entry("events.toml", FRANCE, FRANCE_SUMMARY, FRANCE_SUMMARY + '\nplover_type = "SUPPORT"'),
-         EVENTS, FRANCE_LABEL, "plover_type", id="computed-field-given"),
+         in_entry("events.toml", FRANCE, FRANCE_SUMMARY, FRANCE_SUMMARY + '\nplover_category = "SUPPORT"'),
+         EVENTS, FRANCE_LABEL, "plover_category", ("computed by the build",), id="computed-field-given"),
     Case("value-required",
          replace("events.toml", FRANCE_SUMMARY + "\n", ""),
          EVENTS, FRANCE_LABEL, "summary"),

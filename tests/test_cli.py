@@ -104,10 +104,11 @@ def test_export_copies_the_published_files(capsys, tmp_path, format):
     out_dir = tmp_path / "out"
     code, out, err = run(capsys, "export", "--format", format, "--output", str(out_dir))
     assert code == 0, err
-    assert sorted(p.name for p in out_dir.iterdir()) == sorted(f"{t}.{format}" for t in TABLES)
+    assert sorted(p.name for p in (out_dir / "data").glob(f"*.{format}")) == sorted(f"{t}.{format}" for t in TABLES)
     for table in TABLES:
-        assert (out_dir / f"{table}.{format}").read_bytes() == (ROOT / "data" / f"{table}.{format}").read_bytes()
-        assert str(out_dir / f"{table}.{format}") in out
+        exported = out_dir / "data" / f"{table}.{format}"
+        assert exported.read_bytes() == (ROOT / "data" / f"{table}.{format}").read_bytes()
+        assert str(exported) in out
 
 
 def test_export_jsonl_matches_the_csv_cell_for_cell(capsys, tmp_path):
@@ -115,7 +116,7 @@ def test_export_jsonl_matches_the_csv_cell_for_cell(capsys, tmp_path):
     assert code == 0, err
     for table in TABLES:
         types = {f["name"]: f["type"] for f in CSV_RESOURCES[table]["schema"]["fields"]}
-        lines = (tmp_path / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()
+        lines = (tmp_path / "data" / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()
         rows = csv_rows(table)
         assert len(lines) == len(rows)
         for line, row in zip(lines, rows):
@@ -137,12 +138,13 @@ def test_export_sqlite_holds_every_row_with_keys_and_vocabularies(capsys, tmp_pa
     target = tmp_path / "minusma.db"
     code, out, err = run(capsys, "export", "--format", "sqlite", "--output", str(target))
     assert code == 0, err
-    assert out.strip() == str(target)
+    assert out.split() == [str(target), str(tmp_path / "minusma.metadata.json")]
     with sqlite3.connect(target) as db:
         for table in TABLES:
-            (count,) = db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()
+            name = "reference_records" if table == "references" else table  # the one SQL keyword
+            (count,) = db.execute(f"SELECT COUNT(*) FROM {name}").fetchone()
             assert count == len(csv_rows(table))
-            columns = [r[1] for r in db.execute(f'PRAGMA table_info("{table}")')]
+            columns = [r[1] for r in db.execute(f"PRAGMA table_info({name})")]
             assert columns == list(csv_rows(table)[0])
         names = {r["actor_id"]: r["name"] for r in csv_rows("actors")}
         joined = db.execute('SELECT e.event_id, a.name FROM events e JOIN actors a '

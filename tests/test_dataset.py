@@ -182,7 +182,10 @@ def test_dates_say_where_they_come_from(table):
 
 
 def test_every_reference_is_cited():
-    cited = {r["date_reference_id"] for t in ("events", "statements") for r in read_table(t)}
+    citing = {"events": ("date_reference_id", "initiator_reference_id"), "statements": ("date_reference_id",),
+              "figures": ("estimate_reference_id", "scope_reference_id"),
+              "places": ("reference_id", "acled_region_reference_id")}
+    cited = {r[c] for t, columns in citing.items() for r in read_table(t) for c in columns}
     assert {r["reference_id"] for r in read_table("references")} <= cited
 
 

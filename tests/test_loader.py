@@ -334,10 +334,9 @@ def test_unknown_format_names_the_formats_and_the_nearest():
         minusma_data.path("events", format="xlsx")  # type: ignore[arg-type]
 
 
-def test_verification_asks_for_csv():
-    with pytest.raises(ValueError, match="format='csv'"):
-        load("events", verify=True)
-    assert len(load("events", format="csv", verify=True)) == len(csv_rows("events"))
+def test_verification_works_for_both_formats():
+    """Parquet is verified against its CSV twin (tests/test_verify_parquet.py)."""
+    assert len(load("events", verify=True)) == len(load("events", format="csv", verify=True)) == len(csv_rows("events"))
 
 
 # -- lazy imports ---------------------------------------------------------------

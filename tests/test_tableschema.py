@@ -75,3 +75,15 @@ def test_tables_and_enums_from_the_descriptor():
     assert enum_of({"type": "string", "constraints": {"enum": ["b", "a"]}}) == ["b", "a"]
     assert enum_of({"type": "string", "constraints": None}) is None
     assert enum_of({"type": "integer", "constraints": {"enum": [1]}}) is None
+
+
+def test_every_type_maps_to_polars():
+    pl = pytest.importorskip("polars")
+    from minusma_data._tableschema import polars_dtype
+
+    expected = {"string": pl.String, "integer": pl.Int64, "year": pl.Int64, "number": pl.Float64,
+                "boolean": pl.Boolean, "date": pl.Date}
+    assert set(expected) == set(TYPES)
+    for name, dtype in expected.items():
+        assert polars_dtype({"name": "x", "type": name}) == dtype
+    assert polars_dtype({"type": "string", "constraints": {"enum": ["b", "a"]}}) == pl.Enum(["b", "a"])

@@ -117,6 +117,14 @@ def test_wheel_installs_into_a_fresh_venv_and_loads_its_bundled_data(tmp_path):
     assert "(bundled)" in info.stdout
     assert run([python, "-m", "minusma_data", "info"], cwd=elsewhere).stdout == info.stdout
 
+    # An export from the installed wheel carries the licences the wheel ships, and loads back.
+    run([env_dir / "bin" / "minusma-data", "export", "--format", "csv", "--output", "out"], cwd=elsewhere)
+    for name in ("LICENSE", "LICENSE-DATA"):
+        assert (elsewhere / "out" / name).read_bytes() == (repo / name).read_bytes()
+    back = run([python, "-c", "import minusma_data as m; print(len(m.load('events', format='csv', "
+                "data_home='out', verify=True)))"], cwd=elsewhere)
+    assert int(back.stdout) == expected["events"]
+
     validate = subprocess.run([python, "-m", "minusma_data", "validate"], cwd=elsewhere,
                               capture_output=True, text=True, timeout=120, check=False)
     assert validate.returncode != 0  # frictionless is an extra, not installed here

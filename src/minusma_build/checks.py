@@ -29,6 +29,13 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 # Line breaks: the published CSV promises one line per row.
 LINE_BREAK = re.compile(r"[\n\u2028\u2029]")
+# The columns that cite the references table, per table.
+CITING = {
+    "events": ("date_reference_id", "initiator_reference_id"),
+    "statements": ("date_reference_id",),
+    "figures": ("estimate_reference_id", "scope_reference_id"),
+    "places": ("reference_id", "acled_region_reference_id"),
+}
 
 
 def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
@@ -136,8 +143,9 @@ def _check_text_rules(rows: dict[str, list[Row]], problems: Collector) -> None:
                 problems.add("evidence-in-question", row.origin.file, row.origin.label, "evidence",
                              "the evidence lies in the rhetorical question, which asserts nothing; "
                              "a fact needs words that assert it")
-    cited = {r.values.get("date_reference_id") for name in ("events", "statements") for r in rows[name]}
+    cited = {r.values.get(column) for name, columns in CITING.items() for r in rows[name] for column in columns}
     for row in rows["references"]:
         if row.values.get("reference_id") not in cited:
             problems.add("reference-uncited", row.origin.file, row.origin.label, "reference_id",
-                         "no row cites this reference; cite it from a date, or remove it")
+                         "no row cites this reference; cite it from a date, an initiator, an estimate, "
+                         "a scope note or a place, or remove it")

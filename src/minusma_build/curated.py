@@ -15,7 +15,7 @@ from typing import Any
 from .errors import BuildError, Problem, fail
 
 # Each file `<name>s.toml` holds [[<name>]] entries whose id is `<name>_id`.
-FACT_FILES = ("references", "actors", "mentions", "events", "statements", "figures")
+FACT_FILES = ("references", "places", "actors", "mentions", "events", "statements", "figures")
 
 # Files whose entries each belong to one source; a top-level `source_id` is their default.
 PER_SOURCE = {"mentions", "events", "statements", "figures"}

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from . import codes
 from .curated import Row
 from .errors import Collector, did_you_mean
 
@@ -54,6 +55,9 @@ class ResolvedDate:
             "date_precision": self.precision, "date_basis": self.basis,
             "date_reference_id": self.reference_id,
             "date_anchor_event_id": self.anchor_event_id, "date_note": self.note,
+            # [A3, U1] from the interval itself, never from the precision label
+            "acled_time_precision": codes.as_code(codes.acled_time_precision(self.start, self.end)),
+            "ucdp_date_prec": codes.as_code(codes.ucdp_date_prec(self.start, self.end)),
         }
 
 
@@ -95,11 +99,14 @@ def resolve_fixed(spec: dict, evidence: str, references: set[str]) -> ResolvedDa
         raise DateError("date-end-before-start", f"`end` ({spec['end']}) is before `start` ({spec['start']}); swap them")
     reference = None
     if basis == "stated":
-        for written in {spec["start"], spec.get("end", spec["start"])}:
-            year = written[:4]
-            if year not in evidence:
-                raise DateError("date-stated-not-in-evidence", f"a stated date must appear in the evidence, but {year} is not in {evidence!r}; "
-                                "use basis = \"external\" with a reference, or quote the words that state it")
+        for written in sorted({spec["start"], spec.get("end", spec["start"])}):
+            missing = missing_parts(written, evidence)
+            if missing:
+                raise DateError("date-stated-not-in-evidence",
+                                f"a stated date must appear in the evidence at its full precision, but the "
+                                f"{missing} of {written!r} is not in {evidence!r}; use basis = \"external\" "
+                                "with a reference, write the date only as precisely as the evidence states it, "
+                                "or quote the words that state it")
     else:
         reference = spec.get("reference")
         if not reference:
@@ -109,6 +116,31 @@ def resolve_fixed(spec: dict, evidence: str, references: set[str]) -> ResolvedDa
             raise DateError("date-unknown-reference", f"unknown reference {reference!r}" + did_you_mean(str(reference), known)
                             + f"; known: {', '.join(known)}")
     return ResolvedDate(start, end, precision, basis, reference_id=reference)
+
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+
+
+def missing_parts(written: str, evidence: str) -> str | None:
+    """[D1] Which part of a written date (year, month, day) the evidence does
+    not state, or None when it states them all. A month counts when its name
+    (or three-letter abbreviation) or its number stands in the evidence; a day
+    when its number stands alone ("27", "27th")."""
+    text = evidence.lower()
+    parts = written.split("-")
+    if not re.search(rf"(?<!\d){re.escape(parts[0])}(?!\d)", text):
+        return "year"
+    if len(parts) > 1:
+        month = int(parts[1])
+        name = MONTHS[month - 1] if 1 <= month <= 12 else ""
+        if not (name and re.search(rf"\b{name[:3]}", text)) and not re.search(rf"(?<!\d)0?{month}(?!\d)", text):
+            return "month"
+    if len(parts) > 2:
+        day = int(parts[2])
+        if not re.search(rf"(?<!\d)0?{day}(?:st|nd|rd|th)?(?!\d)", text):
+            return "day"
+    return None
 
 
 def resolve_derived(spec: dict, sentence: str, anchor: ResolvedDate, anchor_id: str) -> ResolvedDate:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import dates, numbers
+from . import codes, dates, numbers
 from .curated import FACT_FILES, Entry, Row, read_entries
 from .errors import Collector, did_you_mean
 from .sources import SOURCE_TABLES, Source, read_sources
@@ -45,9 +45,11 @@ def assemble(spec: Spec, root: Path) -> Assembled:
         _check_keys(spec, name, items, problems)
     references = {e.data.get("reference_id") for e in entries["references"]}
     rows["references"] = [Row(e, dict(e.data)) for e in entries["references"]]
+    rows["places"] = _places(entries["places"], sources, problems)
     rows["mentions"] = [_mention(e, sources, problems) for e in entries["mentions"]]
     rows["actors"] = _actors(entries["actors"], rows["mentions"], sources, problems)
-    rows["events"] = _events(spec, entries["events"], sources, references, problems)
+    levels = {r.values.get("place_id"): r.values.get("level") for r in rows["places"]}
+    rows["events"] = _events(spec, entries["events"], sources, references, levels, problems)
     rows["statements"] = _statements(entries["statements"], sources, references,
                                      {r.values.get("event_id"): r for r in rows["events"]}, problems)
     rows["figures"] = [_figure(e, sources, problems) for e in entries["figures"]]
@@ -117,6 +119,20 @@ def _with_provenance(e: Entry, sources, problems) -> dict[str, Any]:
     return values
 
 
+# -- places -----------------------------------------------------------------
+
+def _places(entries: list[Entry], sources, problems) -> list[Row]:
+    """Places keep the text's name; their identifiers cite references."""
+    rows = []
+    for e in entries:
+        name = e.data.get("name")
+        if isinstance(name, str) and name and not any(name in s.text for s in sources.values()):
+            problems.add("place-name-not-in-text", e.file, e.label, "name", f"the name {name!r} is not written in "
+                         "any source text; give the place's name as the text writes it")
+        rows.append(Row(e, dict(e.data)))
+    return rows
+
+
 # -- actors and mentions ----------------------------------------------------
 
 def _mention(e: Entry, sources, problems) -> Row:
@@ -147,16 +163,37 @@ def _actors(entries: list[Entry], mentions: list[Row], sources, problems) -> lis
 
 # -- events and statements --------------------------------------------------
 
-def _events(spec: Spec, entries: list[Entry], sources, references: set, problems) -> list[Row]:
-    vocab = spec.vocabularies["event_type"]
+def _events(spec: Spec, entries: list[Entry], sources, references: set, levels: dict, problems) -> list[Row]:
+    """Events with their codes computed by the rules of docs/coding.md."""
+    vocab = spec.vocabularies
     rows = []
     for e in entries:
         values = _with_provenance(e, sources, problems)
-        etype = values.get("event_type")
-        values["plover_type"] = (vocab.lookup(etype, "plover") or None) if etype in vocab.codes else None
+        category = codes.plover_category(vocab["event_type"], values.get("event_type"), values.get("status"))
+        level = levels.get(values.get("place_id"))
+        values.update(plover_category=category,
+                      quad_code=codes.as_code(codes.quad_code(vocab["plover_category"], category)),
+                      acled_geo_precision=codes.as_code(codes.place_precision(vocab["place_level"], level, "acled")),
+                      ucdp_where_prec=codes.as_code(codes.place_precision(vocab["place_level"], level, "ucdp")))
+        _check_event_codes(e, values, vocab["plover_mode"], problems)
         rows.append(Row(e, values))
     dates.resolve_all(rows, references, _passage_texts(sources), problems)
     return rows
+
+
+def _check_event_codes(e: Entry, values: dict, modes, problems: Collector) -> None:
+    """[P4, P5] A mode belongs to the event's category; a category-less event
+    takes neither mode nor context. An outside initiator needs an initiator."""
+    problem = codes.mode_problem(modes, values.get("plover_mode"), values.get("plover_category"))
+    if problem:
+        problems.add("plover-mode-mismatch", e.file, e.label, "plover_mode", problem)
+    if values.get("plover_context") and not values.get("plover_category"):
+        problems.add("plover-context-without-category", e.file, e.label, "plover_context", "PLOVER has no category "
+                     "for this event, so it takes no context; remove plover_context")
+    if values.get("initiator_reference_id") and not values.get("initiator_actor_id"):
+        problems.add("initiator-reference-without-initiator", e.file, e.label, "initiator_reference_id",
+                     "cites a reference for the initiator, but there is no initiator_actor_id; give the initiator, "
+                     "or remove the reference")
 
 
 def _statements(entries: list[Entry], sources, references: set, events: dict[str, Row], problems) -> list[Row]:
@@ -222,7 +259,10 @@ def _figure(e: Entry, sources, problems) -> Row:
                          "give the number the phrase states, in the unit")
         elif value is None:
             problems.add("figure-value-missing", e.file, e.label, "value", "give the number the phrase states, or use qualifier \"unquantified\"")
-    low, high = BOUNDS.get(qualifier, lambda v: (None, None))(values.get("value") if numeric else None)
+    if qualifier == "rounded" and numeric and isinstance(phrase, str):
+        low, high = numbers.rounding_bounds(float(value), phrase)
+    else:
+        low, high = BOUNDS.get(qualifier, lambda v: (None, None))(values.get("value") if numeric else None)
     values.update(lower_bound=low, upper_bound=high)
     return Row(e, values)
 

@@ -37,3 +37,22 @@ def stated_numbers(phrase: str) -> list[float]:
 def agrees(value: float, phrase: str) -> bool:
     """Whether `value` is one of the numbers the phrase states."""
     return any(abs(n - value) <= 1e-9 * max(1.0, abs(n)) for n in stated_numbers(phrase))
+
+
+def rounding_bounds(value: float, phrase: str) -> tuple[float | None, float | None]:
+    """A rounded figure's range: half a unit of the last digit written either
+    side ("$1.2 billion": 1.15 to 1.25 billion); (None, None) when the phrase
+    writes the value in words, whose last digit is unknown."""
+    for tok in re.finditer(rf"{_DIGITS.pattern}|{_WORD.pattern}", phrase):
+        word = tok.group(0)
+        if not word[0].isdigit():
+            continue
+        digits = word.replace(",", "")
+        rest = phrase[tok.end():].split()
+        scale = SCALES.get(rest[0].lower(), 1.0) if rest else 1.0
+        if abs(float(digits) * scale - value) > 1e-9 * max(1.0, abs(value)):
+            continue
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        half = 0.5 * 10 ** (-decimals) * scale
+        return value - half, value + half
+    return None, None

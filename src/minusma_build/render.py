@@ -13,10 +13,15 @@ from typing import Any
 from minusma_data._tableschema import PARQUET_SUFFIX, arrow_type, csv_cell
 
 from .curated import Row
-from .spec import Spec, Table
+from .spec import IDENTIFIER_KEYS, Spec, Table
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+# The v1 name of a table resource, kept beside v2's `type: "table"` on the CSV
+# resources because frictionless-r 1.2 reads only resources that carry it
+# (R/get_schema.R). The Parquet twins go without: that reader parses every
+# tabular resource as delimited text, so it should refuse them, not misread them.
+TABULAR_PROFILE = "tabular-data-resource"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 
@@ -74,14 +79,15 @@ def parquet_bytes(arrow) -> bytes:
 
 def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dict[str, Any]]) -> dict[str, Any]:
     """The Data Package v2 descriptor. CSV resources carry bytes and hash;
-    the Parquet twins do not (frictionless rejects `bytes` on Parquet)."""
+    the Parquet twins do not (frictionless rejects `bytes` on Parquet). No
+    resource names a `scheme`: Data Package v2 has no such property."""
     meta = spec.package
     resources = []
     for name, table in spec.tables.items():
         data = csv_files[name]
         resources.append({
-            "name": name, "type": "table", "title": table.title, "description": table.description,
-            "path": f"data/{name}.csv", "scheme": "file", "format": "csv", "mediatype": "text/csv",
+            "name": name, "type": "table", "profile": TABULAR_PROFILE, "title": table.title,
+            "description": table.description, "path": f"data/{name}.csv", "format": "csv", "mediatype": "text/csv",
             "encoding": "utf-8", "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
             "dialect": {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
                         "delimiter": ",", "lineTerminator": "\n", "quoteChar": "\"", "header": True},
@@ -90,14 +96,16 @@ def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dic
         resources.append({
             "name": name + PARQUET_SUFFIX, "type": "table", "title": f"{table.title} (Parquet)",
             "description": f"The same rows as data/{name}.csv, in Parquet.",
-            "path": f"data/{name}.parquet", "scheme": "file", "format": "parquet", "mediatype": PARQUET_MEDIATYPE,
+            "path": f"data/{name}.parquet", "format": "parquet", "mediatype": PARQUET_MEDIATYPE,
             "schema": table_schema(spec, table, resource_suffix=PARQUET_SUFFIX),
         })
     # The package's sources are the rows of the sources table, so they are recorded once.
     sources = [{"title": s["title"], "path": s["path"], "hash": "sha256:" + s["sha256"]} for s in source_records]
+    # id, homepage and created are written only once known (see IDENTIFIER_KEYS).
+    known = {key: meta[key] for key in IDENTIFIER_KEYS if meta.get(key)}
     return {
         "$schema": PACKAGE_PROFILE,
-        "name": meta["name"], "title": meta["title"], "description": meta["description"],
+        "name": meta["name"], **known, "title": meta["title"], "description": meta["description"],
         "version": meta["version"], "keywords": meta["keywords"], "licenses": meta["licenses"],
         "contributors": meta["contributors"], "sources": sources, "resources": resources,
     }

@@ -20,6 +20,13 @@ FIELD_KEYS = ("name", "type", "title", "description", "required", "unique", "pat
               "computed")
 TABLE_KEYS = ("title", "description", "primary_key", "fields", "curated_keys")
 PACKAGE_KEYS = ("name", "title", "description", "version", "keywords", "licenses", "contributors")
+# Known only once the package is published; empty until then, and left out of
+# datapackage.json while empty. What each must look like when filled in:
+IDENTIFIER_KEYS = {
+    "id": (r"\S+", "a persistent identifier, e.g. the DOI URL Zenodo mints"),
+    "homepage": (r"https?://\S+", "an http(s) URL"),
+    "created": (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "an RFC 3339 date-time in UTC, e.g. 2026-12-01T00:00:00Z"),
+}
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,10 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
     for key in PACKAGE_KEYS:
         if key not in package:
             bad("package-key-missing", "[package]", key, f"missing; the descriptor needs the package's {key}")
+    for key, (pattern, what) in IDENTIFIER_KEYS.items():
+        value = package.get(key, "")
+        if not isinstance(value, str) or (value and not re.fullmatch(pattern, value)):
+            bad("package-identifier-malformed", "[package]", key, f"expected {what}, or \"\" while unknown; got {value!r}")
     if "sources" in package:
         bad("package-sources-key", "[package]", "sources", "the package's sources are the entries of sources.toml; remove this key")
     vocabularies = {}

@@ -28,15 +28,21 @@ date                      ``datetime64[s]`` (every date from year 1 to 9999)
 Missing values are ``pd.NA`` (``NaT`` for dates). Each call returns a new
 frame; editing it never changes what the next call returns.
 
-Errors: an unknown table or format raises `UnknownTableError` or
-`UnknownFormatError` (both ValueErrors, naming what exists and the nearest
-match); a missing or damaged file raises `DataFileError` (`DescriptorError`
-for datapackage.json), naming the file and how to restore it.
+``backend="polars"`` or ``backend="pyarrow"`` returns a polars DataFrame or a
+pyarrow Table typed the same way: enums as a polars ``Enum`` or an Arrow
+dictionary in the schema's order, dates as dates, integers nullable (polars
+is the optional extra ``minusma-data[polars]``).
+
+Errors: an unknown table, format or backend raises `UnknownTableError`,
+`UnknownFormatError` or `UnknownBackendError` (all ValueErrors, naming what
+exists and the nearest match); a missing or damaged file raises
+`DataFileError` (`DescriptorError` for datapackage.json), naming the file and
+how to restore it.
 """
 
 from __future__ import annotations
 
-from ._errors import DataFileError, DescriptorError, UnknownFormatError, UnknownTableError
+from ._errors import DataFileError, DescriptorError, UnknownBackendError, UnknownFormatError, UnknownTableError
 
 # Not `from typing import TYPE_CHECKING`: importing typing alone would triple
 # the cost of `import minusma_data`. Type checkers treat this name the same way.
@@ -47,26 +53,33 @@ if TYPE_CHECKING:
     from typing import Any, Literal
 
     import pandas as pd
+    import polars as pl
+    import pyarrow as pa
 
     from ._schema import Package
 
     TABLES: tuple[str, ...]
     __version__: str
-    TableName = Literal["sources", "passages", "references", "actors", "mentions", "events", "statements", "figures"]
+    TableName = Literal["sources", "passages", "references", "places", "actors", "mentions", "events", "statements", "figures"]
     Format = Literal["parquet", "csv"]
+    Backend = Literal["pandas", "polars", "pyarrow"]
     DataHome = str | os.PathLike[str] | None
+    Frame = pd.DataFrame | pl.DataFrame | pa.Table
 
 __all__ = [
-    "TABLES", "FORMATS", "TableName", "Format",
-    "load", "load_sources", "load_passages", "load_references", "load_actors", "load_mentions",
+    "TABLES", "FORMATS", "BACKENDS", "TableName", "Format", "Backend",
+    "load", "load_sources", "load_passages", "load_references", "load_places", "load_actors", "load_mentions",
     "load_events", "load_statements", "load_figures",
     "path", "descriptor", "codebook",
-    "DataFileError", "DescriptorError", "UnknownTableError", "UnknownFormatError",
+    "DataFileError", "DescriptorError", "UnknownTableError", "UnknownFormatError", "UnknownBackendError",
     "__version__",
 ]
 
 FORMATS: tuple[str, ...] = ("parquet", "csv")
 """The published formats; Parquet is the default."""
+
+BACKENDS: tuple[str, ...] = ("pandas", "polars", "pyarrow")
+"""The libraries a table can be returned in; pandas is the default."""
 
 
 def _package(data_home: DataHome) -> Package:
@@ -80,7 +93,7 @@ def _package(data_home: DataHome) -> Package:
 
 
 def load(name: TableName | str, *, format: Format = "parquet", resolve_actors: bool = False,
-         verify: bool = False, data_home: DataHome = None) -> pd.DataFrame:
+         verify: bool = False, backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
     """Load one table by name.
 
     Parameters
@@ -94,26 +107,30 @@ def load(name: TableName | str, *, format: Format = "parquet", resolve_actors: b
         (``initiator_actor_id`` -> ``initiator_actor_name``). Reads the actors
         table as well. Only for tables that refer to actors.
     verify
-        Check the file against the size and sha256 that datapackage.json
-        records before parsing it. Only the CSV files carry these, so this
-        needs ``format="csv"``.
+        Check the file before trusting it: a CSV file against the size and
+        sha256 that datapackage.json records; a Parquet file against the
+        sha256 recorded for it if any (exported packages), else value for
+        value against its CSV twin, itself checked first.
+    backend
+        ``"pandas"`` (default) for a pandas DataFrame, ``"polars"`` for a
+        polars DataFrame, ``"pyarrow"`` for a pyarrow Table; all typed from
+        the Table Schema and holding the same values.
     data_home
         A folder holding ``datapackage.json`` and ``data/`` to read instead
         of the installed copy.
 
     Raises
     ------
-    UnknownTableError, UnknownFormatError
-        For a name or format that does not exist (both are ValueErrors).
+    UnknownTableError, UnknownFormatError, UnknownBackendError
+        For a name, format or backend that does not exist (all ValueErrors).
     DataFileError
         When the file is missing, damaged, or does not match its schema.
     """
+    from ._backends import check_backend
     from ._schema import check_format
 
     format = check_format(format)  # type: ignore[assignment]
-    if verify and format != "csv":
-        raise ValueError("verify=True checks the size and sha256 recorded in datapackage.json, which only "
-                         "the CSV files carry; pass format='csv' as well.")
+    backend = check_backend(backend)  # type: ignore[assignment]
     from ._locate import locate, reading
     from ._schema import read_package
 
@@ -128,78 +145,104 @@ def load(name: TableName | str, *, format: Format = "parquet", resolve_actors: b
             with_actors = [t for t in package.tables if package.actor_columns(t)]
             raise ValueError(f"table {table!r} has no actor columns to resolve; resolve_actors applies to "
                              f"{', '.join(with_actors)}.")
-
-        from ._read import read_table
-
-        frame = read_table(package, table, format, verify=verify)
+        frame = _frame(package, table, format, verify)
         actors = None
         if id_columns:
-            actors = frame if table == "actors" else read_table(package, "actors", format, verify=verify)
+            actors = frame if table == "actors" else _frame(package, "actors", format, verify)
     if actors is not None:
         from ._resolve import with_actor_names
 
         frame = with_actor_names(frame, id_columns, actors)
-    return frame
+    if backend == "pandas":
+        return frame
+    from ._backends import convert
+
+    return convert(frame, package.fields(table), backend)
 
 
-def load_sources(*, format: Format = "parquet", verify: bool = False, data_home: DataHome = None) -> pd.DataFrame:
+def _frame(package: Package, table: str, format: str, verify: bool) -> pd.DataFrame:
+    if verify and format == "parquet":
+        from ._verify import verify_parquet
+
+        return verify_parquet(package, table)
+    from ._read import read_table
+
+    return read_table(package, table, format, verify=verify)
+
+
+def load_sources(*, format: Format = "parquet", verify: bool = False, backend: Backend = "pandas",
+                 data_home: DataHome = None) -> Frame:
     """The source documents: the article's title, language, the path and
     sha256 of its verbatim text in the package, and what is known and unknown
     about its publisher and date. Options as for `load`."""
-    return load("sources", format=format, verify=verify, data_home=data_home)
+    return load("sources", format=format, verify=verify, backend=backend, data_home=data_home)
 
 
-def load_passages(*, format: Format = "parquet", verify: bool = False, data_home: DataHome = None) -> pd.DataFrame:
+def load_passages(*, format: Format = "parquet", verify: bool = False, backend: Backend = "pandas",
+                  data_home: DataHome = None) -> Frame:
     """The article cut into sentences, each with its span and the kind of
     passage it is (headline, reporting, commentary, question, fragment).
     Options as for `load`."""
-    return load("passages", format=format, verify=verify, data_home=data_home)
+    return load("passages", format=format, verify=verify, backend=backend, data_home=data_home)
 
 
 def load_references(*, format: Format = "parquet", verify: bool = False,
-                    data_home: DataHome = None) -> pd.DataFrame:
+                    backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
     """The outside records that values marked ``external`` cite. Options as for `load`."""
-    return load("references", format=format, verify=verify, data_home=data_home)
+    return load("references", format=format, verify=verify, backend=backend, data_home=data_home)
+
+
+def load_places(*, format: Format = "parquet", verify: bool = False,
+                backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
+    """The countries where events take place, with their ISO 3166-1 codes and
+    ACLED region, each citing the reference it comes from. Options as for `load`."""
+    return load("places", format=format, verify=verify, backend=backend, data_home=data_home)
 
 
 def load_actors(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
-                data_home: DataHome = None) -> pd.DataFrame:
+                backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
     """Every person, state, government, force, organisation, UN organ, mission
     and group the article names, with type, country, the actor each belongs to
     (``part_of_actor_id``) and a CAMEO-style code. Options as for `load`."""
-    return load("actors", format=format, resolve_actors=resolve_actors, verify=verify, data_home=data_home)
+    return load("actors", format=format, resolve_actors=resolve_actors, verify=verify,
+                backend=backend, data_home=data_home)
 
 
 def load_mentions(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
-                  data_home: DataHome = None) -> pd.DataFrame:
+                  backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
     """Each place the article names or refers to an actor, with its span.
     Options as for `load`."""
-    return load("mentions", format=format, resolve_actors=resolve_actors, verify=verify, data_home=data_home)
+    return load("mentions", format=format, resolve_actors=resolve_actors, verify=verify,
+                backend=backend, data_home=data_home)
 
 
 def load_events(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
-                data_home: DataHome = None) -> pd.DataFrame:
-    """Who did what to whom, and when: event type with its PLOVER crosswalk,
-    status, initiator and target actors, dates with their precision and basis,
+                backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
+    """Who did what to whom, and when: event type, status, PLOVER category,
+    mode, context and quad code, initiator and target actors, place, dates
+    with their precision and basis and their ACLED and UCDP precision codes,
     and the evidence. ``resolve_actors=True`` adds ``initiator_actor_name`` and
     ``target_actor_name``. Options as for `load`."""
-    return load("events", format=format, resolve_actors=resolve_actors, verify=verify, data_home=data_home)
+    return load("events", format=format, resolve_actors=resolve_actors, verify=verify,
+                backend=backend, data_home=data_home)
 
 
 def load_statements(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
-                    data_home: DataHome = None) -> pd.DataFrame:
+                    backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
     """Attributed claims (speaker, addressee, target, speech act, quoted words,
     paraphrase) and the article's own commentary as editorial statements.
     ``resolve_actors=True`` adds ``speaker_actor_name``, ``addressee_actor_name``
     and ``target_actor_name``. Options as for `load`."""
-    return load("statements", format=format, resolve_actors=resolve_actors, verify=verify, data_home=data_home)
+    return load("statements", format=format, resolve_actors=resolve_actors, verify=verify,
+                backend=backend, data_home=data_home)
 
 
 def load_figures(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
-                 data_home: DataHome = None) -> pd.DataFrame:
+                 backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
     """Numeric claims: what is measured, of whom, the value, unit, qualifier
     and implied bounds, and the phrase as written. Options as for `load`."""
-    return load("figures", format=format, resolve_actors=resolve_actors, verify=verify, data_home=data_home)
+    return load("figures", format=format, resolve_actors=resolve_actors, verify=verify,
+                backend=backend, data_home=data_home)
 
 
 def path(name: TableName | str, *, format: Format = "parquet", data_home: DataHome = None) -> Path:
@@ -242,13 +285,14 @@ def _version() -> str:
 
 
 def _literal_aliases() -> dict[str, Any]:
-    """`TableName` and `Format` for annotations at run time, built on first use
-    (they need typing) from the descriptor and `FORMATS`; the static copies
-    above are for type checkers, and a test keeps them equal."""
+    """`TableName`, `Format` and `Backend` for annotations at run time, built on
+    first use (they need typing) from the descriptor, `FORMATS` and `BACKENDS`;
+    the static copies above are for type checkers, and a test keeps them equal."""
     from typing import Literal
 
     return {"TableName": Literal[_package(None).tables],  # type: ignore[valid-type]
-            "Format": Literal[FORMATS]}  # type: ignore[valid-type]
+            "Format": Literal[FORMATS],  # type: ignore[valid-type]
+            "Backend": Literal[BACKENDS]}  # type: ignore[valid-type]
 
 
 def __getattr__(name: str) -> Any:
@@ -256,10 +300,10 @@ def __getattr__(name: str) -> Any:
         return _version()
     if name == "TABLES":
         return _package(None).tables
-    if name in ("TableName", "Format"):
+    if name in ("TableName", "Format", "Backend"):
         return _literal_aliases()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | {"__version__", "TABLES", "TableName", "Format"})
+    return sorted(set(globals()) | {"__version__", "TABLES", "TableName", "Format", "Backend"})

@@ -22,6 +22,10 @@ class UnknownFormatError(ValueError):
     """A file format other than the published ones (parquet, csv)."""
 
 
+class UnknownBackendError(ValueError):
+    """A backend other than the supported ones (pandas, polars, pyarrow)."""
+
+
 class DataFileError(Exception):
     """A published file is missing or damaged: absent, unreadable, not valid
     CSV or Parquet, at odds with its Table Schema, or (when verification is
@@ -70,6 +74,11 @@ CODES = {
 """Every `code` a DataFileError or DescriptorError can carry, and what it means."""
 
 INTERRUPTED = "a build was interrupted while publishing; run python scripts/build.py to finish it."
+
+
+class ExportError(ValueError):
+    """A value or setting that an export format cannot hold as it is, for
+    example a text longer than a spreadsheet cell allows."""
 
 
 def remedy(kind: str, root: Path) -> str:

@@ -1,17 +1,25 @@
-"""Write every table to a folder (CSV, Parquet or JSON Lines) or to one
-SQLite file, for tools that do not read the published files directly.
+"""Write every table to a folder (CSV, Parquet or JSON Lines), to one
+SQLite file or to one Excel workbook (see _xlsx), for tools that do not read
+the published files directly.
+
+A folder export is a Data Package of its own, laid out like the published
+one: datapackage.json, data/<table>.<format>, the source text under
+data/source/, the licence files and a short README. frictionless validates
+it, and `--data-home` (or ``data_home=``) loads it back.
 
 CSV and Parquet exports are the published files themselves, byte for byte
-(CSV checked against its recorded sha256 first); JSON Lines and SQLite are
-written from the loaded tables, with dates as ISO 8601 text.
+(each checked first: CSV against its recorded sha256, Parquet against its
+CSV twin); JSON Lines and SQLite are written from the loaded tables, with
+dates as ISO 8601 text.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import math
-import sqlite3
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
@@ -19,37 +27,178 @@ import pandas as pd
 from ._atomic import write_atomic
 from ._read import file_bytes, read_table
 from ._schema import Package
-from ._tableschema import TYPES, enum_of, foreign_keys
 
 SQLITE_NAME = "minusma-data.sqlite"
+LICENCE_FILES = ("LICENSE", "LICENSE-DATA")
+MEDIATYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "jsonl": "application/jsonl"}
+# Properties of a published resource that hold for its exported copy as well.
+KEPT = ("name", "type", "title", "description", "path", "format", "mediatype", "encoding", "schema")
 
 
 def export(package: Package, format: str, output: Path) -> list[Path]:
     """Write all tables; return the files written."""
+    if format == "xlsx":
+        from ._xlsx import write_workbook  # needs the xlsx extra
+
+        return [write_workbook(package, output)]
     if format == "sqlite":
+        from ._sqlite import metadata_bytes, metadata_path, write_database
+
         target = output if output.suffix in (".sqlite", ".sqlite3", ".db") else output / SQLITE_NAME
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, lambda tmp: _sqlite(package, tmp))
-        return [target]
-    output.mkdir(parents=True, exist_ok=True)
-    written = []
+        write_atomic(target, lambda tmp: write_database(package, tmp, lambda t: _records(package, t)))
+        meta = metadata_path(target)
+        _write_bytes(meta, metadata_bytes(package, target))
+        return [target, meta]
+    files: dict[str, bytes] = {}
     for table in package.tables:
-        target = output / f"{table}.{format}"
-        if format == "csv":
-            data = file_bytes(package, table)
-        elif format == "parquet":
-            read_table(package, table, "parquet")  # refuse a damaged file before copying it
-            data = package.path(table, "parquet").read_bytes()
-        else:
-            data = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in _records(package, table)).encode()
-        write_atomic(target, lambda tmp, data=data: tmp.write_bytes(data))
+        relative = _inside(package, f"data/{table}.{format}")
+        files[relative] = _table_bytes(package, table, format)
+    for source in package.raw.get("sources", []):
+        if isinstance(source.get("path"), str):
+            relative = _inside(package, source["path"])  # checked before the file is read
+            files[relative] = _source_bytes(package, source)
+    for name in LICENCE_FILES:
+        files[name] = licence_bytes(package, name)
+    description = export_descriptor(package, format, files)
+    files["datapackage.json"] = (json.dumps(description, indent=2, ensure_ascii=False) + "\n").encode()
+    files["README.md"] = readme_bytes(package, format, description)
+    written = []
+    for relative, data in files.items():
+        target = output / relative
+        _write_bytes(target, data)
         written.append(target)
     return written
 
 
+def _inside(package: Package, relative: str) -> str:
+    """`relative` if it names a file inside the package folder (so inside the
+    export's folder too); a descriptor naming anything else is refused."""
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or ".." in parts or "\\" in relative:
+        raise package.error(f"it names the file {relative!r}, which lies outside the package folder; "
+                            "paths must be relative, without '..'.")
+    return relative
+
+
+def _table_bytes(package: Package, table: str, format: str) -> bytes:
+    if format == "csv":
+        return file_bytes(package, table)
+    if format == "parquet":
+        from ._verify import verify_parquet
+
+        verify_parquet(package, table)  # refuse a damaged or altered file before copying it
+        return package.path(table, "parquet").read_bytes()
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in _records(package, table)).encode()
+
+
+def _source_bytes(package: Package, source: dict[str, Any]) -> bytes:
+    """The source text, checked against the hash the descriptor records (if any)."""
+    from ._read import _verify  # the size-and-hash check every published file goes through
+    from ._errors import DataFileError, remedy
+
+    path = package.location.root / source["path"]
+    fix = remedy(package.location.kind, package.location.root)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise DataFileError(path, "the source text is missing.", fix) from None
+    if source.get("hash"):
+        _verify(data, {"hash": source["hash"]}, lambda problem: DataFileError(path, problem, fix))
+    return data
+
+
+def licence_bytes(package: Package, name: str) -> bytes:
+    """A licence file: from the data folder, else the one installed with the
+    package (the wheel's .dist-info/licenses/), else the checkout's."""
+    from ._errors import DataFileError, remedy
+    from ._locate import checkout_root
+
+    candidates = [package.location.root / name, _installed_licence(name), checkout_root() / name]
+    for path in candidates:
+        if path is not None and path.is_file():
+            return path.read_bytes()
+    raise DataFileError(package.location.root / name, f"the licence file {name} is missing.",
+                        remedy(package.location.kind, package.location.root))
+
+
+def _installed_licence(name: str) -> Path | None:
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        files = distribution("minusma-data").files or []
+    except PackageNotFoundError:
+        return None
+    for file in files:
+        if file.name == name and "licenses" in file.parts:
+            return Path(str(file.locate()))
+    return None
+
+
+def export_descriptor(package: Package, format: str, files: dict[str, bytes]) -> dict[str, Any]:
+    """The published descriptor with one resource per table in `format`.
+    Every exported file's size and sha256 are recorded, except a Parquet
+    file's size: frictionless refuses `bytes` on Parquet resources."""
+    raw = package.raw
+    description = {k: copy.deepcopy(v) for k, v in raw.items() if k != "resources"}
+    resources = []
+    for table in package.tables:
+        resource = {k: copy.deepcopy(v) for k, v in package.describing(table).items() if k in KEPT}
+        resource["name"] = table  # a Parquet-only package may name it events-parquet
+        path = f"data/{table}.{format}"
+        data = files[path]
+        resource.update(path=path, format=format, mediatype=MEDIATYPES[format])
+        if format == "csv":
+            resource["profile"] = "tabular-data-resource"  # as published; see src/minusma_build/render.py
+            resource["dialect"] = copy.deepcopy(package.resource(table, "csv").get("dialect", {}))
+            resource["encoding"] = "utf-8"
+        elif format == "parquet":
+            resource.pop("encoding", None)
+        if format != "parquet":
+            resource["bytes"] = len(data)
+        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+        resources.append(resource)
+    description["resources"] = resources
+    return description
+
+
+def readme_bytes(package: Package, format: str, description: dict[str, Any]) -> bytes:
+    """A short README: what the folder holds, its licence, and how to read it."""
+    raw = package.raw
+    licences = ", ".join(str(x.get("name")) for x in raw.get("licenses", []))
+    lines = [f"# {raw.get('title', raw.get('name', 'minusma-data'))}", "",
+             f"Version {raw.get('version', '(unknown)')} of the `{raw.get('name', 'minusma-data')}` data package, "
+             f"exported as {format.upper() if format != 'jsonl' else 'JSON Lines'}.", "",
+             str(raw.get("description", "")), "", "## Files", ""]
+    for resource in description["resources"]:
+        lines.append(f"- `{resource['path']}`: {resource.get('description', '')}")
+    lines += ["", "`datapackage.json` gives every column's type, description and allowed values, and each file's "
+              "sha256; `data/source/` holds the text whose characters `char_start`/`char_end` count.", "",
+              "## Reading it", "",
+              "    frictionless validate datapackage.json"]
+    if format in ("csv", "parquet"):
+        lines += [f"    minusma-data --data-home . info",
+                  f"    python -c \"import minusma_data as m; print(m.load('events', format='{format}', "
+                  "data_home='.'))\""]
+    lines += ["", "## Licence", "",
+              f"Data: {licences} (LICENSE-DATA). Code of the minusma-data package: MIT (LICENSE). "
+              "Cite the source article as well as this package.", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def _write_bytes(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, data)
+
+
 def _records(package: Package, table: str) -> list[dict[str, Any]]:
     """Rows as plain Python values: str, int, float, bool, 'YYYY-MM-DD' or None."""
-    frame = read_table(package, table, "csv", verify=True)
+    if (table, "csv") in package.resources:
+        frame = read_table(package, table, "csv", verify=True)
+    else:
+        from ._verify import verify_parquet
+
+        frame = verify_parquet(package, table)
     columns = {}
     for field in package.fields(table):
         kind = field.get("type", "string")
@@ -71,39 +220,3 @@ def _plain(value: Any, kind: str) -> Any:
     if kind == "boolean":
         return bool(value)
     return str(value)
-
-
-def _sqlite(package: Package, target: Path) -> None:
-    with sqlite3.connect(target) as db:
-        for table in package.tables:
-            schema = package.resource(table, "csv")["schema"]
-            fields = schema["fields"]
-            db.execute(_create_table(table, schema))
-            marks = ", ".join("?" for _ in fields)
-            rows = [tuple(r.values()) for r in _records(package, table)]
-            db.executemany(f"INSERT INTO {_quote(table)} VALUES ({marks})", rows)
-    db.close()
-
-
-def _create_table(table: str, schema: dict[str, Any]) -> str:
-    lines = []
-    for f in schema["fields"]:
-        line = f"{_quote(f['name'])} {TYPES[f.get('type', 'string')].sqlite}"
-        if f.get("constraints", {}).get("required"):
-            line += " NOT NULL"
-        enum = enum_of(f)
-        if enum is not None:
-            allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in enum)
-            line += f" CHECK ({_quote(f['name'])} IN ({allowed}))"
-        lines.append(line)
-    if schema.get("primaryKey"):
-        key = schema["primaryKey"]
-        lines.append("PRIMARY KEY (" + ", ".join(map(_quote, [key] if isinstance(key, str) else key)) + ")")
-    for fields, target, ref_fields in foreign_keys(schema, table):
-        lines.append(f"FOREIGN KEY ({', '.join(map(_quote, fields))}) "
-                     f"REFERENCES {_quote(target)} ({', '.join(map(_quote, ref_fields))})")
-    return f"CREATE TABLE {_quote(table)} (\n  " + ",\n  ".join(lines) + "\n)"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -59,13 +59,20 @@ class Package:
                              "only files inside it.", code="path-outside-package")
         return path
 
-    def fields(self, table: str, format: str = "csv") -> list[dict[str, Any]]:
-        fields: list[dict[str, Any]] = self.resource(table, format)["schema"]["fields"]
+    def describing(self, table: str) -> dict[str, Any]:
+        """The resource that describes a table: its CSV one, else (in a
+        Parquet-only export) its Parquet one."""
+        table = self.table(table)
+        return self.resources.get((table, "csv")) or self.resource(table, "parquet")
+
+    def fields(self, table: str, format: str | None = None) -> list[dict[str, Any]]:
+        resource = self.describing(table) if format is None else self.resource(table, format)
+        fields: list[dict[str, Any]] = resource["schema"]["fields"]
         return fields
 
     def actor_columns(self, table: str) -> list[str]:
         """Columns whose foreign key points at the actors table, in schema order."""
-        schema = self.resource(table, "csv")["schema"]
+        schema = self.describing(table)["schema"]
         targets = {fields[0] for fields, target, _ in foreign_keys(schema, table)
                    if len(fields) == 1 and target == "actors"}
         return [f["name"] for f in schema["fields"] if f["name"] in targets]
@@ -195,6 +202,6 @@ def codebook(package: Package, table: str) -> pd.DataFrame:
     s, b = string_dtype(), pd.BooleanDtype()
     frame = pd.DataFrame(rows).astype({"field": s, "title": s, "type": s, "dtype": s, "required": b,
                                         "description": s, "allowed_values": s})
-    resource = package.resource(table, "csv")
+    resource = package.describing(table)
     frame.attrs.update(table=table, title=resource.get("title"), description=resource.get("description"))
     return frame

@@ -1,6 +1,6 @@
 """What the Table Schemas in datapackage.json mean in every tool the package
 speaks to: the one place that maps a Table Schema type to a pandas dtype, an
-Arrow type, an SQLite column type, the Python values a curated file may give,
+Arrow type, an SQLite column type, a spreadsheet cell, the Python values a curated file may give,
 the words an error message uses, and the text of a CSV cell; and that reads
 foreign keys and the list of tables from a descriptor.
 
@@ -23,24 +23,28 @@ class FieldType:
     name: str
     pandas: str  # the pandas dtype name
     arrow: str  # the pyarrow type factory, e.g. "int64" for pa.int64()
+    polars: str  # the polars dtype, e.g. "Int64" for pl.Int64
     sqlite: str  # the SQLite column affinity
     python: tuple[type, ...]  # the Python values that may stand for it in a curated file
     words: str  # how an error message names it
+    excel: str  # the XlsxWriter method that writes its spreadsheet cell
 
 
 TYPES: dict[str, FieldType] = {t.name: t for t in (
-    FieldType("string", "string", "string", "TEXT", (str,), "text in quotes"),
-    FieldType("integer", "Int64", "int64", "INTEGER", (int,), "a whole number"),
-    FieldType("year", "Int64", "int64", "INTEGER", (int,), "a year as a whole number"),
-    FieldType("number", "Float64", "float64", "REAL", (int, float), "a number"),
-    FieldType("boolean", "boolean", "bool_", "INTEGER", (bool,), "true or false"),
-    FieldType("date", "datetime64[s]", "date32", "TEXT", (dt.date,), "a date like 2023-06-30"),
+    FieldType("string", "string", "string", "String", "TEXT", (str,), "text in quotes", "write_string"),
+    FieldType("integer", "Int64", "int64", "Int64", "INTEGER", (int,), "a whole number", "write_number"),
+    FieldType("year", "Int64", "int64", "Int64", "INTEGER", (int,), "a year as a whole number", "write_number"),
+    FieldType("number", "Float64", "float64", "Float64", "REAL", (int, float), "a number", "write_number"),
+    FieldType("boolean", "boolean", "bool_", "Boolean", "INTEGER", (bool,), "true or false", "write_boolean"),
+    FieldType("date", "datetime64[s]", "date32", "Date", "TEXT", (dt.date,), "a date like 2023-06-30",
+              "write_datetime"),
 )}
 """Strings load as pandas' own string dtype with Python storage and dates at
 seconds, because pandas 2.2 and 3.x pick different defaults for both; seconds,
 not nanoseconds, so every date a Table Schema allows (years 1 to 9999) loads. A
 string field with an `enum` loads as an unordered Categorical instead and is
-stored as an Arrow dictionary (see `is_coded`)."""
+stored as an Arrow dictionary (see `is_coded`) and a polars Enum (see
+`polars_dtype`), both in the schema's order."""
 
 
 def field_type(name: object) -> FieldType:
@@ -85,6 +89,17 @@ def arrow_type(type_name: str, coded: bool = False) -> Any:
 def field_arrow_type(field: dict[str, Any]) -> Any:
     """The Arrow type of a descriptor's field."""
     return arrow_type(field.get("type", "string"), is_coded(field))
+
+
+def polars_dtype(field: dict[str, Any]) -> Any:
+    """The polars dtype of a descriptor's field: an Enum of the schema's values,
+    in their order, for a closed vocabulary."""
+    import polars as pl
+
+    enum = enum_of(field)
+    if enum is not None:
+        return pl.Enum(enum)
+    return getattr(pl, field_type(field.get("type", "string")).polars)
 
 
 def csv_cell(value: Any) -> str:

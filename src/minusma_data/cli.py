@@ -2,8 +2,12 @@
 validate it with frictionless.
 
     minusma-data info
+    minusma-data export --format csv --output minusma-csv
     minusma-data export --format sqlite --output minusma.sqlite
+    minusma-data export --format xlsx --output minusma-data.xlsx
+    minusma-data export --layout acled --output DIR    # events in ACLED's or PLOVER's layout
     minusma-data validate
+    minusma-data diff OLD NEW --format json
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import DataFileError, UnknownFormatError, UnknownTableError
+from ._errors import DataFileError, ExportError, UnknownFormatError, UnknownTableError
 
 if TYPE_CHECKING:
     from ._schema import Package
 
 VALIDATE_EXTRA = 'pip install "minusma-data[validate]"'
-EXPORT_FORMATS = ("csv", "parquet", "jsonl", "sqlite")
+XLSX_EXTRA = 'pip install "minusma-data[xlsx]"'
+EXPORT_FORMATS = ("csv", "parquet", "jsonl", "sqlite", "xlsx")
+EXPORT_LAYOUTS = ("plover", "acled")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # publishing meanwhile is seen before or after, never halfway.
         with reading(locate(getattr(args, "data_home", None))):
             return int(args.run(args))
-    except (DataFileError, UnknownTableError, UnknownFormatError) as exc:
+    except (DataFileError, UnknownTableError, UnknownFormatError, ExportError) as exc:
         print(f"minusma-data: error: {_one_line(str(exc))}", file=sys.stderr)
         return 1
     except sqlite3_errors() as exc:
@@ -76,17 +82,32 @@ def _parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", parents=[common], help="version, source, tables with row counts and files")
     info.set_defaults(run=_info)
 
-    export = commands.add_parser("export", parents=[common], help="write every table to a folder or a SQLite file")
+    export = commands.add_parser("export", parents=[common],
+                                 help="write every table to a folder, a SQLite file or an Excel workbook")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
-                        help="csv and parquet copy the published files; jsonl writes one file per table; "
-                             "sqlite writes one database (default: csv)")
+                        help="csv, parquet and jsonl write a data package (datapackage.json, data/, "
+                             "licences, README) that --data-home reads back; sqlite writes one database "
+                             "and a Datasette metadata file beside it; xlsx writes one workbook (needs the "
+                             "xlsx extra) (default: csv)")
+    export.add_argument("--layout", choices=EXPORT_LAYOUTS, default=None,
+                        help="instead of every table, write the events in PLOVER's JSON Lines records or ACLED's "
+                             "CSV columns, with the events left out and why (see docs/coding.md)")
     export.add_argument("--output", required=True, type=Path, metavar="PATH",
-                        help="folder to write into; for sqlite, a folder or a file name ending .sqlite or .db")
+                        help="folder to write into; for sqlite, a folder or a file name ending .sqlite or .db; "
+                             "for xlsx, a folder or a file name ending .xlsx")
     export.set_defaults(run=_export)
 
     validate = commands.add_parser("validate", parents=[common],
                                    help="validate the package with frictionless (needs the validate extra)")
     validate.set_defaults(run=_validate)
+
+    diff = commands.add_parser("diff", help="compare two versions of the package: schemas, then rows by "
+                               "primary key; exit 0 identical, 1 different, 2 error")
+    diff.add_argument("old", metavar="OLD", help="package folder, datapackage.json or release zip")
+    diff.add_argument("new", metavar="NEW", help="package folder, datapackage.json or release zip")
+    diff.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text for people (default); json prints one object")
+    diff.set_defaults(run=_diff)
     return parser
 
 
@@ -122,18 +143,43 @@ def _info(args: argparse.Namespace) -> int:
     print("tables:")
     width = max(len(t) for t in package.tables)
     for table in package.tables:
-        rows = len(read_table(package, table, "parquet"))
-        files = "  ".join(str(package.path(table, f).relative_to(root)) for f in ("csv", "parquet"))
+        formats = [f for f in ("parquet", "csv") if (table, f) in package.resources]  # an export has one
+        rows = len(read_table(package, table, formats[0]))
+        files = "  ".join(str(package.path(table, f).relative_to(root)) for f in reversed(formats))
         print(f"  {table:<{width}}  {rows:>5} rows  {files}")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.layout:
+        return _export_layout(args)
+    if args.format == "xlsx":
+        try:
+            import xlsxwriter  # noqa: F401
+            import yaml  # noqa: F401
+        except ImportError:
+            print(f"minusma-data: export --format xlsx needs XlsxWriter and PyYAML; install them with: {XLSX_EXTRA}",
+                  file=sys.stderr)
+            return 2
     from ._export import export
 
     written = export(_package(args), args.format, args.output)
     for path in written:
         print(path)
+    return 0
+
+
+def _export_layout(args: argparse.Namespace) -> int:
+    from ._layouts import export_layout
+
+    result = export_layout(_package(args), args.layout, args.output)
+    for path in result.written:
+        print(path)
+    if result.omitted:
+        print(f"minusma-data: {len(result.omitted)} event(s) left out of the {args.layout} layout "
+              f"(listed in {result.written[-1]}):", file=sys.stderr)
+        for o in result.omitted:
+            print(f"  {o.event_id}: {o.reason_code}: {o.reason}", file=sys.stderr)
     return 0
 
 
@@ -160,3 +206,15 @@ def _validate(args: argparse.Namespace) -> int:
         for error in task.errors:
             print(f"  {task.name}: {error.message}", file=sys.stderr)
     return 1
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from ._diff import DiffError, differs, diff_paths, render
+
+    try:
+        result = diff_paths(args.old, args.new)
+    except DiffError as exc:
+        print(f"minusma-data: error: {exc}", file=sys.stderr)
+        return 2
+    print(render(result, args.format))
+    return 1 if differs(result) else 0

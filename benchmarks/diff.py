@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""How long `minusma-data diff` takes: on the real package, and on the
+synthetic corpora of benchmarks/corpus.py (n copies of the article's facts).
+
+    python -m benchmarks.diff                      # the real package and 10 and 100 documents
+    python -m benchmarks.diff --documents 100 1000 # the sizes to try (the 1,000 build takes minutes)
+
+Each comparison is of a package against a copy in which one cell of every
+table is changed, so every table is read and matched row by row (identical
+files are skipped without parsing, which would flatter the figure). Targets
+(issue 12): under 1 s on the real package, under 10 s on 1,000 documents and
+linear in rows. Figures are medians of repeated runs, printed, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+from benchmarks import corpus, timing
+from minusma_data._diff import diff_paths
+
+
+def altered_copy(package: Path, dest: Path) -> Path:
+    """The package's descriptor and CSV files, with the last cell of every
+    table's first row changed."""
+    (dest / "data").mkdir(parents=True)
+    shutil.copy2(package / "datapackage.json", dest / "datapackage.json")
+    for path in sorted((package / "data").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        if len(rows) > 1:
+            rows[1][-1] += " (changed)"
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        (dest / "data" / path.name).write_text(buffer.getvalue(), encoding="utf-8")
+    return dest
+
+
+def rows_in(package: Path) -> int:
+    return sum(max(0, sum(1 for _ in path.open(encoding="utf-8")) - 1) for path in (package / "data").glob("*.csv"))
+
+
+def measure(package: Path, scratch: Path, runs: int) -> tuple[int, float]:
+    other = altered_copy(package, scratch)
+    result = diff_paths(package, other)
+    changed = sum(len(t["changed"]) for t in result["tables"].values())
+    assert changed == len(list((package / "data").glob("*.csv"))), result["tables"].keys()
+    return rows_in(package), timed(lambda: diff_paths(package, other), runs)
+
+
+def timed(run, runs: int) -> float:
+    seconds = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        run()
+        seconds.append(time.perf_counter() - began)
+    return timing.median(seconds)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, nargs="*", default=[10, 100],
+                        help="synthetic corpus sizes (default: 10 100)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (default: 5)")
+    args = parser.parse_args(argv)
+    lines = []
+    with tempfile.TemporaryDirectory(prefix="bench-diff-") as tmp:
+        rows, seconds = measure(ROOT, Path(tmp) / "real", args.runs)
+        lines.append(("real package", rows, seconds, "< 1 s"))
+        for n in args.documents:
+            tree = Path(tmp) / f"corpus-{n}"
+            corpus.make_corpus(tree, n)
+            print(f"building the {n}-document corpus ...", file=sys.stderr, flush=True)
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(tree), "--quiet"],
+                           check=True)
+            rows, seconds = measure(tree, Path(tmp) / f"altered-{n}", max(1, args.runs // 2))
+            lines.append((f"{n} documents", rows, seconds, "< 10 s" if n == 1000 else ""))
+    print(", ".join(f"{k} {v}" for k, v in timing.machine().items()))
+    print(f"{'diff of':<16} {'rows':>8} {'median':>10} {'per 1,000 rows':>15}  target")
+    for what, rows, seconds, target in lines:
+        print(f"{what:<16} {rows:>8} {seconds * 1000:>8.1f} ms {seconds / rows * 1e6:>12.2f} ms  {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,342 @@
+"""Build the release files into dist/, from the last commit, byte for byte
+the same every time, and check them.
+
+    python -m minusma_build.release                      # dist/: wheel, sdist, zip, SHA256SUMS; then verify
+    python -m minusma_build.release --zip-only --output DIR
+    python -m minusma_build.release --check-bump BASE    # CI: is the version bumped far enough?
+    python -m minusma_build.release --prepare [--date YYYY-MM-DD] [--previous OLD]
+    python -m minusma_build.release --notes              # the changelog section of this version
+
+Every file is built from `git archive HEAD` (what is committed, not what is
+lying in the working tree), with SOURCE_DATE_EPOCH set to the last commit's
+time: hatchling then writes reproducible wheels and sdists, and the zip takes
+the same timestamp, sorted entries and fixed permissions. A further release
+file is one more entry in ARTIFACTS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import venv
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .versioning import ReleaseError, check_bump, curated_version, extract_commit, prepare, release_notes
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SUMS = "SHA256SUMS"
+ZIP_DOCUMENTS = ("README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "CHANGELOG.md")
+ZIP_EPOCH_FLOOR = 315532800  # 1980-01-01: a zip cannot record an earlier time
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every builder needs: the exported commit, its version and time."""
+
+    tree: Path
+    version: str
+    epoch: int
+    python: str = sys.executable
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        return {**env, "SOURCE_DATE_EPOCH": str(self.epoch), "PYTHONHASHSEED": "0"}
+
+
+Builder = Callable[[Context, Path], None]
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One release file: its name (from the version) and how to write it."""
+
+    pattern: str
+    build: Builder
+
+    def name(self, version: str) -> str:
+        return self.pattern.format(version=version)
+
+
+# -- builders --------------------------------------------------------------------
+
+def _run(args: list[str], what: str, **kwargs) -> subprocess.CompletedProcess:
+    done = subprocess.run(args, capture_output=True, text=True, check=False, **kwargs)
+    if done.returncode != 0:
+        tail = (done.stderr.strip() or done.stdout.strip()).splitlines()
+        raise ReleaseError(f"{what} failed (exit {done.returncode}): {tail[-1] if tail else 'no message'}")
+    return done
+
+
+def python_build(kind: str) -> Builder:
+    """The wheel or the sdist, by `python -m build` with SOURCE_DATE_EPOCH."""
+
+    def build(ctx: Context, out: Path) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            # The hatchling at hand when there is one (no network, no version drift between runs).
+            isolation = ["--no-isolation"] if importlib.util.find_spec("hatchling") else []
+            _run([ctx.python, "-m", "build", f"--{kind}", "--outdir", tmp, *isolation, str(ctx.tree)],
+                 f"python -m build --{kind}", env=ctx.env())
+            made = sorted(Path(tmp).iterdir())
+            if [p.name for p in made] != [out.name]:
+                raise ReleaseError(f"python -m build --{kind} wrote {[p.name for p in made]}, expected {out.name}")
+            shutil.move(made[0], out)
+
+    return build
+
+
+def data_zip(ctx: Context, out: Path) -> None:
+    write_zip(ctx.tree, out, ctx.epoch)
+
+
+def cli_export(format: str) -> Builder:
+    """A file written by `python -m minusma_data export --format FORMAT --output PATH`,
+    reading the exported commit's package."""
+
+    def build(ctx: Context, out: Path) -> None:
+        env = {**ctx.env(), "PYTHONPATH": str(ctx.tree / "src")}
+        _run([ctx.python, "-m", "minusma_data", "--data-home", str(ctx.tree), "export", "--format", format,
+              "--output", str(out)], f"minusma-data export --format {format}", env=env)
+        if not out.is_file():
+            raise ReleaseError(f"minusma-data export --format {format} did not write {out}")
+
+    return build
+
+
+ARTIFACTS: list[Artifact] = [
+    Artifact("minusma_data-{version}-py3-none-any.whl", python_build("wheel")),
+    Artifact("minusma_data-{version}.tar.gz", python_build("sdist")),
+    Artifact("minusma-data-{version}.zip", data_zip),
+    Artifact("minusma-data-{version}.xlsx", cli_export("xlsx")),
+]
+
+
+# -- the data zip ----------------------------------------------------------------
+
+def zip_members(tree: Path) -> list[str]:
+    """What the data zip holds: datapackage.json, every file it lists (tables
+    and source texts), and the documents that say what the data is and how
+    it may be used. Sorted, so the zip's order never varies."""
+    descriptor = json.loads((tree / "datapackage.json").read_text(encoding="utf-8"))
+    listed = [r["path"] for r in descriptor.get("resources", []) if isinstance(r.get("path"), str)]
+    listed += [s["path"] for s in descriptor.get("sources", []) if isinstance(s.get("path"), str)]
+    members = sorted({"datapackage.json", *listed, *ZIP_DOCUMENTS})
+    for rel in members:
+        path = tree / rel
+        if ".." in Path(rel).parts or Path(rel).is_absolute() or not path.is_file():
+            raise ReleaseError(f"{tree}: {rel} is listed for the zip but is not a file inside the package")
+    return members
+
+
+def write_zip(tree: Path, out: Path, epoch: int) -> None:
+    """A zip whose bytes depend only on the files' contents and `epoch`."""
+    stamp = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH_FLOOR), dt.timezone.utc).timetuple()[:6]
+    partial = out.with_name(out.name + ".partial")
+    with zipfile.ZipFile(partial, "w") as archive:
+        for rel in zip_members(tree):
+            info = zipfile.ZipInfo(rel, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the permissions below are read
+            info.external_attr = (0o100644 & 0xFFFF) << 16
+            archive.writestr(info, (tree / rel).read_bytes(), compresslevel=9)
+    os.replace(partial, out)
+
+
+# -- the whole release -------------------------------------------------------------
+
+def commit_epoch(root: Path) -> int:
+    done = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not done.stdout.strip().isdigit():
+        raise ReleaseError(f"{root} is not a git checkout with a commit: the release takes its timestamps "
+                           "from the last commit; run it in a clone of the repository")
+    return int(done.stdout.strip())
+
+
+def uncommitted(root: Path) -> bool:
+    done = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                          capture_output=True, text=True, check=False)
+    return bool(done.stdout.strip())
+
+
+def exported(root: Path, dest: Path) -> Context:
+    """The last commit written into dest, checked: the published files must
+    be what its curated files produce, and carry package.toml's version."""
+    epoch = commit_epoch(root)
+    extract_commit(root, "HEAD", dest)
+    from .errors import BuildError
+    from .pipeline import produce
+    from .publish import stale_outputs
+
+    try:
+        stale = stale_outputs(dest, produce(dest).outputs)
+    except BuildError as exc:
+        raise ReleaseError(f"the committed curated files do not build ({len(exc.problems)} problem(s)); "
+                           "run `python -m minusma_build` to see them") from None
+    if stale:
+        raise ReleaseError(f"the committed published files are stale ({', '.join(stale)}); run "
+                           "`python -m minusma_build` and commit the result")
+    version = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    if version != curated_version(dest):
+        raise ReleaseError(f"datapackage.json says {version} but package.toml says {curated_version(dest)}")
+    return Context(dest, version, epoch)
+
+
+def build(root: Path, output: Path, artifacts: list[Artifact]) -> list[Path]:
+    """Write every artifact (and, for more than one, SHA256SUMS) into output."""
+    output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="minusma-release-") as tmp:
+        ctx = exported(root, Path(tmp) / "tree")
+        written = []
+        for artifact in artifacts:
+            path = output / artifact.name(ctx.version)
+            path.unlink(missing_ok=True)
+            artifact.build(ctx, path)
+            os.chmod(path, 0o644)
+            os.utime(path, (ctx.epoch, ctx.epoch))
+            written.append(path)
+    if len(artifacts) > 1:
+        sums = output / SUMS
+        sums.write_text(sha256sums(written), encoding="utf-8")
+        os.chmod(sums, 0o644)
+        os.utime(sums, (ctx.epoch, ctx.epoch))
+        written.append(sums)
+    return written
+
+
+def sha256sums(paths: list[Path]) -> str:
+    """`sha256sum` output for the files (text mode: two spaces), sorted by name."""
+    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(paths, key=lambda p: p.name)]
+    return "".join(lines)
+
+
+# -- checking what was made ----------------------------------------------------------
+
+LOAD_EVERY_TABLE = r"""
+import json, minusma_data
+rows = {t: len(minusma_data.load(t)) for t in minusma_data.TABLES}
+csv_rows = {t: len(minusma_data.load(t, format="csv", verify=True)) for t in minusma_data.TABLES}
+assert rows == csv_rows, (rows, csv_rows)
+print(json.dumps({"version": minusma_data.__version__, "rows": rows}))
+"""
+
+
+def verify(output: Path, written: list[Path], python: str = sys.executable, install: bool = True) -> list[str]:
+    """Check the release files; return one line per check passed, raise on the first failure."""
+    passed = []
+    sums = output / SUMS
+    if sums.is_file():
+        for line in sums.read_text(encoding="utf-8").splitlines():
+            digest, _, name = line.partition("  ")
+            if hashlib.sha256((output / name).read_bytes()).hexdigest() != digest:
+                raise ReleaseError(f"{output / name}: its sha256 differs from {SUMS}")
+        passed.append(f"{SUMS}: every file matches")
+    wheels = [p for p in written if p.name.endswith(".whl")]
+    sdists = [p for p in written if p.name.endswith(".tar.gz")]
+    zips = [p for p in written if p.suffix == ".zip"]
+    if wheels or sdists:
+        _run([python, "-m", "twine", "check", "--strict", *map(str, wheels + sdists)], "twine check")
+        passed.append("twine check: passed")
+    for wheel in wheels:
+        _run([python, "-m", "check_wheel_contents", str(wheel)], "check-wheel-contents")
+        passed.append(f"check-wheel-contents {wheel.name}: passed")
+    for archive in zips:
+        passed.append(validate_zip(archive, python))
+    if install:
+        for wheel in wheels:
+            passed.append(install_and_load(wheel))
+    return passed
+
+
+def validate_zip(archive: Path, python: str = sys.executable) -> str:
+    """`frictionless validate` on the zip as it is, run where it lies."""
+    done = subprocess.run([python, "-m", "frictionless", "validate", archive.name], cwd=archive.parent,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = [line for line in done.stdout.splitlines() + done.stderr.splitlines() if line.strip()]
+        raise ReleaseError(f"frictionless validate {archive.name} failed: {tail[-1] if tail else 'no message'}")
+    return f"frictionless validate {archive.name}: valid"
+
+
+def install_and_load(wheel: Path) -> str:
+    """Install the wheel into a fresh virtual environment and load every table from it."""
+    with tempfile.TemporaryDirectory(prefix="minusma-wheel-") as tmp:
+        env_dir = Path(tmp) / "venv"
+        venv.EnvBuilder(with_pip=True, system_site_packages=False, clear=True).create(env_dir)
+        python = str(env_dir / "bin" / "python")
+        clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+        _run([python, "-m", "pip", "install", "--quiet", str(wheel)], f"pip install {wheel.name}", env=clean)
+        done = _run([python, "-c", LOAD_EVERY_TABLE], "loading every table from the installed wheel",
+                    env=clean, cwd=tmp)
+    loaded = json.loads(done.stdout)
+    counts = ", ".join(f"{t} {n}" for t, n in loaded["rows"].items())
+    return f"fresh venv: {wheel.name} installs and loads every table ({counts})"
+
+
+# -- command line --------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m minusma_build.release", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="the checkout (default: this repository)")
+    parser.add_argument("--output", type=Path, default=None, metavar="DIR", help="where to write (default: ROOT/dist)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--zip-only", action="store_true", help="write only the data zip (for the explorer site)")
+    mode.add_argument("--check-bump", type=Path, metavar="BASE",
+                      help="compare BASE's package with this one; exit 1 if the version is not bumped far enough")
+    mode.add_argument("--prepare", action="store_true",
+                      help="date the release in CHANGELOG.md and CITATION.cff and write its data section")
+    mode.add_argument("--notes", action="store_true",
+                      help="print the changelog's section for package.toml's version (the GitHub release text)")
+    parser.add_argument("--no-verify", action="store_true", help="build only; skip the checks of what was built")
+    parser.add_argument("--tag", help="refuse to build unless TAG is v<version> (the release workflow passes its tag)")
+    parser.add_argument("--date", default=dt.datetime.now(dt.timezone.utc).date().isoformat(),
+                        help="with --prepare: the release date, YYYY-MM-DD (default: today, UTC)")
+    parser.add_argument("--previous", type=Path, help="with --prepare: the previous release (folder or zip; "
+                        "default: the newest v* tag)")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    try:
+        if args.check_bump:
+            ok, report = check_bump(args.check_bump, root)
+            print(report, end="")
+            return 0 if ok else 1
+        if args.notes:
+            changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+            print(release_notes(changelog, curated_version(root)), end="")
+            return 0
+        if args.prepare:
+            for line in prepare(root, args.date, args.previous):
+                print(line)
+            return 0
+        if args.tag and args.tag != f"v{curated_version(root)}":
+            raise ReleaseError(f"tag {args.tag} does not match package.toml's version "
+                               f"{curated_version(root)}; tag v{curated_version(root)}")
+        if uncommitted(root):
+            print("release: note: uncommitted changes are left out; the files are built from the last commit",
+                  file=sys.stderr)
+        output = (args.output or root / "dist").absolute()
+        artifacts = [a for a in ARTIFACTS if a.build is data_zip] if args.zip_only else ARTIFACTS
+        written = build(root, output, artifacts)
+        for path in written:
+            print(f"wrote {path}")
+        if not args.no_verify:
+            for line in verify(output, written, install=not args.zip_only):
+                print(f"ok: {line}")
+    except ReleaseError as exc:
+        print(f"release: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,516 @@
+"""Compare two versions of the data package: their schemas, then their rows
+by primary key, and say which version bump the changes call for.
+
+    minusma-data diff OLD NEW [--format text|json]
+
+OLD and NEW are package folders, datapackage.json paths or release zips. A zip
+is read in place (never extracted), and neither a zip member nor a resource
+path may point outside its package. Values are compared as the text of the CSV
+cells, so no dtype rule can hide or invent a change, and nothing here imports
+pandas.
+
+Every kind of change has a stable code and one bump in `CHANGE_BUMPS`, the
+single statement of the versioning rules (docs/versioning.md explains them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+DESCRIPTOR = "datapackage.json"
+BUMPS = ("none", "patch", "minor", "major")
+
+# Each change code -> the version part it bumps, after the Data Package Version
+# recipe (frictionlessdata/datapackage, recipes/data-package-version).
+CHANGE_BUMPS: dict[str, str] = {
+    # MAJOR: "incompatible changes"
+    "package_renamed": "major",        # change the data package `name` or identifier
+    "table_removed": "major",          # change a resource `name` / delete data
+    "format_removed": "major",         # a table's CSV or Parquet file is no longer published
+    "field_added": "major",            # "add, remove or re-order fields"
+    "field_removed": "major",
+    "fields_reordered": "major",
+    "field_retyped": "major",          # "change a field type or format"
+    "category_removed": "major",       # enum narrowed: a constraint made more restrictive
+    "constraint_tightened": "major",   # required, unique or pattern added, or any constraint added
+    "constraint_changed": "major",     # a constraint replaced by another (e.g. a new pattern)
+    "primary_key_changed": "major",    # the rows' identifiers change
+    "foreign_key_added": "major",      # a reference constraint is more restrictive
+    "rows_removed": "major",           # ids are cited: removing one breaks a citation
+    # MINOR: "add data or change metadata in a backwards-compatible manner"
+    "table_added": "minor",            # "add a new data resource"
+    "format_added": "minor",
+    "category_added": "minor",         # enum widened: "a constraint ... less restrictive"
+    "constraint_loosened": "minor",
+    "foreign_key_removed": "minor",
+    "rows_added": "minor",             # "add new data to an existing data resource"
+    # PATCH: "backwards-compatible fixes"
+    "values_changed": "patch",         # "correct errors in existing data"
+    "metadata_changed": "patch",       # "change descriptive metadata properties"
+}
+
+# Package properties that change with every release or follow from the data,
+# so they are not differences: the version itself, release dates, file sizes.
+IGNORED_PACKAGE_KEYS = {"$schema", "version", "created", "resources"}
+IGNORED_RESOURCE_KEYS = {"path", "bytes", "hash", "schema", "name"}
+MAX_MEMBER_BYTES = 1 << 30  # a zip member bigger than 1 GiB is refused, not read
+
+
+class DiffError(Exception):
+    """An input that cannot be compared; the message is one line saying what,
+    where and what would be right."""
+
+
+# -- reading a package ---------------------------------------------------------
+
+@dataclass
+class Snapshot:
+    """One package: its descriptor and a way to read its files' bytes."""
+
+    label: str
+    descriptor: dict[str, Any]
+    read: Callable[[str], bytes]
+    tables: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # table -> format -> resource
+
+    @property
+    def version(self) -> str | None:
+        version = self.descriptor.get("version")
+        return version if isinstance(version, str) else None
+
+
+def open_package(given: str | Path) -> Snapshot:
+    """A folder, a datapackage.json path or a release zip, as a Snapshot."""
+    path = Path(given)
+    if path.is_dir():
+        return _folder(path, path)
+    if path.is_file() and path.name == DESCRIPTOR:
+        return _folder(path.parent, path)
+    if path.is_file() and zipfile.is_zipfile(path):
+        return _zip(path)
+    if not path.exists():
+        raise DiffError(f"{path}: no such file or folder; give a package folder, its datapackage.json "
+                        "or a release zip")
+    raise DiffError(f"{path}: not a package folder, a datapackage.json or a zip file")
+
+
+def _folder(root: Path, shown: Path) -> Snapshot:
+    base = root.resolve()
+
+    def read(rel: str) -> bytes:
+        target = (base / _safe(rel, shown)).resolve()
+        if not target.is_relative_to(base):
+            raise DiffError(f"{shown}: {rel!r} leads outside the package folder (a link); "
+                            "a file inside the folder would be right")
+        try:
+            return target.read_bytes()
+        except FileNotFoundError:
+            if rel == DESCRIPTOR:
+                raise DiffError(f"{shown}: no {DESCRIPTOR} here; give a package folder (one holding "
+                                f"{DESCRIPTOR}), its {DESCRIPTOR} or a release zip") from None
+            raise DiffError(f"{shown}: {rel} is missing; the package lists it") from None
+        except OSError as exc:
+            raise DiffError(f"{shown}: {rel} cannot be read ({exc.strerror})") from None
+
+    return _snapshot(str(shown), read)
+
+
+def _zip(path: Path) -> Snapshot:
+    try:
+        archive = zipfile.ZipFile(path)
+        infos = {}
+        for info in archive.infolist():
+            _safe(info.filename.rstrip("/"), path, member=True)
+            infos[info.filename] = info
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise DiffError(f"{path}: not a readable zip file ({exc})") from None
+
+    def read(rel: str) -> bytes:
+        info = infos.get(_safe(rel, path))
+        if info is None:
+            raise DiffError(f"{path}: the zip has no {rel}; a release zip holds datapackage.json at its root "
+                            "and every file it lists")
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise DiffError(f"{path}: {rel} claims {info.file_size} bytes, more than the "
+                            f"{MAX_MEMBER_BYTES} a package file may have")
+        try:
+            return archive.read(info)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise DiffError(f"{path}: {rel} cannot be read from the zip ({exc})") from None
+
+    return _snapshot(str(path), read)
+
+
+def _safe(rel: str, where: Path, member: bool = False) -> str:
+    """`rel` as a plain relative POSIX path, or a DiffError if it could point
+    anywhere but inside the package (absolute, `..`, a drive, a URL)."""
+    what = "zip member" if member else "path"
+    normal = posixpath.normpath(rel) if rel else ""
+    if (not rel or "\\" in rel or "\x00" in rel or rel.startswith("/") or ":" in rel.split("/")[0]
+            or normal == ".." or normal.startswith("../") or ".." in rel.split("/")):
+        raise DiffError(f"{where}: {what} {rel!r} points outside the package; "
+                        "a relative path inside it, like data/events.csv, would be right")
+    return normal
+
+
+def _snapshot(label: str, read: Callable[[str], bytes]) -> Snapshot:
+    try:
+        descriptor = json.loads(read(DESCRIPTOR))
+    except ValueError as exc:
+        raise DiffError(f"{label}: {DESCRIPTOR} is not valid JSON ({exc})") from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise DiffError(f"{label}: {DESCRIPTOR} is not a Data Package (it has no 'resources' list)")
+    snapshot = Snapshot(label, descriptor, read)
+    for resource in descriptor["resources"]:
+        if not isinstance(resource, dict) or resource.get("format") not in ("csv", "parquet"):
+            continue
+        name, path = resource.get("name"), resource.get("path")
+        schema = resource.get("schema")
+        if not (isinstance(name, str) and isinstance(path, str) and isinstance(schema, dict)
+                and isinstance(schema.get("fields"), list)
+                and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in schema["fields"])):
+            raise DiffError(f"{label}: resource {name!r} lacks a name, a path or a schema with named fields")
+        _safe(path, Path(label))
+        table = name.removesuffix("-parquet") if resource["format"] == "parquet" else name
+        snapshot.tables.setdefault(table, {})[resource["format"]] = resource
+    return snapshot
+
+
+def _schema(snapshot: Snapshot, table: str) -> dict[str, Any]:
+    formats = snapshot.tables[table]
+    return (formats.get("csv") or formats["parquet"])["schema"]
+
+
+def read_rows(snapshot: Snapshot, table: str) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of a table's CSV file, every cell as text."""
+    resource = snapshot.tables[table]["csv"]
+    dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+    data = snapshot.read(resource["path"])
+    try:
+        text = data.decode(resource.get("encoding", "utf-8") or "utf-8")
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.get("delimiter", ","),
+                            quotechar=dialect.get("quoteChar", '"'), strict=True)
+        rows = list(reader)
+    except (UnicodeDecodeError, LookupError, csv.Error) as exc:
+        raise DiffError(f"{snapshot.label}: {resource['path']} is not valid CSV ({exc})") from None
+    if not rows:
+        raise DiffError(f"{snapshot.label}: {resource['path']} is empty; it should start with a header row")
+    return rows[0], rows[1:]
+
+
+# -- comparing -----------------------------------------------------------------
+
+def change(code: str, table: str | None = None, field: str | None = None,
+           old: Any = None, new: Any = None) -> dict[str, Any]:
+    return {"change": code, "bump": CHANGE_BUMPS[code], "table": table, "field": field, "old": old, "new": new}
+
+
+def compare_schemas(old: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
+    """Every schema and metadata change, in a stable order."""
+    changes: list[dict[str, Any]] = []
+    o, n = old.descriptor, new.descriptor
+    if o.get("name") != n.get("name"):
+        changes.append(change("package_renamed", old=o.get("name"), new=n.get("name")))
+    if o.get("id") and n.get("id") and o["id"] != n["id"]:
+        changes.append(change("package_renamed", field="id", old=o["id"], new=n["id"]))
+    for key in sorted((set(o) | set(n)) - IGNORED_PACKAGE_KEYS - {"name"}):
+        if o.get(key) != n.get(key) and not (key == "id" and o.get(key) and n.get(key)):
+            changes.append(change("metadata_changed", field=key, old=o.get(key), new=n.get(key)))
+    for table in old.tables:
+        if table not in new.tables:
+            changes.append(change("table_removed", table))
+    for table in new.tables:
+        if table not in old.tables:
+            changes.append(change("table_added", table))
+            continue
+        for fmt in sorted(set(old.tables[table]) - set(new.tables[table])):
+            changes.append(change("format_removed", table, old=fmt))
+        for fmt in sorted(set(new.tables[table]) - set(old.tables[table])):
+            changes.append(change("format_added", table, new=fmt))
+        changes += _table_changes(table, old, new)
+    return changes
+
+
+def _table_changes(table: str, old: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
+    changes = []
+    for fmt in sorted(set(old.tables[table]) & set(new.tables[table])):
+        ro, rn = old.tables[table][fmt], new.tables[table][fmt]
+        for key in sorted((set(ro) | set(rn)) - IGNORED_RESOURCE_KEYS):
+            if ro.get(key) != rn.get(key):
+                changes.append(change("metadata_changed", table, field=f"{fmt}:{key}", old=ro.get(key), new=rn.get(key)))
+    so, sn = _schema(old, table), _schema(new, table)
+    fo = {f["name"]: f for f in so["fields"]}
+    fn = {f["name"]: f for f in sn["fields"]}
+    for name in fo:
+        if name not in fn:
+            changes.append(change("field_removed", table, name))
+    for name in fn:
+        if name not in fo:
+            changes.append(change("field_added", table, name))
+    common_old = [n for n in fo if n in fn]
+    common_new = [n for n in fn if n in fo]
+    if common_old != common_new:
+        changes.append(change("fields_reordered", table, old=common_old, new=common_new))
+    for name in common_new:
+        changes += _field_changes(table, fo[name], fn[name])
+    if _names(so.get("primaryKey")) != _names(sn.get("primaryKey")):
+        changes.append(change("primary_key_changed", table, old=_names(so.get("primaryKey")),
+                              new=_names(sn.get("primaryKey"))))
+    keys_old, keys_new = _foreign_keys(so, table), _foreign_keys(sn, table)
+    for key in sorted(keys_old - keys_new):
+        changes.append(change("foreign_key_removed", table, ",".join(key[0]), old=_fk_text(key)))
+    for key in sorted(keys_new - keys_old):
+        changes.append(change("foreign_key_added", table, ",".join(key[0]), new=_fk_text(key)))
+    for key in ("missingValues",):
+        if so.get(key, [""]) != sn.get(key, [""]):
+            changes.append(change("constraint_changed", table, field=key, old=so.get(key), new=sn.get(key)))
+    return changes
+
+
+def _field_changes(table: str, fo: dict[str, Any], fn: dict[str, Any]) -> list[dict[str, Any]]:
+    name = fn["name"]
+    changes = []
+    for key in ("type", "format"):
+        default = "string" if key == "type" else "default"
+        if fo.get(key, default) != fn.get(key, default):
+            changes.append(change("field_retyped", table, name, old=fo.get(key, default), new=fn.get(key, default)))
+    co, cn = dict(fo.get("constraints") or {}), dict(fn.get("constraints") or {})
+    enum_old, enum_new = co.pop("enum", None), cn.pop("enum", None)
+    if enum_old is None and enum_new is None and fo.get("categories") and fn.get("categories"):
+        enum_old, enum_new = _category_values(fo), _category_values(fn)  # categories without an enum
+    if enum_old is not None and enum_new is not None:
+        changes += [change("category_removed", table, name, old=v) for v in enum_old if v not in enum_new]
+        changes += [change("category_added", table, name, new=v) for v in enum_new if v not in enum_old]
+    elif enum_old is None and enum_new is not None:
+        changes.append(change("constraint_tightened", table, name, new={"enum": enum_new}))
+    elif enum_old is not None and enum_new is None:
+        changes.append(change("constraint_loosened", table, name, old={"enum": enum_old}))
+    for key in sorted(set(co) | set(cn)):
+        before, after = co.get(key), cn.get(key)
+        if before == after or (key in ("required", "unique") and not before and not after):
+            continue
+        if key in ("required", "unique"):
+            code = "constraint_tightened" if after else "constraint_loosened"
+        elif before is None:
+            code = "constraint_tightened"
+        elif after is None:
+            code = "constraint_loosened"
+        else:
+            code = "constraint_changed"
+        changes.append(change(code, table, name, old={key: before}, new={key: after}))
+    for key in sorted((set(fo) | set(fn)) - {"name", "type", "format", "constraints", "categories"}):
+        if fo.get(key) != fn.get(key):
+            changes.append(change("metadata_changed", table, f"{name}:{key}", old=fo.get(key), new=fn.get(key)))
+    labels_old, labels_new = _category_entries(fo), _category_entries(fn)
+    for value in labels_new:
+        if value in labels_old and labels_old[value] != labels_new[value]:
+            changes.append(change("metadata_changed", table, f"{name}:categories[{value}]",
+                                  old=labels_old[value], new=labels_new[value]))
+    if bool(fo.get("categories")) != bool(fn.get("categories")):
+        changes.append(change("metadata_changed", table, f"{name}:categories",
+                              old=_category_values(fo) or None, new=_category_values(fn) or None))
+    return changes
+
+
+def _category_entries(f: dict[str, Any]) -> dict[str, Any]:
+    """A field's categories by value: the label (and crosswalks) of each code.
+    Codes added or removed are reported from the enum; only relabelled ones here."""
+    entries = {}
+    for c in f.get("categories") or []:
+        if isinstance(c, dict) and "value" in c:
+            entries[str(c["value"])] = {k: v for k, v in c.items() if k != "value"}
+        else:
+            entries[str(c)] = {}
+    return entries
+
+
+def _category_values(f: dict[str, Any]) -> list[str]:
+    return list(_category_entries(f))
+
+
+def _names(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _foreign_keys(schema: dict[str, Any], table: str) -> set[tuple[tuple[str, ...], str, tuple[str, ...]]]:
+    keys = set()
+    for fk in schema.get("foreignKeys") or []:
+        if not isinstance(fk, dict):
+            continue
+        ref = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}
+        target = str(ref.get("resource") or table).removesuffix("-parquet")
+        keys.add((tuple(_names(fk.get("fields"))), target, tuple(_names(ref.get("fields")))))
+    return keys
+
+
+def _fk_text(key: tuple[tuple[str, ...], str, tuple[str, ...]]) -> str:
+    return f"{','.join(key[0])} -> {key[1]}.{','.join(key[2])}"
+
+
+def compare_rows(old: Snapshot, new: Snapshot, table: str) -> dict[str, Any]:
+    """Rows added, removed and changed, matched by the new table's primary key.
+
+    A row's id is its primary key value (several key fields are joined by
+    "|"). Only fields both versions have are compared; a cell in the table's
+    missingValues is reported as null.
+    """
+    result: dict[str, Any] = {"added": [], "removed": [], "changed": {}}
+    in_old, in_new = "csv" in old.tables.get(table, {}), "csv" in new.tables.get(table, {})
+    if not in_old and not in_new:
+        return result
+    if in_old and in_new and _schema(old, table) == _schema(new, table):
+        if old.read(old.tables[table]["csv"]["path"]) == new.read(new.tables[table]["csv"]["path"]):
+            return result  # the same bytes under the same schema: nothing to parse
+    key = _names(_schema(new if in_new else old, table).get("primaryKey"))
+    header_old, rows_old = _keyed(old, table, key) if in_old else ([], {})
+    header_new, rows_new = _keyed(new, table, key) if in_new else ([], {})
+    if rows_old is None or rows_new is None:  # the old table lacks a key field: rows cannot be matched
+        return result
+    result["added"] = sorted(k for k in rows_new if k not in rows_old)
+    result["removed"] = sorted(k for k in rows_old if k not in rows_new)
+    common = [name for name in header_new if name in header_old]
+    if not common:
+        return result
+    # Rows are lists of cells; compare the shared columns in one C-level step
+    # per row, and look at single cells only in the rows that differ.
+    pick_old = itemgetter(*[header_old.index(n) for n in common])
+    pick_new = itemgetter(*[header_new.index(n) for n in common])
+    same_layout = header_old == header_new
+    missing_o = set(_schema(old, table).get("missingValues", [""]))
+    missing_n = set(_schema(new, table).get("missingValues", [""]))
+    changed = {}
+    for k, a in rows_old.items():
+        b = rows_new.get(k)
+        if b is None or (a == b if same_layout else pick_old(a) == pick_new(b)):
+            continue
+        cells_a, cells_b = (pick_old(a), pick_new(b)) if len(common) > 1 else ((pick_old(a),), (pick_new(b),))
+        changed[k] = {name: [None if x in missing_o else x, None if y in missing_n else y]
+                      for name, x, y in zip(common, cells_a, cells_b) if x != y}
+    result["changed"] = {k: changed[k] for k in sorted(changed)}
+    return result
+
+
+def _keyed(snapshot: Snapshot, table: str, key: list[str]) -> tuple[list[str], dict[str, list[str]] | None]:
+    """The header, and the rows by id (None when the header lacks a key field)."""
+    header, rows = read_rows(snapshot, table)
+    label = f"{snapshot.label}: {snapshot.tables[table]['csv']['path']}"
+    if not key or any(k not in header for k in key):
+        return header, None
+    width = len(header)
+    if any(len(row) != width for row in rows):
+        number, row = next((n, r) for n, r in enumerate(rows, start=2) if len(r) != width)
+        raise DiffError(f"{label}: line {number} has {len(row)} cells where the header has {width}")
+    index = [header.index(k) for k in key]
+    if len(index) == 1:
+        i = index[0]
+        keyed = {row[i]: row for row in rows}
+    else:
+        keyed = {"|".join(row[i] for i in index): row for row in rows}
+    if len(keyed) != len(rows):
+        seen: set[str] = set()
+        for number, row in enumerate(rows, start=2):
+            ident = "|".join(row[i] for i in index)
+            if ident in seen:
+                raise DiffError(f"{label}: primary key {ident!r} appears twice (line {number})")
+            seen.add(ident)
+    return header, keyed
+
+
+def suggested_bump(schema_changes: list[dict[str, Any]], tables: dict[str, dict[str, Any]]) -> str:
+    """The largest bump any change calls for; "none" for identical packages."""
+    codes = [c["change"] for c in schema_changes]
+    for rows in tables.values():
+        codes += ["rows_added"] * bool(rows["added"]) + ["rows_removed"] * bool(rows["removed"])
+        codes += ["values_changed"] * bool(rows["changed"])
+    return max((CHANGE_BUMPS[c] for c in codes), key=BUMPS.index, default="none")
+
+
+def diff(old: Snapshot, new: Snapshot) -> dict[str, Any]:
+    """The whole comparison as one JSON-ready object."""
+    schema_changes = compare_schemas(old, new)
+    tables: dict[str, dict[str, Any]] = {}
+    for table in list(old.tables) + [t for t in new.tables if t not in old.tables]:
+        rows = compare_rows(old, new, table)
+        if rows["added"] or rows["removed"] or rows["changed"]:
+            tables[table] = rows
+    return {
+        "old": {"package": old.label, "version": old.version},
+        "new": {"package": new.label, "version": new.version},
+        "tables": tables,
+        "schema": {"changes": schema_changes},
+        "suggested_bump": suggested_bump(schema_changes, tables),
+    }
+
+
+def diff_paths(old: str | Path, new: str | Path) -> dict[str, Any]:
+    return diff(open_package(old), open_package(new))
+
+
+# -- showing -------------------------------------------------------------------
+
+def _show(value: Any, width: int = 80) -> str:
+    if value is None:
+        return "(empty)"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if len(text) > width:
+        text = text[:width - 3] + "..."
+    return repr(text) if isinstance(value, str) else text
+
+
+def describe(c: dict[str, Any]) -> str:
+    """One change as a line of text."""
+    where = ".".join(p for p in (c["table"], c["field"]) if p) if c["table"] else f"package.{c['field'] or 'name'}"
+    words = c["change"].replace("_", " ")
+    parts = [f"{c['bump']:<5}  {where}: {words}"]
+    if c["old"] is not None and c["new"] is not None:
+        parts.append(f"{_show(c['old'])} -> {_show(c['new'])}")
+    elif c["old"] is not None or c["new"] is not None:
+        parts.append(_show(c["new"] if c["new"] is not None else c["old"]))
+    return " ".join(parts)
+
+
+def text_lines(result: dict[str, Any]) -> Iterator[str]:
+    """The comparison for people, one change a line."""
+    yield f"old: {result['old']['package']} (version {result['old']['version']})"
+    yield f"new: {result['new']['package']} (version {result['new']['version']})"
+    changes = result["schema"]["changes"]
+    if not changes and not result["tables"]:
+        yield "identical: no schema, metadata or row differs"
+        return
+    if changes:
+        yield "schema and metadata:"
+        for c in changes:
+            yield "  " + describe(c)
+    if result["tables"]:
+        yield "rows:"
+    for table, rows in result["tables"].items():
+        yield (f"  {table}: {len(rows['added'])} added, {len(rows['removed'])} removed, "
+               f"{len(rows['changed'])} changed")
+        for ident in rows["added"]:
+            yield f"    + {ident}"
+        for ident in rows["removed"]:
+            yield f"    - {ident}"
+        for ident, fields in rows["changed"].items():
+            for name, (before, after) in fields.items():
+                yield f"    ~ {ident}  {name}: {_show(before)} -> {_show(after)}"
+    yield f"suggested bump: {result['suggested_bump']}"
+
+
+def render(result: dict[str, Any], format: str) -> str:
+    if format == "json":
+        return json.dumps(result, ensure_ascii=False, sort_keys=False, indent=2)
+    return "\n".join(text_lines(result))
+
+
+def differs(result: dict[str, Any]) -> bool:
+    return bool(result["schema"]["changes"] or result["tables"])

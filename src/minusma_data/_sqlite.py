@@ -1,0 +1,181 @@
+"""The SQLite export: one database a SQL user can query without quoting any
+name, with the package's keys, vocabularies and descriptions inside it, and
+a Datasette metadata file beside it.
+
+Names: a table or column keeps its package name unless SQLite refuses it
+bare; `SQL_NAMES` says what such a name becomes (only `references`, an SQL
+keyword, which becomes `reference_records`). `table_descriptions` and
+`column_descriptions` inside the database record the mapping, titles, types
+and descriptions, so the database explains itself without datapackage.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from ._schema import Package
+from ._tableschema import enum_of, field_type, foreign_keys
+
+SQL_NAMES = {"references": "reference_records"}
+"""Package name -> SQLite name, for names SQLite takes only in quotes."""
+
+LABEL_COLUMNS = {"actors": "name", "sources": "title", "references": "title", "events": "summary",
+                 "passages": "text"}
+"""The column Datasette shows beside a foreign key into each table."""
+
+DESCRIPTION_TABLES = {
+    "table_descriptions": ("table_name TEXT PRIMARY KEY NOT NULL, package_name TEXT NOT NULL, "
+                           "title TEXT, description TEXT"),
+    "column_descriptions": ("table_name TEXT NOT NULL REFERENCES table_descriptions (table_name), "
+                            "column_name TEXT NOT NULL, position INTEGER NOT NULL, title TEXT, "
+                            "type TEXT NOT NULL, sql_type TEXT NOT NULL, required INTEGER NOT NULL, "
+                            "allowed_values TEXT, description TEXT, PRIMARY KEY (table_name, column_name)"),
+}
+
+
+def sql_name(name: str) -> str:
+    """The name a table or column has in the database."""
+    return SQL_NAMES.get(name, name)
+
+
+def sql_type(field: dict[str, Any]) -> str:
+    """The SQLite column type of a field (a date is YYYY-MM-DD text)."""
+    return field_type(field.get("type", "string")).sqlite
+
+
+def needs_quoting(names: list[str]) -> list[str]:
+    """The names SQLite itself refuses bare, as a table or as a column."""
+    refused = []
+    db = sqlite3.connect(":memory:")
+    try:
+        for name in dict.fromkeys(names):
+            try:
+                if not (name.isidentifier() and name.isascii()):
+                    raise sqlite3.OperationalError(name)
+                db.execute(f"CREATE TABLE {name} ({name} TEXT)")
+                db.execute(f"SELECT {name} FROM {name}")
+                db.execute(f"DROP TABLE {name}")
+            except sqlite3.Error:
+                refused.append(name)
+    finally:
+        db.close()
+    return sorted(refused)
+
+
+def write_database(package: Package, target: Path, records: Any) -> None:
+    """Create the database at `target` (a path that does not exist yet).
+    `records(table)` gives a table's rows as dicts of plain Python values.
+    Foreign keys are checked once, after every row is in (a table may refer
+    to itself, or to a later table)."""
+    refused = needs_quoting([sql_name(n) for t in package.tables
+                             for n in [t, *(f["name"] for f in package.fields(t))]])
+    if refused:
+        raise package.error(f"names {', '.join(refused)} need quotes in SQLite; the SQLite export "
+                            "maps such names to others (minusma_data._sqlite.SQL_NAMES).")
+    db = sqlite3.connect(target)
+    try:
+        with db:
+            for name, columns in DESCRIPTION_TABLES.items():
+                db.execute(f"CREATE TABLE {name} ({columns})")
+            for table in package.tables:
+                schema = package.describing(table)["schema"]
+                db.execute(create_table(table, schema))
+                for index in create_indexes(table, schema):
+                    db.execute(index)
+                _describe(db, package, table)
+                marks = ", ".join("?" for _ in schema["fields"])
+                db.executemany(f"INSERT INTO {sql_name(table)} VALUES ({marks})",
+                               [tuple(r.values()) for r in records(table)])
+            broken = db.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                where = ", ".join(f"{t} row {rowid} -> {target}" for t, rowid, target, _ in broken[:5])
+                raise package.error(f"foreign keys do not hold: {where}.")
+    finally:
+        db.close()
+
+
+def create_table(table: str, schema: dict[str, Any]) -> str:
+    lines = []
+    for f in schema["fields"]:
+        name = sql_name(f["name"])
+        line = f"{name} {sql_type(f)}"
+        if f.get("constraints", {}).get("required"):
+            line += " NOT NULL"
+        enum = enum_of(f)
+        if enum is not None:
+            allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in enum)
+            line += f" CHECK ({name} IN ({allowed}))"
+        lines.append(line)
+    key = schema.get("primaryKey")
+    if key:
+        lines.append("PRIMARY KEY (" + ", ".join(sql_name(k) for k in ([key] if isinstance(key, str) else key)) + ")")
+    for fields, target, ref_fields in foreign_keys(schema, table):
+        lines.append(f"FOREIGN KEY ({', '.join(map(sql_name, fields))}) "
+                     f"REFERENCES {sql_name(target)} ({', '.join(map(sql_name, ref_fields))})")
+    return f"CREATE TABLE {sql_name(table)} (\n  " + ",\n  ".join(lines) + "\n)"
+
+
+def create_indexes(table: str, schema: dict[str, Any]) -> list[str]:
+    """One index per foreign key (SQLite indexes the primary key itself)."""
+    statements = []
+    for fields, _, _ in foreign_keys(schema, table):
+        columns = [sql_name(f) for f in fields]
+        statements.append(f"CREATE INDEX {sql_name(table)}_{'_'.join(columns)} "
+                          f"ON {sql_name(table)} ({', '.join(columns)})")
+    return statements
+
+
+def _describe(db: sqlite3.Connection, package: Package, table: str) -> None:
+    resource = package.describing(table)
+    db.execute("INSERT INTO table_descriptions VALUES (?, ?, ?, ?)",
+               (sql_name(table), table, resource.get("title"), resource.get("description")))
+    for position, f in enumerate(package.fields(table), start=1):
+        kind = f.get("type", "string")
+        enum = enum_of(f)
+        db.execute("INSERT INTO column_descriptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (sql_name(table), sql_name(f["name"]), position, f.get("title"), kind,
+                    sql_type(f), int(bool(f.get("constraints", {}).get("required"))),
+                    None if enum is None else ", ".join(enum), f.get("description")))
+
+
+def metadata_path(database: Path) -> Path:
+    """minusma-data.sqlite -> minusma-data.metadata.json, beside it."""
+    return database.with_name(database.stem + ".metadata.json")
+
+
+def datasette_metadata(package: Package, database: Path) -> dict[str, Any]:
+    """Datasette's metadata for the database: titles, descriptions, licence,
+    source, column descriptions and the label column of every table a foreign
+    key points at (so a page of events shows actor names beside their ids).
+    Datasette matches it by database name, the file name without suffix."""
+    raw = package.raw
+    licence = (raw.get("licenses") or [{}])[0]
+    sources = raw.get("sources") or [{}]
+    tables: dict[str, Any] = {}
+    for table in package.tables:
+        resource = package.describing(table)
+        entry: dict[str, Any] = {"title": resource.get("title"), "description": resource.get("description"),
+                                 "columns": {sql_name(f["name"]): f.get("description", "")
+                                             for f in package.fields(table)}}
+        if table in LABEL_COLUMNS:
+            entry["label_column"] = sql_name(LABEL_COLUMNS[table])
+        tables[sql_name(table)] = entry
+    tables["table_descriptions"] = {"title": "Table descriptions",
+                                    "description": "Every table: its name here, its name in datapackage.json, "
+                                                   "title and description.",
+                                    "label_column": "title"}
+    tables["column_descriptions"] = {"title": "Column descriptions",
+                                     "description": "Every column: its Table Schema type, SQLite type, whether it "
+                                                    "is required, its allowed values and description."}
+    metadata = {"title": raw.get("title"), "description": raw.get("description"),
+                "license": licence.get("name"), "license_url": licence.get("path"),
+                "source": sources[0].get("title"),
+                "databases": {database.stem: {"title": raw.get("title"), "tables": tables}}}
+    return {k: v for k, v in metadata.items() if v is not None}
+
+
+def metadata_bytes(package: Package, database: Path) -> bytes:
+    return (json.dumps(datasette_metadata(package, database), indent=2, ensure_ascii=False) + "\n").encode()

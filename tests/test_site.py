@@ -1,0 +1,355 @@
+"""The explorer page as written (no browser): every fact is marked exactly
+where its evidence stands, every row and file is there, nothing comes from
+the network, the same package gives the same bytes, and bad input stops the
+generator with one line naming a stable code."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from collections import Counter, defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from minusma_build.site_article import Span, cut
+
+FACT_TABLES = ("events", "statements", "figures")
+LAYERS = (*FACT_TABLES, "mentions")
+SHOWN = ("events", "statements", "figures", "actors", "mentions", "references")
+
+
+def rows(table: str) -> list[dict[str, str]]:
+    with open(ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def key_column(table: str) -> str:
+    return next(iter(rows(table)[0]))
+
+
+def source_text() -> str:
+    source = rows("sources")[0]
+    return (ROOT / source["path"]).read_text(encoding="utf-8")
+
+
+class Page(HTMLParser):
+    """Collects the article's segments, its text, passages, rows, links and filters."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict[str, str]]] = []
+        self.segments: list[tuple[dict[str, str], list[str]]] = []
+        self.article_text: list[str] = []
+        self.passages: dict[str, str] = {}
+        self.data_rows: list[str] = []
+        self.links: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[dict[str, str]] = []
+        self.options: dict[str, list[str]] = defaultdict(list)
+        self.json_blob = ""
+
+    def classes(self) -> list[str]:
+        return [c for _, a in self.stack for c in a.get("class", "").split()]
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag in ("link", "script", "img", "a", "iframe", "source", "meta", "input", "br"):
+            self.links.append((tag, a))
+        if tag == "script":
+            self.scripts.append(a)
+        if "data-passage" in a:
+            self.passages[a["data-passage"]] = a["data-kind"]
+        if "data-row" in a:
+            self.data_rows.append(a["data-row"])
+        if tag == "span" and "data-start" in a:
+            self.segments.append((a, []))
+        if tag == "option":
+            select = next((x for t, x in reversed(self.stack) if t == "select"), None)
+            box = next((x for t, x in reversed(self.stack) if "filters" in x.get("class", "").split()), None)
+            if select and box:
+                self.options[f'{box["data-table"]}.{select["data-filter"]}'].append(a["value"])
+        if tag not in ("link", "meta", "input", "br", "img", "source"):
+            self.stack.append((tag, a))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            t, _ = self.stack.pop()
+            if t == tag:
+                break
+
+    def handle_data(self, data):
+        classes = self.classes()
+        if self.stack and self.stack[-1][0] == "script" and self.stack[-1][1].get("id") == "site-data":
+            self.json_blob += data
+        if "para" in classes and "kind-label" not in classes:
+            self.article_text.append(data)
+        if self.stack and self.stack[-1][0] == "span" and "data-start" in self.stack[-1][1]:
+            self.segments[-1][1].append(data)
+
+
+@pytest.fixture(scope="module")
+def page(built_site: Path) -> Page:
+    parser = Page()
+    parser.feed((built_site / "index.html").read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_fact_and_mention_is_marked_by_exactly_its_evidence(page):
+    text = source_text()
+    joined: dict[str, str] = defaultdict(str)
+    for attrs, parts in page.segments:
+        body = "".join(parts)
+        start, end = int(attrs["data-start"]), int(attrs["data-end"])
+        assert text[start:end] == body, f"segment [{start}, {end}) shows {body!r}"
+        for key in (attrs.get("data-facts", "") + " " + attrs.get("data-mentions", "")).split():
+            joined[key] += body
+    expected = {f"{t}/{r[key_column(t)]}": r["evidence"] for t in LAYERS for r in rows(t)}
+    assert joined == expected
+
+
+def test_mentions_are_a_separate_layer_from_facts(page):
+    for attrs, _ in page.segments:
+        assert all(k.split("/")[0] in FACT_TABLES for k in attrs.get("data-facts", "").split())
+        assert all(k.startswith("mentions/") for k in attrs.get("data-mentions", "").split())
+        # only fact marks are tab stops before the mentions layer is switched on
+        assert ("tabindex" in attrs) == bool(attrs.get("data-facts"))
+
+
+def test_the_article_is_shown_once_and_whole(page):
+    text = source_text()
+    paragraphs = [line for line in text.split("\n") if line.strip()]
+    assert "".join(page.article_text) == "".join(paragraphs)
+
+
+def test_every_passage_shows_its_kind(page):
+    assert page.passages == {r["passage_id"]: r["passage_kind"] for r in rows("passages")}
+
+
+def test_every_row_of_every_shown_table_is_one_element(page):
+    expected = [f"{t}/{r[key_column(t)]}" for t in SHOWN for r in rows(t)]
+    assert sorted(page.data_rows) == sorted(expected)
+    assert len(set(page.data_rows)) == len(page.data_rows)
+
+
+def test_the_timeline_lists_the_dated_events_in_date_order(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    timeline = html[html.index('id="timeline"'):html.index('id="tables"')]
+    shown = re.findall(r'<li class="tl-item" data-event="events/([^"]+)"><time datetime="([^"]+)"', timeline)
+    dated = sorted((r["date_start"], r["date_end"], r["event_id"]) for r in rows("events") if r["date_start"])
+    assert shown == [(event_id, start) for start, _, event_id in dated]
+
+
+def test_filter_options_follow_the_data(page):
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {f["name"]: f for f in next(r for r in descriptor["resources"] if r["name"] == "events")["schema"]["fields"]}
+    for field in ("event_type", "status", "date_basis", "passage_kind"):
+        present = Counter(r[field] for r in rows("events"))
+        in_schema_order = [v for v in fields[field]["constraints"]["enum"] if v in present]
+        assert page.options[f"events.{field}"] == ["", *in_schema_order]
+
+
+def test_actor_ids_are_shown_with_names(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    names = {r["actor_id"]: r["name"] for r in rows("actors")}
+    event = next(r for r in rows("events") if r["initiator_actor_id"])
+    row = re.search(rf'<tr id="row-events-{re.escape(event["event_id"])}".*?</tr>', html).group(0)
+    cell = re.search(r'<td data-field="initiator_actor_id".*?</td>', row).group(0)
+    assert names[event["initiator_actor_id"]].replace("'", "&#x27;") in cell
+    assert f'<code class="id">{event["initiator_actor_id"]}</code>' in cell
+
+
+def test_every_published_file_is_copied_and_linked(built_site, page):
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    published = ["datapackage.json", *(r["path"] for r in descriptor["resources"]), rows("sources")[0]["path"]]
+    for rel in published:
+        assert (built_site / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
+    downloads = [a["href"] for tag, a in page.links if tag == "a" and "download" in a.get("class", "").split()]
+    assert set(published) | {f"minusma-data-{descriptor['version']}.zip"} == set(downloads)
+    for href in downloads:
+        target = (built_site / href).resolve()
+        assert target.is_file() and built_site.resolve() in target.parents, href
+
+
+def test_nothing_is_loaded_from_outside_the_folder(built_site, page):
+    for tag, a in page.links:
+        ref = a.get("src") or (a.get("href") if tag == "link" else "")
+        if ref:
+            assert not re.match(r"^(https?:)?//", ref), (tag, ref)
+            assert ref.startswith("data:") or (built_site / ref).is_file(), (tag, ref)
+    assert [s.get("src") for s in page.scripts if s.get("src")] == ["assets/site.js"]
+    css = (built_site / "assets" / "site.css").read_text(encoding="utf-8")
+    js = (built_site / "assets" / "site.js").read_text(encoding="utf-8")
+    assert "url(" not in css and "@import" not in css
+    for word in ("fetch(", "XMLHttpRequest", "http:", "https:", "import("):
+        assert word not in js
+
+
+def test_the_data_blob_describes_every_fact(page):
+    blob = json.loads(page.json_blob)
+    assert set(blob["facts"]) == {f"{t}/{r[key_column(t)]}" for t in LAYERS for r in rows(t)}
+    assert "</" not in page.json_blob
+
+
+def test_dictionary_and_codebook_cover_every_column_and_code(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    dictionary = html[html.index('id="dictionary"'):html.index('id="downloads"')]
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            assert f"<td><code>{field['name']}</code></td>" in dictionary
+            for category in field.get("categories", []):
+                assert f"<td><code>{category['value']}</code></td>" in dictionary
+
+
+def test_same_package_gives_the_same_bytes(built_site, tmp_path):
+    from minusma_build.site import build_site
+
+    archive = next(built_site.glob("*.zip"))
+    again = build_site(ROOT, tmp_path / "again", archive)
+    for rel, data in again.items():
+        assert (built_site / rel).read_bytes() == data, rel
+    on_disk = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*") if p.is_file()}
+    assert on_disk == set(again)
+
+
+def test_page_budget_is_under_a_megabyte(built_site):
+    size = sum((built_site / n).stat().st_size for n in ("index.html", "assets/site.css", "assets/site.js"))
+    assert size <= 1_000_000
+
+
+def test_cut_works_in_code_points_beyond_the_basic_plane():
+    text = "a😀b c𝔘d"
+    spans = [Span(1, 3, "events/x", "fact"), Span(2, 6, "statements/y", "fact"), Span(5, 7, "mentions/m", "mention")]
+    segments = cut(text, spans)
+    assert [text[s.start:s.end] for s in segments] == ["a", "😀", "b", " c", "𝔘", "d"]
+    for span in spans:
+        layer = "facts" if span.layer == "fact" else "mentions"
+        assert "".join(text[s.start:s.end] for s in segments if span.key in getattr(s, layer)) == \
+            text[span.start:span.end]
+
+
+# -- bad input --------------------------------------------------------------------
+
+def run_site(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, "-m", "minusma_build.site", *args], capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def assert_refused(result: subprocess.CompletedProcess, code: str) -> None:
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert lines[0].startswith(f"site: {code}: "), lines[0]
+
+
+def test_damaged_evidence_is_refused_and_the_old_page_kept(scratch_repo, tmp_path):
+    out = tmp_path / "site"
+    assert run_site("--root", str(scratch_repo), "--output", str(out)).returncode == 0
+    before = (out / "index.html").read_bytes()
+    path = scratch_repo / "data" / "events.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",3325,3401,", ",3326,3401,", 1), encoding="utf-8")
+    assert_refused(run_site("--root", str(scratch_repo), "--output", str(out)), "evidence-mismatch")
+    assert (out / "index.html").read_bytes() == before
+
+
+def test_changed_source_text_is_refused(scratch_repo, tmp_path):
+    source = scratch_repo / rows("sources")[0]["path"]
+    source.write_text(source.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    assert_refused(run_site("--root", str(scratch_repo), "--output", str(tmp_path / "s")), "source-hash")
+
+
+def test_a_path_leaving_the_package_is_refused(scratch_repo, tmp_path):
+    descriptor = scratch_repo / "datapackage.json"
+    raw = json.loads(descriptor.read_text(encoding="utf-8"))
+    raw["resources"][0]["path"] = "../../etc/passwd"
+    descriptor.write_text(json.dumps(raw), encoding="utf-8")
+    assert_refused(run_site("--root", str(scratch_repo), "--output", str(tmp_path / "s")), "path-outside")
+
+
+@pytest.mark.parametrize("damage, code", [
+    (lambda root: (root / "data" / "actors.csv").write_text("actor_id,name\nx,y\n", encoding="utf-8"), "bad-csv"),
+    (lambda root: (root / "data" / "events.csv").write_bytes(b"\xff\xfe" * 10), "bad-csv"),
+    (lambda root: (root / "datapackage.json").write_text('{"resources": [7]}', encoding="utf-8"), "bad-descriptor"),
+    (lambda root: (root / "datapackage.json").write_text("{", encoding="utf-8"), "bad-descriptor"),
+    (lambda root: (root / "data" / "figures.parquet").unlink(), "missing-file"),
+], ids=["columns-missing", "not-utf8", "resource-not-object", "not-json", "file-missing"])
+def test_damaged_packages_are_refused_in_one_line(scratch_repo, tmp_path, damage, code):
+    damage(scratch_repo)
+    assert_refused(run_site("--root", str(scratch_repo), "--output", str(tmp_path / "s")), code)
+
+
+def test_a_missing_descriptor_is_refused(tmp_path):
+    assert_refused(run_site("--root", str(tmp_path), "--output", str(tmp_path / "s")), "no-descriptor")
+
+
+@pytest.mark.parametrize("name, content, code", [
+    ("minusma-data-0.0.1.zip", "zip", "release-zip-name"),
+    ("minusma-data-{version}.zip", "text", "release-zip-bad"),
+    ("absent.zip", None, "release-zip-missing"),
+])
+def test_a_wrong_release_zip_is_refused(tmp_path, name, content, code):
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    archive = tmp_path / name.format(version=version)
+    if content == "zip":
+        with zipfile.ZipFile(archive, "w") as z:
+            z.writestr("x", "x")
+    elif content == "text":
+        archive.write_text("not a zip", encoding="utf-8")
+    assert_refused(run_site("--output", str(tmp_path / "s"), "--release-zip", str(archive)), code)
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_folder_it_did_not_write_is_never_replaced(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    assert_refused(run_site("--output", str(out)), "output-not-site")
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_rebuild_drops_files_of_the_previous_page(tmp_path):
+    out = tmp_path / "site"
+    assert run_site("--output", str(out)).returncode == 0
+    (out / "stale.zip").write_bytes(b"old")
+    assert run_site("--output", str(out)).returncode == 0
+    assert not (out / "stale.zip").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
+
+
+def test_pages_workflow_publishes_what_make_site_writes():
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    recipe = re.search(r"^site:.*\n((?:\t.*\n)+)", make, flags=re.M).group(1)
+    assert "\t$(PY) -m minusma_build.site --output site" in recipe
+    assert "python -m minusma_build.site --output site" in workflow and "path: site" in workflow
+    uses = re.findall(r"uses: (\S+)", workflow)
+    assert {u.split("@")[0] for u in uses} >= {"actions/upload-pages-artifact", "actions/deploy-pages"}
+    assert all(re.fullmatch(r"[\w-]+/[\w-]+@v\d+(\.\d+)*", u) for u in uses), uses
+
+
+def test_markup_in_the_data_stays_text(scratch_repo, tmp_path):
+    path = scratch_repo / "data" / "statements.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    hostile = '</script><script>window.hit = 1</script><b class="x">"quoted" & \'single\'</b>'
+    table[0]["paraphrase"] = hostile
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(table[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+    assert run_site("--root", str(scratch_repo), "--output", str(tmp_path / "s")).returncode == 0
+    html = (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
+    parser = Page()
+    parser.feed(html)
+    assert json.loads(parser.json_blob)["facts"][f"statements/{table[0]['statement_id']}"]["label"] == hostile
+    assert [s.get("src") for s in parser.scripts] == ["assets/site.js", None]  # no script was injected
+    assert '<b class="x">' not in html
+    assert "&lt;b class=&quot;x&quot;&gt;&quot;quoted&quot; &amp; &#x27;single&#x27;&lt;/b&gt;" in html

@@ -1,0 +1,139 @@
+"""The SQLite export answers SQL without quoting any name, declares its
+keys and indexes them, explains itself in `table_descriptions` and
+`column_descriptions`, and comes with a Datasette metadata file under which
+Datasette's own test client shows actor names beside actor ids."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from minusma_data._sqlite import SQL_NAMES, needs_quoting
+from minusma_data.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+SCHEMAS = {r["name"]: r for r in PACKAGE["resources"] if r["format"] == "csv"}
+
+
+def csv_rows(table: str) -> list[dict[str, str]]:
+    with open(ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("sqlite") / "minusma-data.sqlite"
+    assert main(["export", "--format", "sqlite", "--output", str(target)]) == 0
+    return target
+
+
+@pytest.fixture
+def db(database):
+    connection = sqlite3.connect(database)
+    yield connection
+    connection.close()
+
+
+def test_references_is_renamed_and_answers_unquoted(db):
+    assert SQL_NAMES == {"references": "reference_records"}
+    (count,) = db.execute("select count(*) from reference_records").fetchone()
+    assert count == len(csv_rows("references"))
+    with pytest.raises(sqlite3.OperationalError):
+        db.execute("select count(*) from references")  # why it was renamed
+
+
+def test_no_name_needs_quoting(db):
+    names = [r[0] for r in db.execute("select name from sqlite_master where type = 'table'")]
+    columns = [c[1] for n in names for c in db.execute(f"pragma table_info({n})")]
+    assert needs_quoting(names + columns) == []
+    assert needs_quoting(["references", "select", "ok_name", "two words"]) == ["references", "select", "two words"]
+
+
+def test_keys_are_declared_and_indexed(db):
+    for table, resource in SCHEMAS.items():
+        name = SQL_NAMES.get(table, table)
+        info = db.execute(f"pragma table_info({name})").fetchall()
+        assert [c[1] for c in info if c[5]] == resource["schema"]["primaryKey"]
+        declared = {(fk[3], fk[2], fk[4]) for fk in db.execute(f"pragma foreign_key_list({name})")}
+        expected = {(fk["fields"][0], SQL_NAMES.get(fk["reference"]["resource"], fk["reference"]["resource"]),
+                     fk["reference"]["fields"][0]) for fk in resource["schema"].get("foreignKeys", [])}
+        assert declared == expected, table
+        indexed = {db.execute(f"pragma index_info({i[1]})").fetchone()[2]
+                   for i in db.execute(f"pragma index_list({name})")}
+        assert {fk[0] for fk in expected} | set(resource["schema"]["primaryKey"]) <= indexed, table
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+
+
+def test_foreign_keys_hold_when_enforced(db):
+    db.execute("pragma foreign_keys = on")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("update events set initiator_actor_id = 'nobody' where event_id = 'lavrov-calls-diop'")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("update events set date_reference_id = 'nothing' where event_id = 'lavrov-calls-diop'")
+
+
+def test_descriptions_are_kept_in_the_database(db):
+    tables = dict(db.execute("select package_name, table_name from table_descriptions"))
+    assert tables == {t: SQL_NAMES.get(t, t) for t in SCHEMAS}
+    rows = db.execute("select table_name, column_name, type, required, allowed_values, description "
+                      "from column_descriptions order by table_name, position").fetchall()
+    expected = []
+    for table, resource in SCHEMAS.items():
+        for f in resource["schema"]["fields"]:
+            enum = f.get("constraints", {}).get("enum")
+            expected.append((SQL_NAMES.get(table, table), f["name"], f["type"],
+                             int(f.get("constraints", {}).get("required", False)),
+                             None if enum is None else ", ".join(enum), f["description"]))
+    assert sorted(rows) == sorted(expected)
+
+
+def test_metadata_file_beside_the_database(database):
+    metadata = json.loads((database.with_name("minusma-data.metadata.json")).read_text(encoding="utf-8"))
+    assert metadata["license"] == PACKAGE["licenses"][0]["name"]
+    assert metadata["license_url"] == PACKAGE["licenses"][0]["path"]
+    assert metadata["source"] == PACKAGE["sources"][0]["title"]
+    tables = metadata["databases"]["minusma-data"]["tables"]
+    assert tables["actors"]["label_column"] == "name"
+    assert tables["reference_records"]["title"] == SCHEMAS["references"]["title"]
+    assert tables["events"]["columns"]["initiator_actor_id"] == \
+        next(f["description"] for f in SCHEMAS["events"]["schema"]["fields"] if f["name"] == "initiator_actor_id")
+
+
+def datasette_get(database: Path, path: str):
+    app = pytest.importorskip("datasette.app")
+    metadata = json.loads(database.with_name("minusma-data.metadata.json").read_text(encoding="utf-8"))
+    ds = app.Datasette([str(database)], metadata=metadata)
+    return asyncio.run(ds.client.get(path))
+
+
+def test_datasette_shows_actor_names_beside_ids(database):
+    names = {r["actor_id"]: r["name"] for r in csv_rows("actors")}
+    response = datasette_get(database, "/minusma-data/events.json?_labels=on&_shape=objects&_size=max")
+    assert response.status_code == 200
+    rows = response.json()["rows"]
+    labelled = [r["initiator_actor_id"] for r in rows if r["initiator_actor_id"]]
+    assert labelled and all(cell["label"] == names[cell["value"]] for cell in labelled)
+    page = datasette_get(database, "/minusma-data/events?event_id=lavrov-calls-diop")
+    assert page.status_code == 200
+    cell = re.search(r'<td class="col-initiator_actor_id[^>]*>(.*?)</td>', page.text, re.S).group(1)
+    assert "Sergei Lavrov" in cell and "lavrov" in cell
+
+
+def test_datasette_runs_sql_on_the_unquoted_name(database):
+    response = datasette_get(database, "/minusma-data.json?sql=select+count(*)+as+n+from+reference_records"
+                                       "&_shape=array")
+    assert response.status_code == 200
+    assert response.json() == [{"n": len(csv_rows("references"))}]
+
+
+def test_datasette_shows_titles_and_licence(database):
+    page = datasette_get(database, "/minusma-data/reference_records")
+    assert page.status_code == 200
+    assert SCHEMAS["references"]["title"] in page.text and PACKAGE["licenses"][0]["name"] in page.text
