@@ -12,6 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -230,3 +231,33 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path):
     write_atomic(target, b"new")
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
+def test_a_written_file_gets_the_usual_permissions(tmp_path):
+    """Not the private 0600 of a temporary file: what open() would give."""
+    import os
+
+    from minusma_data._atomic import write_atomic
+
+    write_atomic(tmp_path / "new.csv", b"x")
+    (tmp_path / "plain.csv").write_bytes(b"x")
+    assert os.stat(tmp_path / "new.csv").st_mode == os.stat(tmp_path / "plain.csv").st_mode
+
+
+@pytest.mark.parametrize("format", ["csv", "parquet"])
+def test_a_repeated_id_is_damage_not_a_crash(tmp_path, format):
+    """An actors file whose actor_id repeats (the primary key) is refused in one
+    error, also when another table's actor names are resolved from it."""
+    home = tmp_path / "home"
+    shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("curated"))
+    shutil.copy2(ROOT / "datapackage.json", home / "datapackage.json")
+    csv_path = home / "data" / "actors.csv"
+    lines = csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    csv_path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    table = pq.read_table(home / "data" / "actors.parquet")
+    pq.write_table(pa.concat_tables([table, table.slice(0, 1)]), home / "data" / "actors.parquet")
+    for name in ("actors", "events"):
+        with pytest.raises(DataFileError) as raised:
+            load(name, format=format, data_home=home, resolve_actors=True)
+        assert raised.value.code == "file-damaged"
+        assert raised.value.path.name == f"actors.{format}"

@@ -388,7 +388,7 @@ def test_created_date_comes_from_the_descriptor_when_it_has_one(copy, tmp_path, 
 
 def test_odd_metadata_leaves_its_rows_out_of_the_about_sheet(copy, tmp_path):
     descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
-    descriptor.update(licenses="CC-BY-4.0", sources={"title": "x"}, contributors=[1, "x", {"title": "A. Author"}])
+    descriptor.update(licenses="CC-BY-4.0", sources=[], contributors=[1, "x", {"title": "A. Author"}])
     (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     about = all_cells_from_bytes(workbook_bytes(read_package(locate(copy))), tmp_path / "o.xlsx")["about"]
     items = [row[0][0] for row in about[1:]]

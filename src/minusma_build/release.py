@@ -32,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from minusma_data._atomic import write_atomic
+
 from .versioning import ReleaseError, check_bump, curated_version, extract_commit, prepare, release_notes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -141,15 +143,17 @@ def zip_members(tree: Path) -> list[str]:
 def write_zip(tree: Path, out: Path, epoch: int) -> None:
     """A zip whose bytes depend only on the files' contents and `epoch`."""
     stamp = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH_FLOOR), dt.timezone.utc).timetuple()[:6]
-    partial = out.with_name(out.name + ".partial")
-    with zipfile.ZipFile(partial, "w") as archive:
-        for rel in zip_members(tree):
-            info = zipfile.ZipInfo(rel, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so the permissions below are read
-            info.external_attr = (0o100644 & 0xFFFF) << 16
-            archive.writestr(info, (tree / rel).read_bytes(), compresslevel=9)
-    os.replace(partial, out)
+
+    def write(path: Path) -> None:
+        with zipfile.ZipFile(path, "w") as archive:
+            for rel in zip_members(tree):
+                info = zipfile.ZipInfo(rel, date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # Unix, so the permissions below are read
+                info.external_attr = (0o100644 & 0xFFFF) << 16
+                archive.writestr(info, (tree / rel).read_bytes(), compresslevel=9)
+
+    write_atomic(out, write)
 
 
 # -- the whole release -------------------------------------------------------------

@@ -1,13 +1,15 @@
 """Replace a file all at once: write a temporary file beside it, flush it to
 disk, then rename it over the target, so a reader sees the old file or the
 new one, never a part; a failure leaves the old file and no temporary one.
-The one writer of whole files in the package, used by the exports and the
-build alike."""
+The one writer of whole files: the exports, the layouts, the workbook and the
+release files use it. Publishing the package as a whole goes through the
+build's journal instead (src/minusma_build/publish.py), since it replaces
+many files at once."""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,8 +17,10 @@ from pathlib import Path
 def write_atomic(target: Path, content: bytes | Callable[[Path], None]) -> None:
     """Write `content` (bytes, or a function that writes a given path) to `target`."""
     target = Path(target)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(name)
+    # Not mkstemp, which makes the file private (0600): the new file gets the
+    # permissions any file written here would get (0666 less the umask).
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         if isinstance(content, bytes):
             with os.fdopen(fd, "wb") as fh:

@@ -102,9 +102,10 @@ def _source_bytes(package: Package, source: dict[str, Any]) -> bytes:
     try:
         data = path.read_bytes()
     except OSError:
-        raise DataFileError(path, "the source text is missing.", fix) from None
+        raise DataFileError(path, "the source text is missing.", fix, "file-missing") from None
     if source.get("hash"):
-        _verify(data, {"hash": source["hash"]}, lambda problem: DataFileError(path, problem, fix))
+        _verify(data, {"hash": source["hash"]},
+                lambda problem, code=None: DataFileError(path, problem, fix, code))
     return data
 
 

@@ -187,7 +187,25 @@ def normalise(frame: pd.DataFrame, schema: dict[str, Any], fail: Fail) -> pd.Dat
                    f"Expected: {', '.join(names)}.")
     missing_values = list(schema.get("missingValues", [""]))
     converted = {f["name"]: _column(frame[f["name"]], f, missing_values, fail) for f in fields}
-    return pd.DataFrame(converted).set_axis(pd.RangeIndex(len(frame)), axis=0)
+    out = pd.DataFrame(converted).set_axis(pd.RangeIndex(len(frame)), axis=0)
+    _refuse_repeated_keys(out, schema, fail)
+    return out
+
+
+def _refuse_repeated_keys(frame: pd.DataFrame, schema: dict[str, Any], fail: Fail) -> None:
+    """A primary key or unique field that repeats a value: ids are what rows
+    are joined and cited by, so a file that repeats one is damaged."""
+    key = schema.get("primaryKey")
+    keys = [[key] if isinstance(key, str) else list(key)] if key else []
+    keys += [[f["name"]] for f in schema["fields"] if (f.get("constraints") or {}).get("unique")]
+    for columns in keys:
+        present = frame[columns].dropna()
+        repeated = present.duplicated(keep=False)
+        if repeated.any():
+            values = ", ".join(repr("/".join(map(str, row))) for row in present[repeated].drop_duplicates().head(3)
+                               .itertuples(index=False))
+            raise fail(f"{', '.join(columns)} must be unique, but {values} occurs more than once; "
+                       "the file may have been altered.")
 
 
 def _column(series: pd.Series, field: dict[str, Any], missing_values: list[str], fail: Fail) -> pd.Series:

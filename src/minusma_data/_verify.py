@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._errors import DataFileError, remedy
-from ._read import _bytes, _verify, read_table
+from ._read import _bytes, _target, _verify, read_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,13 +22,7 @@ if TYPE_CHECKING:
 
 def verify_parquet(package: Package, table: str) -> pd.DataFrame:
     """The Parquet file's frame, once the file is shown unaltered."""
-    resource = package.resource(table, "parquet")
-    path = package.path(table, "parquet")
-    fix = remedy(package.location.kind, package.location.root)
-
-    def fail(problem: str) -> DataFileError:
-        return DataFileError(path, problem, fix)
-
+    resource, path, fail = _target(package, table, "parquet")
     if resource.get("hash") is not None:
         _verify(_bytes(path, fail), resource, fail)
         return read_table(package, table, "parquet", verify=True)
