@@ -58,3 +58,14 @@ def built_site(tmp_path_factory) -> Path:
         z.write(ROOT / "datapackage.json", "datapackage.json")
     build_site(ROOT, work / "site", archive)
     return work / "site"
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """The published package alone (datapackage.json and data/, no curated
+    files), in a folder of its own, to load or damage as `data_home`."""
+    dest = tmp_path / "copy"
+    dest.mkdir()
+    shutil.copy2(ROOT / "datapackage.json", dest / "datapackage.json")
+    shutil.copytree(ROOT / "data", dest / "data", ignore=shutil.ignore_patterns("curated", ".staging-*"))
+    return dest

@@ -29,7 +29,7 @@ from typing import Callable
 import numpy as np
 import pytest
 from conftest import ROOT, published_snapshot, run_build
-from test_bad_input import append, in_entry, replace
+from test_bad_input import in_entry, replace
 
 import minusma_data
 from minusma_build import publish as publishing

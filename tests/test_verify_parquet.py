@@ -7,7 +7,6 @@ a sha256 for every file, the Parquet file must match its own."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,15 +17,6 @@ from minusma_data import DataFileError, load
 from minusma_data.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "copy"
-    dest.mkdir()
-    shutil.copy2(ROOT / "datapackage.json", dest / "datapackage.json")
-    shutil.copytree(ROOT / "data", dest / "data", ignore=shutil.ignore_patterns("curated", ".staging-*"))
-    return dest
 
 
 def alter_parquet(path: Path, column: str, row: int, value) -> None:

@@ -95,15 +95,6 @@ def cells(workbook) -> dict[str, list[list]]:
     return all_cells(workbook)
 
 
-@pytest.fixture
-def copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "copy"
-    dest.mkdir()
-    shutil.copy2(ROOT / "datapackage.json", dest / "datapackage.json")
-    shutil.copytree(ROOT / "data", dest / "data", ignore=shutil.ignore_patterns("curated", ".staging-*"))
-    return dest
-
-
 def rewrite_csv(root: Path, table: str, edit) -> None:
     """Edit a table's rows in a copy, then record the new size and sha256 so
     the copy stays a valid, verifiable package."""

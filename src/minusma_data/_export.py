@@ -178,7 +178,7 @@ def readme_bytes(package: Package, format: str, description: dict[str, Any]) -> 
               "## Reading it", "",
               "    frictionless validate datapackage.json"]
     if format in ("csv", "parquet"):
-        lines += [f"    minusma-data --data-home . info",
+        lines += ["    minusma-data --data-home . info",
                   f"    python -c \"import minusma_data as m; print(m.load('events', format='{format}', "
                   "data_home='.'))\""]
     lines += ["", "## Licence", "",
