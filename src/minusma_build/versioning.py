@@ -115,7 +115,12 @@ def extract_commit(root: Path, commit: str, dest: Path, paths: list[str] | None 
         fh.write(done.stdout)
         fh.seek(0)
         with tarfile.open(fileobj=fh) as tar:
-            tar.extractall(dest, filter="data")
+            try:
+                tar.extractall(dest, filter="data")
+            except tarfile.FilterError as exc:
+                raise ReleaseError(f"{root}: commit {commit} holds {exc.tarinfo.name!r}, which would be written "
+                                   f"outside the release tree ({type(exc).__name__}); remove it from the "
+                                   "repository (git rm --cached) and commit") from None
 
 
 def data_section(result: dict[str, Any], previous: str) -> str:
