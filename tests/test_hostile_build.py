@@ -159,10 +159,9 @@ def test_a_formula_behind_a_carriage_return_is_refused(scratch_repo: Path):
         produce(scratch_repo)
     assert {"value-formula", "value-control-character"} <= set(info.value.codes)
 
-
-def test_an_unreadable_curated_file_is_one_problem(scratch_repo: Path, monkeypatch):
-    """Tests run as root, who may read anything: the refusal is simulated."""
-    target = curated(scratch_repo, "mentions.toml")
+def refuse_reading(monkeypatch, target: Path) -> None:
+    """Reading `target` fails as a file without read permission would: tests
+    run as root, who may read anything, so the refusal is simulated."""
     real = pathlib.Path.read_bytes
 
     def read_bytes(self: Path) -> bytes:
@@ -171,6 +170,11 @@ def test_an_unreadable_curated_file_is_one_problem(scratch_repo: Path, monkeypat
         return real(self)
 
     monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+
+
+def test_an_unreadable_curated_file_is_one_problem(scratch_repo: Path, monkeypatch):
+    """Tests run as root, who may read anything: the refusal is simulated."""
+    refuse_reading(monkeypatch, curated(scratch_repo, "mentions.toml"))
     with pytest.raises(BuildError) as info:
         produce(scratch_repo)
     assert info.value.codes == ["file-unreadable"]
@@ -241,14 +245,7 @@ def test_a_published_file_that_is_a_folder_is_one_line(scratch_repo: Path):
 def test_check_meeting_an_unreadable_published_file_is_one_error(scratch_repo: Path, monkeypatch):
     outputs = produce(scratch_repo).outputs
     target = scratch_repo / "data" / "figures.parquet"
-    real = pathlib.Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        if self == target:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    refuse_reading(monkeypatch, target)
     with pytest.raises(PublishError) as info:
         stale_outputs(scratch_repo, outputs)
     assert info.value.code == "published-file-unreadable"
