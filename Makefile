@@ -7,7 +7,7 @@ PY := $(BIN)/python
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar off
 VERSION = $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage.json"))["version"])')
 
-.PHONY: data test floors build check validate docs figure bench clean
+.PHONY: data test lint floors build check validate docs figure bench clean
 
 # The runtime (pandas, pyarrow) and frictionless: all the main job needs.
 $(BIN)/.installed-data: pyproject.toml
@@ -71,7 +71,12 @@ RELEASE_FLAGS ?=
 release: $(BIN)/.installed-release
 	$(PY) -m minusma_build.release $(RELEASE_FLAGS)
 
-test: $(BIN)/.installed-test
+# The code's style and correctness gates (rules in pyproject.toml).
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(BIN)/.installed-test lint
 	$(PY) scripts/build.py --check
 	$(BIN)/frictionless validate datapackage.json
 	$(PY) scripts/render_docs.py --check

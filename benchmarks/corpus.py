@@ -21,10 +21,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from tomli_w import dumps
+
 from minusma_build.spec import Spec, load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # curated file (and the table its entries become) -> its array of entries
 ENTRY_FILES = {
@@ -58,8 +59,9 @@ class Renamer:
     def __init__(self, k: int, source_ids: list[str]):
         tag = document_tag(k)
         self.suffix = f"-d{tag}"
-        self.sources = ({source_ids[0]: f"doc-{tag}"} if len(source_ids) == 1
-                        else {s: f"{s}-doc-{tag}" for s in source_ids})
+        self.sources = (
+            {source_ids[0]: f"doc-{tag}"} if len(source_ids) == 1 else {s: f"{s}-doc-{tag}" for s in source_ids}
+        )
 
     def __call__(self, table: str, value: Any) -> Any:
         if not isinstance(value, str):
@@ -73,8 +75,9 @@ def rename_entry(entry: dict[str, Any], columns: dict[str, str], rename: Renamer
     out = {key: rename(columns[key], value) if key in columns else value for key, value in entry.items()}
     date = out.get("date")
     if isinstance(date, dict):
-        out["date"] = {key: rename(DATE_ID_KEYS[key], value) if key in DATE_ID_KEYS else value
-                       for key, value in date.items()}
+        out["date"] = {
+            key: rename(DATE_ID_KEYS[key], value) if key in DATE_ID_KEYS else value for key, value in date.items()
+        }
     return out
 
 

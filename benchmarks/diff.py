@@ -24,10 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from benchmarks import corpus, timing
 from minusma_data._diff import diff_paths
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def altered_copy(package: Path, dest: Path) -> Path:
@@ -69,8 +69,9 @@ def timed(run, runs: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--documents", type=int, nargs="*", default=[10, 100],
-                        help="synthetic corpus sizes (default: 10 100)")
+    parser.add_argument(
+        "--documents", type=int, nargs="*", default=[10, 100], help="synthetic corpus sizes (default: 10 100)"
+    )
     parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (default: 5)")
     args = parser.parse_args(argv)
     lines = []
@@ -81,8 +82,9 @@ def main(argv: list[str] | None = None) -> int:
             tree = Path(tmp) / f"corpus-{n}"
             corpus.make_corpus(tree, n)
             print(f"building the {n}-document corpus ...", file=sys.stderr, flush=True)
-            subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(tree), "--quiet"],
-                           check=True)
+            subprocess.run(
+                [sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(tree), "--quiet"], check=True
+            )
             rows, seconds = measure(tree, Path(tmp) / f"altered-{n}", max(1, args.runs // 2))
             lines.append((f"{n} documents", rows, seconds, "< 10 s" if n == 1000 else ""))
     print(", ".join(f"{k} {v}" for k, v in timing.machine().items()))

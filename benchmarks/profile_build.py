@@ -21,10 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from benchmarks import corpus
 from minusma_build.pipeline import produce
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SHOWN = ("minusma_build", "tomllib/_parser.py:57(load)", "parquet.py", "hashlib", "write_bytes")
 

@@ -21,16 +21,19 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from benchmarks import corpus
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("documents", type=int, help="size of the synthetic corpus")
-    parser.add_argument("--without-foreign-keys", action="store_true",
-                        help="validate a copy of the descriptor without foreign keys, to show their cost")
+    parser.add_argument(
+        "--without-foreign-keys",
+        action="store_true",
+        help="validate a copy of the descriptor without foreign keys, to show their cost",
+    )
     args = parser.parse_args(argv)
 
     from frictionless import Package
@@ -54,10 +57,15 @@ def main(argv: list[str] | None = None) -> int:
             report = package.validate(name=resource.name)
             elapsed = time.perf_counter() - began
             totals[resource.format] += elapsed
-            print(f"| {resource.name} | {report.tasks[0].stats.get('rows')} | {elapsed:.2f} | {report.valid} |", flush=True)
+            print(
+                f"| {resource.name} | {report.tasks[0].stats.get('rows')} | {elapsed:.2f} | {report.valid} |",
+                flush=True,
+            )
     keys = "without foreign keys" if args.without_foreign_keys else "with foreign keys"
-    print(f"\n{args.documents:,} document(s), {keys}: CSV resources {totals['csv']:.2f} s, "
-          f"Parquet resources {totals['parquet']:.2f} s")
+    print(
+        f"\n{args.documents:,} document(s), {keys}: CSV resources {totals['csv']:.2f} s, "
+        f"Parquet resources {totals['parquet']:.2f} s"
+    )
     return 0
 
 

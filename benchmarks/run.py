@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import os
 import shutil
 import sys
@@ -22,9 +23,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from benchmarks import corpus, timing
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PYTHON = sys.executable
 BUILD = ROOT / "scripts" / "build.py"
@@ -68,6 +69,7 @@ def progress(message: str) -> None:
 
 # -- 1-3: the loader ---------------------------------------------------------
 
+
 def bench_import(env: dict[str, str], runs: int) -> list[Line]:
     """A fresh interpreter importing minusma_data against one importing nothing.
 
@@ -82,8 +84,9 @@ def bench_import(env: dict[str, str], runs: int) -> list[Line]:
     for _ in range(runs):  # interleaved, so drift in the machine's load hits both alike
         bare.append(timing.wall([PYTHON, "-c", "pass"], env=env))
         loader.append(timing.wall([PYTHON, "-c", "import minusma_data"], env=env))
-    heavy = timing.child_output(f"import sys, minusma_data; print(','.join(m for m in {HEAVY!r} if m in sys.modules))",
-                                env=env)
+    heavy = timing.child_output(
+        f"import sys, minusma_data; print(','.join(m for m in {HEAVY!r} if m in sys.modules))", env=env
+    )
     extra = timing.median(loader) - timing.median(bare)
     return [
         Line(f"`python -c pass`, whole process (n = {runs})", ms(timing.median(bare))),
@@ -97,8 +100,9 @@ def bench_fresh_load(env: dict[str, str], runs: int) -> list[Line]:
     """load_events() in a fresh process against reading the same file with pandas.
     Timed inside the child from its first statement: imports included,
     the interpreter's own start (the same for all three) not."""
-    paths = timing.child_output("import minusma_data as m; print(m.path('events')); print(m.path('events', format='csv'))",
-                                env=env).splitlines()
+    paths = timing.child_output(
+        "import minusma_data as m; print(m.path('events')); print(m.path('events', format='csv'))", env=env
+    ).splitlines()
     parquet, csv_path = paths[-2], paths[-1]
     bodies = {
         "loader": "from minusma_data import load_events\nload_events()",
@@ -121,15 +125,24 @@ def bench_fresh_load(env: dict[str, str], runs: int) -> list[Line]:
 
 def bench_warm_load(env: dict[str, str], calls: int) -> list[Line]:
     """load_events() called again and again in one process (after a first call)."""
-    body = (f"import time, statistics\nfrom minusma_data import load_events\nload_events()\nlaps = []\n"
-            f"for _ in range({calls}):\n    t = time.perf_counter(); load_events(); laps.append(time.perf_counter() - t)\n"
-            f"print(statistics.median(laps))")
+    body = (
+        f"import time, statistics\nfrom minusma_data import load_events\nload_events()\nlaps = []\n"
+        f"for _ in range({calls}):\n    t = time.perf_counter(); load_events(); laps.append(time.perf_counter() - t)\n"
+        f"print(statistics.median(laps))"
+    )
     warm = float(timing.child_output(body, env=env).splitlines()[-1])
-    return [Line(f"`load_events()`, warm (median of {calls} calls in one process)", ms(warm), "≤ 2 ms",
-                 verdict(warm <= 0.002))]
+    return [
+        Line(
+            f"`load_events()`, warm (median of {calls} calls in one process)",
+            ms(warm),
+            "≤ 2 ms",
+            verdict(warm <= 0.002),
+        )
+    ]
 
 
 # -- 4-5: build and validation ----------------------------------------------
+
 
 def build(tree: Path) -> float:
     """A clean build of `tree`: every published file removed first, so every run writes them all."""
@@ -162,10 +175,18 @@ def bench_real_package(scratch: Path, runs: int) -> list[Line]:
     built = [build(tree) for _ in range(runs)]
     checked = [validate(tree) for _ in range(runs)]
     return [
-        Line(f"build the real package, {count_rows(tree)} rows, whole process (n = {runs})",
-             s(timing.median(built)), "≤ 3 s", verdict(timing.median(built) <= 3)),
-        Line(f"`frictionless validate` the real package, whole process (n = {runs})", s(timing.median(checked)), "≤ 3 s",
-             verdict(timing.median(checked) <= 3)),
+        Line(
+            f"build the real package, {count_rows(tree)} rows, whole process (n = {runs})",
+            s(timing.median(built)),
+            "≤ 3 s",
+            verdict(timing.median(built) <= 3),
+        ),
+        Line(
+            f"`frictionless validate` the real package, whole process (n = {runs})",
+            s(timing.median(checked)),
+            "≤ 3 s",
+            verdict(timing.median(checked) <= 3),
+        ),
     ]
 
 
@@ -188,51 +209,80 @@ def bench_size(scratch: Path, documents: int, runs: int) -> Size:
             builds.append(build(tree))
             checks.append(validate(tree))
             twin_checks.append(validate_twins(tree))
-        return Size(documents, count_rows(tree), runs, timing.median(builds), timing.median(checks),
-                    timing.median(twin_checks))
+        return Size(
+            documents, count_rows(tree), runs, timing.median(builds), timing.median(checks), timing.median(twin_checks)
+        )
     finally:
         shutil.rmtree(tree, ignore_errors=True)
 
 
 def scaling_table(sizes: list[Size]) -> list[str]:
-    out = ["| documents | rows | runs | build | validate (frictionless) | validate (validate.py) "
-           "| build per 1k rows | validate.py per 1k rows "
-           "| growth: rows | growth: build | growth: frictionless | growth: validate.py |",
-           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    out = [
+        "| documents | rows | runs | build | validate (frictionless) | validate (validate.py) "
+        "| build per 1k rows | validate.py per 1k rows "
+        "| growth: rows | growth: build | growth: frictionless | growth: validate.py |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     previous = None
     for z in sizes:
         growth = ["", "", "", ""]
         if previous:
-            growth = [f"{z.rows / previous.rows:.0f}x", f"{z.build / previous.build:.1f}x",
-                      f"{z.validate / previous.validate:.1f}x", f"{z.validate_twins / previous.validate_twins:.1f}x"]
-        out.append(f"| {z.documents:,} | {z.rows:,} | {z.runs} | {s(z.build)} | {s(z.validate)} | {s(z.validate_twins)} "
-                   f"| {ms(z.build / z.rows * 1000)} | {ms(z.validate_twins / z.rows * 1000)} | "
-                   + " | ".join(growth) + " |")
+            growth = [
+                f"{z.rows / previous.rows:.0f}x",
+                f"{z.build / previous.build:.1f}x",
+                f"{z.validate / previous.validate:.1f}x",
+                f"{z.validate_twins / previous.validate_twins:.1f}x",
+            ]
+        out.append(
+            f"| {z.documents:,} | {z.rows:,} | {z.runs} | {s(z.build)} | {s(z.validate)} | {s(z.validate_twins)} "
+            f"| {ms(z.build / z.rows * 1000)} | {ms(z.validate_twins / z.rows * 1000)} | " + " | ".join(growth) + " |"
+        )
         previous = z
     return out
 
 
 def scaling_verdicts(sizes: list[Size]) -> list[Line]:
     lines = []
-    for a, b in zip(sizes, sizes[1:]):
+    for a, b in itertools.pairwise(sizes):
         allowed = 1.1 * b.rows / a.rows
-        for name, label in (("build", "build"), ("validate", "frictionless validate"),
-                            ("validate_twins", "scripts/validate.py")):
+        for name, label in (
+            ("build", "build"),
+            ("validate", "frictionless validate"),
+            ("validate_twins", "scripts/validate.py"),
+        ):
             growth = getattr(b, name) / getattr(a, name)
-            lines.append(Line(f"{label}: {a.documents:,} → {b.documents:,} documents", f"{growth:.1f}x time for "
-                              f"{b.rows / a.rows:.0f}x rows", f"≤ {allowed:g}x", verdict(growth <= allowed)))
+            lines.append(
+                Line(
+                    f"{label}: {a.documents:,} → {b.documents:,} documents",
+                    f"{growth:.1f}x time for {b.rows / a.rows:.0f}x rows",
+                    f"≤ {allowed:g}x",
+                    verdict(growth <= allowed),
+                )
+            )
     for z in sizes:
         if z.documents == 1000:
             lines.append(Line("1,000 documents: build", s(z.build), "", ""))
-            lines.append(Line("1,000 documents: build + `frictionless validate` (every resource read by frictionless)",
-                              s(z.build + z.validate), "≤ 60 s", verdict(z.build + z.validate <= 60)))
-            lines.append(Line("1,000 documents: build + `scripts/validate.py` (CSV by frictionless, Parquet proven "
-                              "identical)", s(z.build + z.validate_twins), "≤ 60 s",
-                              verdict(z.build + z.validate_twins <= 60)))
+            lines.append(
+                Line(
+                    "1,000 documents: build + `frictionless validate` (every resource read by frictionless)",
+                    s(z.build + z.validate),
+                    "≤ 60 s",
+                    verdict(z.build + z.validate <= 60),
+                )
+            )
+            lines.append(
+                Line(
+                    "1,000 documents: build + `scripts/validate.py` (CSV by frictionless, Parquet proven identical)",
+                    s(z.build + z.validate_twins),
+                    "≤ 60 s",
+                    verdict(z.build + z.validate_twins <= 60),
+                )
+            )
     return lines
 
 
 # -- output -----------------------------------------------------------------
+
 
 def table(lines: list[Line]) -> list[str]:
     out = ["| measurement | figure (median) | target | met |", "|---|---:|---|---|"]
@@ -243,7 +293,9 @@ def table(lines: list[Line]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 1,000-document corpus")
-    parser.add_argument("--sizes", type=int, nargs="+", help=f"corpus sizes to build (default: {' '.join(map(str, SIZES))})")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", help=f"corpus sizes to build (default: {' '.join(map(str, SIZES))})"
+    )
     parser.add_argument("--runs", type=int, default=5, help="repeats of each small measurement (default: 5)")
     args = parser.parse_args(argv)
     sizes = args.sizes or [n for n in SIZES if not (args.quick and n >= 1000)]
@@ -251,9 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
 
     info = timing.machine()
-    header = [f"Machine: {info['cores']} cores ({info['cpu']}), {info['os']}; Python {info['python']}, "
-              f"pandas {info['pandas']}, pyarrow {info['pyarrow']}, frictionless {info['frictionless']}.",
-              f"Command: `{' '.join(['.venv/bin/python -m benchmarks.run', *(argv if argv is not None else sys.argv[1:])])}`"]
+    header = [
+        f"Machine: {info['cores']} cores ({info['cpu']}), {info['os']}; Python {info['python']}, "
+        f"pandas {info['pandas']}, pyarrow {info['pyarrow']}, frictionless {info['frictionless']}.",
+        f"Command: `{' '.join(['.venv/bin/python -m benchmarks.run', *(argv if argv is not None else sys.argv[1:])])}`",
+    ]
 
     lines: list[Line] = []
     try:
@@ -276,11 +330,15 @@ def main(argv: list[str] | None = None) -> int:
             runs = 1 if n >= 100 else min(args.runs, 3)  # from 100 documents on, validation takes half a minute or more
             progress(f"corpus of {n:,} document(s), {runs} run(s) ...")
             measured.append(bench_size(scratch, n, runs))
-            progress(f"  build {s(measured[-1].build)}, frictionless {s(measured[-1].validate)}, "
-                     f"validate.py {s(measured[-1].validate_twins)}")
+            progress(
+                f"  build {s(measured[-1].build)}, frictionless {s(measured[-1].validate)}, "
+                f"validate.py {s(measured[-1].validate_twins)}"
+            )
 
-    header.append(f"Load average (1 min) at start and end: {load_before:.2f}, {os.getloadavg()[0]:.2f}; "
-                  "other work on the machine slows every figure.")
+    header.append(
+        f"Load average (1 min) at start and end: {load_before:.2f}, {os.getloadavg()[0]:.2f}; "
+        "other work on the machine slows every figure."
+    )
     print("\n".join(header))
     print()
     print("\n".join(table(lines + scaling_verdicts(measured))))

@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from benchmarks import browser, timing
 from minusma_build.site import ASSET_NAMES, build_site, render
 from minusma_build.site_data import read_package
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BUDGET_BYTES = 1_000_000
 BUDGET_RENDER_MS = 1000
@@ -44,8 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         began = time.perf_counter()
         render(read_package(ROOT), None)
         generate.append(time.perf_counter() - began)
-    print(f"generate the page (read package, render, no writing): median {timing.median(generate) * 1000:.0f} ms "
-          f"over {args.runs} runs")
+    print(
+        f"generate the page (read package, render, no writing): median {timing.median(generate) * 1000:.0f} ms "
+        f"over {args.runs} runs"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
@@ -57,16 +59,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'file':<22}{'bytes':>10}")
         for name, size in page.items():
             print(f"{name:<22}{size:>10,}")
-        print(f"{'page and assets':<22}{total:>10,}   budget {BUDGET_BYTES:,}: "
-              f"{'within' if total <= BUDGET_BYTES else 'OVER'}")
+        print(
+            f"{'page and assets':<22}{total:>10,}   budget {BUDGET_BYTES:,}: "
+            f"{'within' if total <= BUDGET_BYTES else 'OVER'}"
+        )
         print(f"{'data files (aside)':<22}{data:>10,}")
 
         reason = browser.missing()
         if reason:
             print(f"\nrender time: not measured, {reason}")
             return 0
-        print(f"\nrender in headless Chromium (navigation start to load end, Performance API), "
-              f"{args.runs} loads per width:")
+        print(
+            f"\nrender in headless Chromium (navigation start to load end, Performance API), "
+            f"{args.runs} loads per width:"
+        )
         print(f"{'width':>6}{'DOMContentLoaded ms':>22}{'load end ms':>14}{'worst load ms':>16}")
         for width in (375, 1400):
             with browser.chromium(width=width) as driver:

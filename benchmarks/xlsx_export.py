@@ -55,8 +55,9 @@ def measure(root: Path, repeats: int) -> tuple[float, int, int]:
         start = time.perf_counter()
         size = len(workbook_bytes(package))
         times.append(time.perf_counter() - start)
-    rows = sum(max(0, (root / package.resource(t, "csv")["path"]).read_bytes().count(b"\n") - 1)
-               for t in package.tables)
+    rows = sum(
+        max(0, (root / package.resource(t, "csv")["path"]).read_bytes().count(b"\n") - 1) for t in package.tables
+    )
     return statistics.median(times), size, rows
 
 

@@ -85,16 +85,20 @@ def draw(events: list[dict[str, str]], out: Path, source: str = "") -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 11, "svg.hashsalt": "minusma",
-                         "axes.titlesize": 12})
+    plt.rcParams.update(
+        {"font.family": "DejaVu Sans", "font.size": 11, "svg.hashsalt": "minusma", "axes.titlesize": 12}
+    )
 
-    dated = sorted((r for r in events if r["date_start"]), key=lambda r: (r["date_start"], r["date_end"], r["event_id"]))
+    dated = sorted(
+        (r for r in events if r["date_start"]), key=lambda r: (r["date_start"], r["date_end"], r["event_id"])
+    )
     undated = sorted((r for r in events if not r["date_start"]), key=lambda r: r["event_id"])
 
     row_h = 0.42
     chart_h = max(2.0, row_h * len(dated) + 1.4)
-    entries = [textwrap.wrap(f"{r['event_id']}: {r['summary']}", width=LIST_WIDTH, subsequent_indent="    ")
-               for r in undated]
+    entries = [
+        textwrap.wrap(f"{r['event_id']}: {r['summary']}", width=LIST_WIDTH, subsequent_indent="    ") for r in undated
+    ]
     columns = split_columns(entries, 2)
     list_lines = max((sum(len(e) for e in col) for col in columns), default=0)
     list_h = 0.6 + 0.22 * list_lines if undated else 0
@@ -102,43 +106,85 @@ def draw(events: list[dict[str, str]], out: Path, source: str = "") -> None:
     fig = plt.figure(figsize=(WIDTH_IN, height), dpi=DPI)
     top = 1 - 0.95 / height
     bottom_of_chart = (list_h + 0.55) / height
-    grid = fig.add_gridspec(1, 2, width_ratios=[3, 2], left=0.255, right=0.985, top=top,
-                            bottom=bottom_of_chart, wspace=0.04)
+    grid = fig.add_gridspec(
+        1, 2, width_ratios=[3, 2], left=0.255, right=0.985, top=top, bottom=bottom_of_chart, wspace=0.04
+    )
     ax_full = fig.add_subplot(grid[0, 0])
     ax_zoom = fig.add_subplot(grid[0, 1], sharey=ax_full)
 
     ys = list(range(len(dated)))
     for ax, (lo, hi), labelled in ((ax_full, FULL, False), (ax_zoom, ZOOM, True)):
-        for y, row in zip(ys, dated):
+        for y, row in zip(ys, dated, strict=False):
             style = BASIS_STYLE.get(row["date_basis"], {"color": "#555555", "marker": "o"})
             start = dt.date.fromisoformat(row["date_start"])
             end = dt.date.fromisoformat(row["date_end"]) + dt.timedelta(days=1)  # date_end is inclusive
             inside = end > lo and start < hi
             if row["date_precision"] == "day" and row["date_start"] == row["date_end"]:
-                ax.plot([start], [y], linestyle="none", marker=style["marker"], markersize=9,
-                        color=style["color"], markeredgecolor="black", markeredgewidth=0.6, zorder=3)
+                ax.plot(
+                    [start],
+                    [y],
+                    linestyle="none",
+                    marker=style["marker"],
+                    markersize=9,
+                    color=style["color"],
+                    markeredgecolor="black",
+                    markeredgewidth=0.6,
+                    zorder=3,
+                )
             else:
                 uncertain = row["date_precision"] in ("month", "year")
                 width = max((end - start).days, 1)
-                ax.barh(y, width, left=start, height=0.5, color=style["color"],
-                        alpha=0.35 if uncertain else 0.9, hatch="///" if uncertain else None,
-                        edgecolor=style["color"], linewidth=1.2, zorder=2)
+                ax.barh(
+                    y,
+                    width,
+                    left=start,
+                    height=0.5,
+                    color=style["color"],
+                    alpha=0.35 if uncertain else 0.9,
+                    hatch="///" if uncertain else None,
+                    edgecolor=style["color"],
+                    linewidth=1.2,
+                    zorder=2,
+                )
             in_zoom = end > ZOOM[0] and start < ZOOM[1]
             if not inside or labelled != in_zoom:
                 continue  # each date is written once, in the panel where it can be read
             span = (min(end, hi) - max(start, lo)).days
             if span > 0.3 * (hi - lo).days:  # a long bar: write the date inside it
                 middle = max(start, lo) + dt.timedelta(days=span // 2)
-                ax.annotate(date_label(row), (middle, y), va="center", ha="center", fontsize=10,
-                            color="white", fontweight="bold")
+                ax.annotate(
+                    date_label(row),
+                    (middle, y),
+                    va="center",
+                    ha="center",
+                    fontsize=10,
+                    color="white",
+                    fontweight="bold",
+                )
                 continue
             gap = 9 if row["date_start"] == row["date_end"] else 5
             if (hi - end).days < (hi - lo).days * 0.25:
-                ax.annotate(date_label(row), (start, y), xytext=(-gap, 0), textcoords="offset points",
-                            va="center", ha="right", fontsize=10, color="#222222")
+                ax.annotate(
+                    date_label(row),
+                    (start, y),
+                    xytext=(-gap, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="right",
+                    fontsize=10,
+                    color="#222222",
+                )
             else:
-                ax.annotate(date_label(row), (end, y), xytext=(gap, 0), textcoords="offset points",
-                            va="center", ha="left", fontsize=10, color="#222222")
+                ax.annotate(
+                    date_label(row),
+                    (end, y),
+                    xytext=(gap, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="left",
+                    fontsize=10,
+                    color="#222222",
+                )
         ax.set_xlim(lo, hi)
         ax.grid(axis="x", color="#dddddd", linewidth=0.8)
         ax.set_axisbelow(True)
@@ -157,32 +203,78 @@ def draw(events: list[dict[str, str]], out: Path, source: str = "") -> None:
     ax_full.set_yticks(ys, [r["event_id"] for r in dated], fontsize=10.5)
     ax_full.set_ylim(len(dated) - 0.5, -0.7)
 
-    handles = [Line2D([], [], linestyle="none", marker=s["marker"], markersize=9, color=s["color"],
-                      markeredgecolor="black", markeredgewidth=0.6, label=s["label"]) for s in BASIS_STYLE.values()]
-    handles += [
-        Line2D([], [], linestyle="none", marker="o", markersize=9, color="white", markeredgecolor="black",
-               label="point: known to the day"),
-        Patch(facecolor="#888888", edgecolor="#888888", label="solid bar: a range of days"),
-        Patch(facecolor="#bbbbbb", edgecolor="#888888", hatch="///",
-              label="hatched bar: known only to the month or year"),
+    handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=s["marker"],
+            markersize=9,
+            color=s["color"],
+            markeredgecolor="black",
+            markeredgewidth=0.6,
+            label=s["label"],
+        )
+        for s in BASIS_STYLE.values()
     ]
-    ax_full.legend(handles=handles, loc="lower left", fontsize=9.5, title="Date comes from / precision",
-                   title_fontsize=10, frameon=True, framealpha=0.95)
+    handles += [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=9,
+            color="white",
+            markeredgecolor="black",
+            label="point: known to the day",
+        ),
+        Patch(facecolor="#888888", edgecolor="#888888", label="solid bar: a range of days"),
+        Patch(
+            facecolor="#bbbbbb", edgecolor="#888888", hatch="///", label="hatched bar: known only to the month or year"
+        ),
+    ]
+    ax_full.legend(
+        handles=handles,
+        loc="lower left",
+        fontsize=9.5,
+        title="Date comes from / precision",
+        title_fontsize=10,
+        frameon=True,
+        framealpha=0.95,
+    )
 
-    fig.suptitle(f"MINUSMA's end: the {len(dated)} dated events of data/events.csv", x=0.015, y=1 - 0.3 / height,
-                 ha="left", fontsize=15, fontweight="bold")
+    fig.suptitle(
+        f"MINUSMA's end: the {len(dated)} dated events of data/events.csv",
+        x=0.015,
+        y=1 - 0.3 / height,
+        ha="left",
+        fontsize=15,
+        fontweight="bold",
+    )
 
     if undated:
         y0 = list_h / height
-        fig.text(0.015, y0, f"Not dated ({len(undated)} events: neither the article nor the checked outside records "
-                 "give a date)", fontsize=11.5, fontweight="bold", va="top")
+        fig.text(
+            0.015,
+            y0,
+            f"Not dated ({len(undated)} events: neither the article nor the checked outside records give a date)",
+            fontsize=11.5,
+            fontweight="bold",
+            va="top",
+        )
         step = 0.22 / height
         for col, column in enumerate(columns):
             line = 0
             for entry in column:
                 for text in entry:
-                    fig.text(0.015 + 0.495 * col, y0 - 0.3 / height - step * line, text,
-                             fontsize=9.5, va="top", color="#222222")
+                    fig.text(
+                        0.015 + 0.495 * col,
+                        y0 - 0.3 / height - step * line,
+                        text,
+                        fontsize=9.5,
+                        va="top",
+                        color="#222222",
+                    )
                     line += 1
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -192,18 +284,22 @@ def draw(events: list[dict[str, str]], out: Path, source: str = "") -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=Path, default=REPO_ROOT / "data" / "events.csv", help="the events table to draw")
+    parser.add_argument(
+        "--events", type=Path, default=REPO_ROOT / "data" / "events.csv", help="the events table to draw"
+    )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "timeline.png", help="the PNG to write")
     args = parser.parse_args(argv)
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        print("plot_timeline needs matplotlib: pip install -e \".[plot]\"", file=sys.stderr)
+        print('plot_timeline needs matplotlib: pip install -e ".[plot]"', file=sys.stderr)
         return 1
     events = read_events(args.events)
     draw(events, args.out, source=f"data/events.csv {events_digest(args.events)}")
-    print(f"wrote {args.out} ({sum(1 for r in events if r['date_start'])} dated, "
-          f"{sum(1 for r in events if not r['date_start'])} undated events)")
+    print(
+        f"wrote {args.out} ({sum(1 for r in events if r['date_start'])} dated, "
+        f"{sum(1 for r in events if not r['date_start'])} undated events)"
+    )
     return 0
 
 

@@ -28,14 +28,18 @@ def copy_repo(dest: Path) -> Path:
 
 def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
     """Run scripts/build.py of the scratch copy against it."""
-    return subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--root", str(root), *args],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(root / "scripts" / "build.py"), "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def published_snapshot(root: Path) -> dict[str, bytes]:
     """Every published file's bytes, to prove a failed build changed none."""
     files = sorted((root / "data").glob("*.csv")) + sorted((root / "data").glob("*.parquet"))
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in files + [root / "datapackage.json"]}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in [*files, root / "datapackage.json"]}
 
 
 @pytest.fixture

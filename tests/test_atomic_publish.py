@@ -62,8 +62,13 @@ def edit_summary(root: Path, new: str) -> None:
 
 def run_driver(root: Path, k: int, action: str) -> subprocess.CompletedProcess:
     env_path = str(ROOT / "src")
-    return subprocess.run([sys.executable, "-c", DRIVER, str(k), action, str(root)], capture_output=True,
-                          text=True, timeout=300, env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"})
+    return subprocess.run(
+        [sys.executable, "-c", DRIVER, str(k), action, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +134,12 @@ def test_killed_at_every_step_the_package_is_old_new_or_reported(packages, tmp_p
         assert killed.returncode == -9, (k, killed.stderr)
         seen.add(assert_whole_or_reported(root, old, new))
         if k == steps // 2:  # the next build itself finishes the job, in one run
-            rebuilt = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--root", str(root)],
-                                     capture_output=True, text=True, timeout=300)
+            rebuilt = subprocess.run(
+                [sys.executable, str(root / "scripts" / "build.py"), "--root", str(root)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             assert rebuilt.returncode == 0 and "Traceback" not in rebuilt.stderr, rebuilt.stderr
             assert published_snapshot(root) == new
         shutil.rmtree(root)
@@ -138,7 +147,7 @@ def test_killed_at_every_step_the_package_is_old_new_or_reported(packages, tmp_p
 
 
 def test_a_journal_is_reported_in_one_line_and_finished_by_the_next_build(packages, tmp_path: Path):
-    template, old, new, steps = packages
+    template, _old, new, steps = packages
     journal_steps = []
     for k in range(1, steps + 1):
         root = copy_tree(template, tmp_path / f"k{k}")
@@ -148,17 +157,30 @@ def test_a_journal_is_reported_in_one_line_and_finished_by_the_next_build(packag
             break
         shutil.rmtree(root)
     assert journal_steps, "no step left a journal"
-    check = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--root", str(root), "--check"],
-                           capture_output=True, text=True, timeout=300)
+    check = subprocess.run(
+        [sys.executable, str(root / "scripts" / "build.py"), "--root", str(root), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert check.returncode == 1
     assert len(check.stderr.strip().splitlines()) == 1 and "interrupted" in check.stderr, check.stderr
-    info = subprocess.run([sys.executable, "-m", "minusma_data", "--data-home", str(root), "info"],
-                          capture_output=True, text=True, timeout=300, env={"PYTHONPATH": str(ROOT / "src")})
+    info = subprocess.run(
+        [sys.executable, "-m", "minusma_data", "--data-home", str(root), "info"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT / "src")},
+    )
     assert info.returncode == 1 and len(info.stderr.strip().splitlines()) == 1, info.stderr
     assert "python scripts/build.py" in info.stderr and "Traceback" not in info.stderr
     assert (root / JOURNAL).exists(), "reading must not repair"
-    rebuilt = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--root", str(root)],
-                             capture_output=True, text=True, timeout=300)
+    rebuilt = subprocess.run(
+        [sys.executable, str(root / "scripts" / "build.py"), "--root", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert published_snapshot(root) == new and not (root / JOURNAL).exists()
 
@@ -191,7 +213,7 @@ def test_a_full_disk_at_every_step_leaves_a_whole_package(packages, tmp_path: Pa
 
 
 def test_leftover_staging_folders_are_removed_by_the_next_build(packages, tmp_path: Path):
-    template, old, new, _ = packages
+    template, _old, _new, _ = packages
     root = copy_tree(template, tmp_path / "repo")
     (root / "data" / ".staging-leftover").mkdir()
     (root / "data" / ".staging-leftover" / "new__data__events.csv").write_bytes(b"half")
@@ -201,7 +223,7 @@ def test_leftover_staging_folders_are_removed_by_the_next_build(packages, tmp_pa
 
 
 def test_a_damaged_journal_is_reported_not_guessed(packages, tmp_path: Path):
-    template, old, new, _ = packages
+    template, old, _new, _ = packages
     root = copy_tree(template, tmp_path / "repo")
     (root / JOURNAL).write_text('{"staging": "../../etc", "moves": []}')
     with build_lock(root), pytest.raises(PublishError) as info:
@@ -235,7 +257,7 @@ def test_loads_in_threads_during_many_publishes_see_no_false_error(tmp_path: Pat
                             found = summaries & set(frame["summary"].dropna())
                             assert len(found) == 1, found
                 loads[0] += 1
-            except Exception as exc:  # noqa: BLE001 - every error is a false one here
+            except Exception as exc:
                 errors.append(repr(exc))
                 stop.set()
 

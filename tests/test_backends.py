@@ -105,11 +105,12 @@ def test_missing_integers_and_dates_are_nulls_not_nan():
 
 
 def test_enum_order_is_the_schemas_not_alphabetical():
-    status = [f for f in SCHEMAS["events"]["fields"] if f["name"] == "status"][0]["constraints"]["enum"]
+    status = next(f for f in SCHEMAS["events"]["fields"] if f["name"] == "status")["constraints"]["enum"]
     assert status != sorted(status)
     events = load("events", backend="polars")
-    assert events.sort("status")["status"].unique(maintain_order=True).to_list() == \
-        [s for s in status if s in set(events["status"].to_list())]
+    assert events.sort("status")["status"].unique(maintain_order=True).to_list() == [
+        s for s in status if s in set(events["status"].to_list())
+    ]
 
 
 def test_unknown_backend_names_the_backends():
@@ -127,7 +128,9 @@ def test_polars_missing_says_which_extra(monkeypatch):
 
 
 def test_import_imports_no_backend():
-    code = ("import sys, minusma_data; "
-            "print(sorted(m for m in ('pandas', 'pyarrow', 'polars', 'numpy') if m in sys.modules))")
+    code = (
+        "import sys, minusma_data; "
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'polars', 'numpy') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from benchmarks import corpus
 from minusma_build.pipeline import produce
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -29,8 +29,12 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 def two_documents(tmp_path_factory) -> Path:
     tree = tmp_path_factory.mktemp("corpus-2")
     corpus.make_corpus(tree, 2)
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(tree)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(tree)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return tree
 
@@ -51,12 +55,14 @@ def test_each_document_has_its_own_source_and_text(two_documents):
 
 
 def test_every_span_points_into_its_own_document(two_documents):
-    texts = {s["source_id"]: (two_documents / s["path"]).read_text("utf-8")
-             for s in read_rows(two_documents / "data" / "sources.csv")}
+    texts = {
+        s["source_id"]: (two_documents / s["path"]).read_text("utf-8")
+        for s in read_rows(two_documents / "data" / "sources.csv")
+    }
     for table in ("mentions", "events", "statements", "figures"):
         for row in read_rows(two_documents / "data" / f"{table}.csv"):
             text = texts[row["source_id"]]
-            assert text[int(row["char_start"]):int(row["char_end"])] == row["evidence"]
+            assert text[int(row["char_start"]) : int(row["char_end"])] == row["evidence"]
             assert row["passage_id"].startswith(row["source_id"] + "-")
 
 
@@ -64,7 +70,12 @@ def test_cross_references_stay_within_a_document(two_documents):
     events = read_rows(two_documents / "data" / "events.csv")
     for event in events:
         tag = event["source_id"].removeprefix("doc-")
-        for column in ("event_id", "initiator_actor_id", "target_actor_id", "date_reference_id",
-                       "date_anchor_event_id"):
+        for column in (
+            "event_id",
+            "initiator_actor_id",
+            "target_actor_id",
+            "date_reference_id",
+            "date_anchor_event_id",
+        ):
             if event[column]:
                 assert event[column].endswith(f"-d{tag}"), (column, event[column])

@@ -63,8 +63,9 @@ def test_a_failed_build_leaves_every_published_file_as_it_was(scratch_repo):
     events = scratch_repo / "data/curated/events.toml"
     text = events.read_text(encoding="utf-8")
     assert 'summary = "Russia wages war in Ukraine."' in text
-    events.write_text(text.replace('summary = "Russia wages war in Ukraine."', 'summary = "Russia wages war."'),
-                      encoding="utf-8")
+    events.write_text(
+        text.replace('summary = "Russia wages war in Ukraine."', 'summary = "Russia wages war."'), encoding="utf-8"
+    )
     before = published_snapshot(scratch_repo)
     result = run_build(scratch_repo)
     assert result.returncode == 1
@@ -117,6 +118,7 @@ def test_frictionless_notices_a_broken_foreign_key(scratch_repo, resource):
 
 
 # -- normalising: the one step that changes values, before the checks ------------------
+
 
 def _edit(root, file: str, old: str, new: str) -> None:
     path = root / "data" / "curated" / file

@@ -41,6 +41,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 # -- info ------------------------------------------------------------------------
 
+
 def check_info(out: str, root: Path) -> None:
     assert out.splitlines()[0] == f"minusma-data {DESCRIPTOR['version']}"
     assert f"data: {root} " in out
@@ -65,8 +66,15 @@ def test_info_reports_version_source_and_every_table(capsys):
 
 def test_python_m_minusma_data_info_runs_from_the_checkout():
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-m", "minusma_data", "info"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "minusma_data", "info"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     check_info(done.stdout, ROOT)
     assert "(checkout)" in done.stdout
@@ -89,6 +97,7 @@ def test_damaged_data_exits_non_zero_naming_the_file(capsys, copy):
 
 # -- export ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("format", ["csv", "parquet"])
 def test_export_copies_the_published_files(capsys, tmp_path, format):
     out_dir = tmp_path / "out"
@@ -109,7 +118,7 @@ def test_export_jsonl_matches_the_csv_cell_for_cell(capsys, tmp_path):
         lines = (tmp_path / "data" / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()
         rows = csv_rows(table)
         assert len(lines) == len(rows)
-        for line, row in zip(lines, rows):
+        for line, row in zip(lines, rows, strict=False):
             record = json.loads(line)
             assert list(record) == list(row)
             for name, text in row.items():
@@ -137,9 +146,12 @@ def test_export_sqlite_holds_every_row_with_keys_and_vocabularies(capsys, tmp_pa
             columns = [r[1] for r in db.execute(f"PRAGMA table_info({name})")]
             assert columns == list(csv_rows(table)[0])
         names = {r["actor_id"]: r["name"] for r in csv_rows("actors")}
-        joined = db.execute('SELECT e.event_id, a.name FROM events e JOIN actors a '
-                            'ON a.actor_id = e.initiator_actor_id').fetchall()
-        expected = [(r["event_id"], names[r["initiator_actor_id"]]) for r in csv_rows("events") if r["initiator_actor_id"]]
+        joined = db.execute(
+            "SELECT e.event_id, a.name FROM events e JOIN actors a ON a.actor_id = e.initiator_actor_id"
+        ).fetchall()
+        expected = [
+            (r["event_id"], names[r["initiator_actor_id"]]) for r in csv_rows("events") if r["initiator_actor_id"]
+        ]
         assert sorted(joined) == sorted(expected)
         dated = dict(db.execute("SELECT event_id, date_start FROM events WHERE date_start IS NOT NULL"))
         assert dated == {r["event_id"]: r["date_start"] for r in csv_rows("events") if r["date_start"]}
@@ -176,6 +188,7 @@ def test_export_onto_an_existing_file_says_it_cannot_write(capsys, tmp_path):
 
 
 # -- validate ----------------------------------------------------------------------
+
 
 def test_validate_passes_on_the_published_package(capsys):
     pytest.importorskip("frictionless", reason="the validate extra is not installed")

@@ -19,12 +19,33 @@ CURATED = ROOT / "data" / "curated"
 SPEC = tomllib.loads((CURATED / "package.toml").read_text(encoding="utf-8"))
 
 # PLOVER manual, the "Quad category" subsection of each category's section.
-MANUAL_QUAD = {"AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1, "COOPERATE": 2, "AID": 2, "RETREAT": 2,
-               "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3,
-               "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4}
+MANUAL_QUAD = {
+    "AGREE": 1,
+    "CONSULT": 1,
+    "SUPPORT": 1,
+    "CONCEDE": 1,
+    "COOPERATE": 2,
+    "AID": 2,
+    "RETREAT": 2,
+    "REQUEST": 3,
+    "ACCUSE": 3,
+    "REJECT": 3,
+    "THREATEN": 3,
+    "PROTEST": 4,
+    "SANCTION": 4,
+    "MOBILIZE": 4,
+    "COERCE": 4,
+    "ASSAULT": 4,
+}
 # PLOVER manual, the modes tables: which category each mode used here belongs to.
-MANUAL_MODES = {"phone": "CONSULT", "withdraw": "RETREAT", "change": "REQUEST", "disapprove": "ACCUSE",
-                "allege": "ACCUSE", "discontinue": "SANCTION"}
+MANUAL_MODES = {
+    "phone": "CONSULT",
+    "withdraw": "RETREAT",
+    "change": "REQUEST",
+    "disapprove": "ACCUSE",
+    "allege": "ACCUSE",
+    "discontinue": "SANCTION",
+}
 # CAMEO first blocks that are not countries (CAMEO codebook ch. 3; GDELT lookup tables) and role blocks used.
 CAMEO_NON_STATE = {"IGO", "IMG", "WST"}
 CAMEO_ROLES = {"GOV", "MIL", "CVL", "REB", "UAF", "UNO", "PKO"}
@@ -45,6 +66,7 @@ def day(text: str) -> dt.date | None:
 
 
 # -- PLOVER -------------------------------------------------------------------
+
 
 def expected_category(event_type: str, status: str) -> str:
     """P1, P2 as the manual states them, written out again here."""
@@ -105,13 +127,16 @@ def test_docs_crosswalk_table_matches_the_vocabulary():
     """The P1 table in docs/coding.md states each type's two categories; it
     may not drift from package.toml."""
     doc = (ROOT / "docs" / "coding.md").read_text(encoding="utf-8")
-    table = {m.group(1): (m.group(2).strip(), m.group(3).strip())
-             for m in re.finditer(r"^\| ([a-z_]+) \| ([A-Z ]*)\| ([A-Z ]*)\|", doc, re.M)}
+    table = {
+        m.group(1): (m.group(2).strip(), m.group(3).strip())
+        for m in re.finditer(r"^\| ([a-z_]+) \| ([A-Z ]*)\| ([A-Z ]*)\|", doc, re.M)
+    }
     want = {k: (v["plover"], v["plover_planned"]) for k, v in vocabulary("event_type").items()}
     assert table == want
 
 
 # -- CAMEO --------------------------------------------------------------------
+
 
 def test_every_cameo_code_is_concatenated_three_letter_blocks_with_a_valid_first_block():
     coded = [r for r in rows("actors") if r["cameo_code"]]
@@ -119,22 +144,32 @@ def test_every_cameo_code_is_concatenated_three_letter_blocks_with_a_valid_first
     for r in coded:
         code = r["cameo_code"]
         assert " " not in code and len(code) % 3 == 0 and code.isupper(), code
-        blocks = [code[i:i + 3] for i in range(0, len(code), 3)]
+        blocks = [code[i : i + 3] for i in range(0, len(code), 3)]
         assert blocks[0] in COUNTRIES | CAMEO_NON_STATE, code
         assert set(blocks[1:]) <= CAMEO_ROLES, code
         if blocks[0] in COUNTRIES:
             assert blocks[0] == r["country"], (r["actor_id"], code)
 
 
-@pytest.mark.parametrize("actor_id, code", [
-    ("unsc", "IGOUNO"), ("un", "IGOUNO"), ("mali-junta", "MLIGOV"), ("russian-military", "RUSMIL"),
-    ("malian-people", "MLICVL"), ("woodward", "GBRGOV"), ("western-nations", "WST"), ("tuareg-rebels", "MLIREB"),
-])
+@pytest.mark.parametrize(
+    "actor_id, code",
+    [
+        ("unsc", "IGOUNO"),
+        ("un", "IGOUNO"),
+        ("mali-junta", "MLIGOV"),
+        ("russian-military", "RUSMIL"),
+        ("malian-people", "MLICVL"),
+        ("woodward", "GBRGOV"),
+        ("western-nations", "WST"),
+        ("tuareg-rebels", "MLIREB"),
+    ],
+)
 def test_actors_the_audit_named_have_their_cameo_code(actor_id, code):
     assert next(r for r in rows("actors") if r["actor_id"] == actor_id)["cameo_code"] == code
 
 
 # -- precision codes ------------------------------------------------------------
+
 
 def acled(start: dt.date | None, end: dt.date | None) -> str:
     if start is None:
@@ -166,11 +201,13 @@ def test_the_184_day_withdrawal_window_is_not_day_precision():
 
 # -- places and outside values -----------------------------------------------------
 
+
 def test_places_cite_references_and_placed_events_carry_the_place_codes():
     references = {r["reference_id"] for r in rows("references")}
     places = {r["place_id"]: r for r in rows("places")}
-    assert places and all(p["reference_id"] in references and p["acled_region_reference_id"] in references
-                          for p in places.values())
+    assert places and all(
+        p["reference_id"] in references and p["acled_region_reference_id"] in references for p in places.values()
+    )
     levels = vocabulary("place_level")
     for r in rows("events"):
         if r["place_id"]:
@@ -207,23 +244,56 @@ def _edit(root: Path, id_line: str, old: str, new: str) -> None:
     path.write_text(text[:start] + block.replace(old, new) + text[end:], encoding="utf-8")
 
 
-@pytest.mark.parametrize("id_line, old, new, code, field, carries", [
-    # D1: a day (and month) the evidence does not state ("the 2015 peace agreement")
-    ('event_id = "peace-agreement-2015"', 'start = "2015"', 'start = "2015-11-27"',
-     "date-stated-not-in-evidence", "date", "'2015-11-27'"),
-    # D1: a month the evidence does not state
-    ('event_id = "peace-agreement-2015"', 'start = "2015"', 'start = "2015-05"',
-     "date-stated-not-in-evidence", "date", "'2015-05'"),
-    # P4: a mode of another category
-    ('event_id = "lavrov-calls-diop"', 'plover_mode = "phone"', 'plover_mode = "withdraw"',
-     "plover-mode-mismatch", "plover_mode", "RETREAT"),
-    # P4, P5: a context on an event PLOVER cannot code
-    ('event_id = "mali-military-coups"', 'place_id = "mali"', 'place_id = "mali"\nplover_context = "military"',
-     "plover-context-without-category", "plover_context", "plover_context"),
-    # an outside initiator needs an initiator
-    ('event_id = "peace-agreement-2015"', 'place_id = "mali"', 'place_id = "mali"\ninitiator_reference_id = "un-sc-15341"',
-     "initiator-reference-without-initiator", "initiator_reference_id", "initiator_actor_id"),
-])
+@pytest.mark.parametrize(
+    "id_line, old, new, code, field, carries",
+    [
+        # D1: a day (and month) the evidence does not state ("the 2015 peace agreement")
+        (
+            'event_id = "peace-agreement-2015"',
+            'start = "2015"',
+            'start = "2015-11-27"',
+            "date-stated-not-in-evidence",
+            "date",
+            "'2015-11-27'",
+        ),
+        # D1: a month the evidence does not state
+        (
+            'event_id = "peace-agreement-2015"',
+            'start = "2015"',
+            'start = "2015-05"',
+            "date-stated-not-in-evidence",
+            "date",
+            "'2015-05'",
+        ),
+        # P4: a mode of another category
+        (
+            'event_id = "lavrov-calls-diop"',
+            'plover_mode = "phone"',
+            'plover_mode = "withdraw"',
+            "plover-mode-mismatch",
+            "plover_mode",
+            "RETREAT",
+        ),
+        # P4, P5: a context on an event PLOVER cannot code
+        (
+            'event_id = "mali-military-coups"',
+            'place_id = "mali"',
+            'place_id = "mali"\nplover_context = "military"',
+            "plover-context-without-category",
+            "plover_context",
+            "plover_context",
+        ),
+        # an outside initiator needs an initiator
+        (
+            'event_id = "peace-agreement-2015"',
+            'place_id = "mali"',
+            'place_id = "mali"\ninitiator_reference_id = "un-sc-15341"',
+            "initiator-reference-without-initiator",
+            "initiator_reference_id",
+            "initiator_actor_id",
+        ),
+    ],
+)
 def test_the_build_refuses_a_code_or_date_against_the_rules(scratch_repo, id_line, old, new, code, field, carries):
     _edit(scratch_repo, id_line, old, new)
     result = run_build(scratch_repo, "--json")
@@ -235,15 +305,18 @@ def test_the_build_refuses_a_code_or_date_against_the_rules(scratch_repo, id_lin
     assert carries in problems[0]["message"]
 
 
-@pytest.mark.parametrize("written, evidence, missing", [
-    ("2015", "the 2015 peace agreement", None),
-    ("2015-11-27", "the 2015 peace agreement", "month"),
-    ("2015-05", "the 2015 peace agreement", "month"),
-    ("2015-05-15", "signed in Bamako on 15 May 2015", None),
-    ("2015-05-15", "signed in Bamako on 15th May 2015", None),
-    ("2015-05-15", "signed in Bamako in May 2015", "day"),
-    ("2013", "a mission founded in 20135", "year"),
-])
+@pytest.mark.parametrize(
+    "written, evidence, missing",
+    [
+        ("2015", "the 2015 peace agreement", None),
+        ("2015-11-27", "the 2015 peace agreement", "month"),
+        ("2015-05", "the 2015 peace agreement", "month"),
+        ("2015-05-15", "signed in Bamako on 15 May 2015", None),
+        ("2015-05-15", "signed in Bamako on 15th May 2015", None),
+        ("2015-05-15", "signed in Bamako in May 2015", "day"),
+        ("2013", "a mission founded in 20135", "year"),
+    ],
+)
 def test_a_stated_date_is_checked_at_its_full_precision(written, evidence, missing):
     from minusma_build.dates import missing_parts
 
@@ -256,10 +329,15 @@ def test_a_rounded_figure_spans_half_a_unit_of_its_last_digit():
     assert rounding_bounds(1.2e9, "$1.2 billion") == pytest.approx((1.15e9, 1.25e9))
     assert rounding_bounds(13000, "13,000 troops") == pytest.approx((12999.5, 13000.5))
     budget = next(r for r in rows("figures") if r["figure_id"] == "minusma-annual-budget")
-    assert (budget["qualifier"], budget["lower_bound"], budget["upper_bound"]) == ("rounded", "1150000000", "1250000000")
+    assert (budget["qualifier"], budget["lower_bound"], budget["upper_bound"]) == (
+        "rounded",
+        "1150000000",
+        "1250000000",
+    )
 
 
 # -- the rows the audit questioned (docs/coding.md, "The rows the audit questioned") --
+
 
 def _row(table: str, key: str, value: str) -> dict[str, str]:
     return next(r for r in rows(table) if r[key] == value)
@@ -269,7 +347,10 @@ def test_audited_event_rows_are_fixed():
     for eid in ("mali-un-relations-deteriorate", "mali-west-relations-deteriorate"):
         r = _row("events", "event_id", eid)
         assert (r["event_type"], r["plover_category"], r["since_event_id"]) == (
-            "relations_deteriorate", "", "mali-coup-2020")
+            "relations_deteriorate",
+            "",
+            "mali-coup-2020",
+        )
     assert _row("events", "event_id", "mali-coup-2020")["part_of_event_id"] == "mali-military-coups"
     for eid in ("lavrov-calls-diop", "uk-criticizes-decision", "us-blames-prigozhin"):
         assert _row("events", "event_id", eid)["country"] == "MLI"
@@ -278,8 +359,11 @@ def test_audited_event_rows_are_fixed():
 
 
 def test_audited_statement_and_figure_rows_are_fixed():
-    for sid in ("resolution-acknowledges-need-for-support", "resolution-calls-on-government",
-                "resolution-emphasizes-comprehensive-approach"):
+    for sid in (
+        "resolution-acknowledges-need-for-support",
+        "resolution-calls-on-government",
+        "resolution-emphasizes-comprehensive-approach",
+    ):
         assert _row("statements", "statement_id", sid)["passage_kind"] == "commentary"
     demand = _row("statements", "statement_id", "junta-demands-end-of-mission")
     assert (demand["date_start"], demand["date_basis"]) == ("2023-06-16", "external")

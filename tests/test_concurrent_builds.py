@@ -28,8 +28,12 @@ def edit_summary(root: Path, new: str) -> None:
 
 
 def start_build(root: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(root / "scripts" / "build.py"), "--root", str(root)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(root / "scripts" / "build.py"), "--root", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def assert_valid_package(root: Path) -> None:
@@ -46,7 +50,7 @@ def test_two_builds_at_once_leave_one_valid_package(scratch_repo: Path):
     before = published_snapshot(scratch_repo)
     builds = [start_build(scratch_repo) for _ in range(2)]
     results = [(b.wait(timeout=300), *b.communicate()) for b in builds]
-    for code, out, err in results:
+    for code, _out, err in results:
         assert code == 0, err
         assert "Traceback" not in err
     assert published_snapshot(scratch_repo) != before, "the edit should have changed the package"

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 CSV_RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"] if r["format"] == "csv"}
 FACT_TABLES = ["events", "statements", "figures"]
-SPAN_TABLES = FACT_TABLES + ["mentions"]
+SPAN_TABLES = [*FACT_TABLES, "mentions"]
 
 
 def read_table(name: str) -> list[dict[str, str]]:
@@ -45,6 +45,7 @@ def primary_key(name: str) -> str:
 
 # -- the raw input ----------------------------------------------------------
 
+
 def test_source_text_is_vendored_byte_for_byte_with_its_checksum():
     (source,) = read_table("sources")
     raw = (ROOT / source["path"]).read_bytes()
@@ -63,7 +64,8 @@ def test_source_is_labelled_third_party_and_its_unknowns_stay_empty():
 
 # -- spans --------------------------------------------------------------------
 
-@pytest.mark.parametrize("table", SPAN_TABLES + ["passages"])
+
+@pytest.mark.parametrize("table", [*SPAN_TABLES, "passages"])
 def test_every_span_is_the_source_text_at_its_offsets(table):
     column = "text" if table == "passages" else "evidence"
     rows = read_table(table)
@@ -78,7 +80,7 @@ def test_passages_cover_every_non_blank_character_once_in_order():
     passages = sorted(read_table("passages"), key=lambda r: int(r["char_start"]))
     cursor = 0
     for p in passages:
-        assert TEXT[cursor:int(p["char_start"])].strip() == ""
+        assert TEXT[cursor : int(p["char_start"])].strip() == ""
         cursor = int(p["char_end"])
     assert TEXT[cursor:].strip() == ""
 
@@ -93,14 +95,17 @@ def test_every_span_lies_in_the_passage_it_names(table):
 
 
 def test_no_fact_is_drawn_from_the_rhetorical_question():
-    question_lines = [m for m in re.finditer(r"[^\n]*\?\n", TEXT)]
+    question_lines = list(re.finditer(r"[^\n]*\?\n", TEXT))
     assert len(question_lines) == 1, "the article has one question"
     q_start, q_end = question_lines[0].start(), question_lines[0].end()
     for table in FACT_TABLES:
         for row in read_table(table):
             assert int(row["char_end"]) <= q_start or int(row["char_start"]) >= q_end, row[primary_key(table)]
-    kinds = {p["passage_kind"] for p in read_table("passages") if int(p["char_start"]) >= q_start
-             and int(p["char_end"]) <= q_end}
+    kinds = {
+        p["passage_kind"]
+        for p in read_table("passages")
+        if int(p["char_start"]) >= q_start and int(p["char_end"]) <= q_end
+    }
     assert kinds == {"question"}
 
 
@@ -115,6 +120,7 @@ def test_the_truncated_fragment_is_marked_and_only_its_surviving_words_are_used(
 
 
 # -- keys -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("table", list(CSV_RESOURCES))
 def test_primary_keys_are_unique_slugs_and_rows_are_sorted_by_them(table):
@@ -160,6 +166,7 @@ def test_roles_are_written_in_the_text():
 
 # -- dates ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("table", ["events", "statements"])
 def test_dates_say_where_they_come_from(table):
     references = {r["reference_id"] for r in read_table("references")}
@@ -182,16 +189,23 @@ def test_dates_say_where_they_come_from(table):
 
 
 def test_every_reference_is_cited():
-    citing = {"events": ("date_reference_id", "initiator_reference_id"), "statements": ("date_reference_id",),
-              "figures": ("estimate_reference_id", "scope_reference_id"),
-              "places": ("reference_id", "acled_region_reference_id")}
+    citing = {
+        "events": ("date_reference_id", "initiator_reference_id"),
+        "statements": ("date_reference_id",),
+        "figures": ("estimate_reference_id", "scope_reference_id"),
+        "places": ("reference_id", "acled_region_reference_id"),
+    }
     cited = {r[c] for t, columns in citing.items() for r in read_table(t) for c in columns}
     assert {r["reference_id"] for r in read_table("references")} <= cited
 
 
 def test_the_vote_is_dated_from_the_un_record():
     vote = next(e for e in read_table("events") if e["event_id"] == "unsc-votes-to-end-minusma")
-    assert (vote["date_start"], vote["date_basis"], vote["date_reference_id"]) == ("2023-06-30", "external", "un-sc-15341")
+    assert (vote["date_start"], vote["date_basis"], vote["date_reference_id"]) == (
+        "2023-06-30",
+        "external",
+        "un-sc-15341",
+    )
 
 
 # -- figures ------------------------------------------------------------------------
@@ -228,6 +242,7 @@ def test_overlapping_personnel_figures_are_both_kept_with_their_scope():
 
 # -- statements ---------------------------------------------------------------------
 
+
 def test_editorial_statements_have_no_speaker_and_attributed_ones_do():
     for row in read_table("statements"):
         assert (row["mode"] == "editorial") == (row["speaker_actor_id"] == ""), row["statement_id"]
@@ -244,6 +259,7 @@ def test_quoted_words_are_the_words_between_quotation_marks():
 
 # -- coverage ---------------------------------------------------------------------
 
+
 def test_the_article_is_covered_from_start_to_finish():
     """A floor, not a target: the article names ~25 actors and reports 20+
     events, 10+ statements and 6+ figures; the analysis paragraphs count too."""
@@ -256,6 +272,7 @@ def test_the_article_is_covered_from_start_to_finish():
 
 
 # -- file format ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("table", list(CSV_RESOURCES))
 def test_csv_files_are_plain_utf8_with_lf_and_columns_in_schema_order(table):
@@ -290,7 +307,19 @@ def test_parquet_twins_hold_the_same_values_with_explicit_types():
             else:
                 expected = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
                 assert column.type == expected[f["type"]]
-        as_text = [[("" if v is None else v.isoformat() if isinstance(v, dt.date) else
-                     str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-                    for v in row.values()] for row in table.to_pylist()]
+        as_text = [
+            [
+                (
+                    ""
+                    if v is None
+                    else v.isoformat()
+                    if isinstance(v, dt.date)
+                    else str(int(v))
+                    if isinstance(v, float) and v.is_integer()
+                    else str(v)
+                )
+                for v in row.values()
+            ]
+            for row in table.to_pylist()
+        ]
         assert as_text == [list(r.values()) for r in read_table(name)], name

@@ -17,13 +17,32 @@ PARQUET = [r for r in PACKAGE["resources"] if r.get("format") == "parquet"]
 
 # The resource properties of Data Package v2 (Data Resource and Tabular Data
 # Resource) plus the legacy `profile` v2 tolerates beside `type`.
-V2_RESOURCE_PROPERTIES = {"name", "path", "data", "type", "$schema", "title", "description", "homepage",
-                          "sources", "licenses", "format", "mediatype", "encoding", "bytes", "hash",
-                          "dialect", "schema", "profile"}
+V2_RESOURCE_PROPERTIES = {
+    "name",
+    "path",
+    "data",
+    "type",
+    "$schema",
+    "title",
+    "description",
+    "homepage",
+    "sources",
+    "licenses",
+    "format",
+    "mediatype",
+    "encoding",
+    "bytes",
+    "hash",
+    "dialect",
+    "schema",
+    "profile",
+}
 
 
 def test_every_table_is_listed():
-    assert len(CSV) == len(PARQUET) == 9  # sources, passages, references, places, actors, mentions, events, statements, figures
+    assert (
+        len(CSV) == len(PARQUET) == 9
+    )  # sources, passages, references, places, actors, mentions, events, statements, figures
 
 
 @pytest.mark.parametrize("resource", PACKAGE["resources"], ids=lambda r: r["name"])

@@ -25,8 +25,8 @@ from minusma_data import cli
 from minusma_data._diff import CHANGE_BUMPS, DiffError, diff_paths, open_package
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST = "3fe3b589f9fb104c9fe834d380671939a543ef5d"      # the first published tables
-RETITLED = "95f4a63f28a286b75117473d0a0e9c78aa60fcc6"   # events.country's description reworded
+FIRST = "3fe3b589f9fb104c9fe834d380671939a543ef5d"  # the first published tables
+RETITLED = "95f4a63f28a286b75117473d0a0e9c78aa60fcc6"  # events.country's description reworded
 DIFFICULTY = "207c3405641dc02a6276b5a83c0b957217a8f070"  # one event and one event_type code added
 
 
@@ -41,13 +41,20 @@ needs_git = pytest.mark.skipif(not in_git_checkout(), reason="needs the reposito
 def materialise(commit: str, dest: Path) -> Path:
     """The package (datapackage.json and data/) as it was at `commit`."""
     dest.mkdir(parents=True)
-    for path in ["datapackage.json"] + subprocess.run(
+    for path in [
+        "datapackage.json",
+        *subprocess.run(
             ["git", "-C", str(ROOT), "ls-tree", "-r", "--name-only", commit, "data/"],
-            capture_output=True, text=True, check=True).stdout.split():
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split(),
+    ]:
         target = dest / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{path}"],
-                                          capture_output=True, check=True).stdout)
+        target.write_bytes(
+            subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{path}"], capture_output=True, check=True).stdout
+        )
     return dest
 
 
@@ -71,6 +78,7 @@ def codes(result: dict) -> set[tuple[str, str | None, str | None]]:
 
 # -- real history ----------------------------------------------------------------
 
+
 @needs_git
 def test_a_real_commit_that_added_an_event_and_its_code(tmp_path, capsys):
     old = materialise(RETITLED, tmp_path / "old")
@@ -79,10 +87,13 @@ def test_a_real_commit_that_added_an_event_and_its_code(tmp_path, capsys):
     assert code == 1 and err == ""
     result = json.loads(out)
     # From `git show 207c340 -- data/events.csv datapackage.json`: one row, one event_type code.
-    assert result["tables"] == {"events": {"added": ["peace-agreement-implementation-difficulties"],
-                                           "removed": [], "changed": {}}}
+    assert result["tables"] == {
+        "events": {"added": ["peace-agreement-implementation-difficulties"], "removed": [], "changed": {}}
+    }
     added = [c for c in result["schema"]["changes"] if c["change"] == "category_added"]
-    assert [(c["table"], c["field"], c["new"]) for c in added] == [("events", "event_type", "implementation_difficulty")]
+    assert [(c["table"], c["field"], c["new"]) for c in added] == [
+        ("events", "event_type", "implementation_difficulty")
+    ]
     assert {c["bump"] for c in result["schema"]["changes"]} == {"minor"}
     assert result["suggested_bump"] == "minor"
 
@@ -96,15 +107,17 @@ def test_a_real_commit_that_only_reworded_a_description(tmp_path, capsys):
     assert code == 1
     assert result["tables"] == {}
     assert [(c["change"], c["table"], c["field"]) for c in result["schema"]["changes"]] == [
-        ("metadata_changed", "events", "country:description")]
+        ("metadata_changed", "events", "country:description")
+    ]
     assert result["schema"]["changes"][0]["new"].startswith("ISO 3166-1 alpha-3 code of the country where the event")
     assert result["suggested_bump"] == "patch"
 
 
 @needs_git
 def test_text_output_names_the_added_row_and_the_bump(tmp_path, capsys):
-    code, out, _ = run_cli(materialise(RETITLED, tmp_path / "old"), materialise(DIFFICULTY, tmp_path / "new"),
-                           capsys=capsys)
+    code, out, _ = run_cli(
+        materialise(RETITLED, tmp_path / "old"), materialise(DIFFICULTY, tmp_path / "new"), capsys=capsys
+    )
     assert code == 1
     assert "    + peace-agreement-implementation-difficulties" in out.splitlines()
     assert "events: 1 added, 0 removed, 0 changed" in out
@@ -112,6 +125,7 @@ def test_text_output_names_the_added_row_and_the_bump(tmp_path, capsys):
 
 
 # -- identical, inputs, exit codes ---------------------------------------------------
+
 
 def test_identical_packages_exit_0_with_no_bump(tmp_path, capsys):
     code, out, err = run_cli(ROOT, package_copy(tmp_path / "copy"), "--format", "json", capsys=capsys)
@@ -171,15 +185,22 @@ def test_errors_exit_2_with_one_line_and_no_traceback(tmp_path, capsys):
 
 def test_the_installed_command_uses_the_same_exit_codes(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    same = subprocess.run([sys.executable, "-m", "minusma_data", "diff", ROOT, ROOT], env=env,
-                          capture_output=True, text=True, check=False)
+    same = subprocess.run(
+        [sys.executable, "-m", "minusma_data", "diff", ROOT, ROOT], env=env, capture_output=True, text=True, check=False
+    )
     assert same.returncode == 0, same.stderr
-    bad = subprocess.run([sys.executable, "-m", "minusma_data", "diff", ROOT, tmp_path / "nothing"], env=env,
-                         capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "minusma_data", "diff", ROOT, tmp_path / "nothing"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 
 # -- hostile inputs -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("member", ["../evil.csv", "/etc/evil.csv", "data/../../evil.csv", "C:/evil.csv"])
 def test_a_zip_member_outside_the_package_is_refused(tmp_path, capsys, member):
@@ -192,7 +213,9 @@ def test_a_zip_member_outside_the_package_is_refused(tmp_path, capsys, member):
     assert not (tmp_path.parent / "evil.csv").exists()
 
 
-@pytest.mark.parametrize("path", ["../outside.csv", "/etc/passwd", "data/../../outside.csv", "https://example.org/x.csv"])
+@pytest.mark.parametrize(
+    "path", ["../outside.csv", "/etc/passwd", "data/../../outside.csv", "https://example.org/x.csv"]
+)
 def test_a_resource_path_outside_the_package_is_refused(tmp_path, capsys, path):
     (tmp_path / "outside.csv").write_text("secret\n1\n", encoding="utf-8")
     new = package_copy(tmp_path / "pkg")
@@ -213,6 +236,7 @@ def test_a_link_out_of_the_package_folder_is_refused(tmp_path, capsys):
 
 
 # -- every branch of the bump rules ---------------------------------------------------
+
 
 def read_csv(pkg: Path, table: str) -> list[list[str]]:
     with open(pkg / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
@@ -250,21 +274,23 @@ def field_of(descriptor: dict, table: str, name: str) -> list[dict]:
 def drop_column(pkg: Path, table: str, name: str) -> None:
     rows = read_csv(pkg, table)
     i = rows[0].index(name)
-    write_csv(pkg, table, [r[:i] + r[i + 1:] for r in rows])
+    write_csv(pkg, table, [r[:i] + r[i + 1 :] for r in rows])
 
     def change(d):
         for s in schemas(d, table):
             s["fields"] = [f for f in s["fields"] if f["name"] != name]
+
     edit_descriptor(pkg, change)
 
 
 def add_column(pkg: Path, table: str, name: str) -> None:
     rows = read_csv(pkg, table)
-    write_csv(pkg, table, [rows[0] + [name]] + [r + [""] for r in rows[1:]])
+    write_csv(pkg, table, [rows[0] + [name]] + [[*r, ""] for r in rows[1:]])
 
     def change(d):
         for s in schemas(d, table):
             s["fields"].append({"name": name, "type": "string", "title": name, "description": "new"})
+
     edit_descriptor(pkg, change)
 
 
@@ -287,8 +313,11 @@ def set_enum(table, name, change):
         for f in field_of(d, table, name):
             f["constraints"]["enum"] = change(f["constraints"]["enum"])
             f["categories"] = [c for c in f["categories"] if c["value"] in f["constraints"]["enum"]] + [
-                {"value": v, "label": v} for v in f["constraints"]["enum"]
-                if v not in [c["value"] for c in f["categories"]]]
+                {"value": v, "label": v}
+                for v in f["constraints"]["enum"]
+                if v not in [c["value"] for c in f["categories"]]
+            ]
+
     return lambda pkg: edit_descriptor(pkg, edit)
 
 
@@ -299,6 +328,7 @@ def set_field(table, name, key, value):
                 f.pop(key, None)
             else:
                 f[key] = value
+
     return lambda pkg: edit_descriptor(pkg, edit)
 
 
@@ -310,12 +340,15 @@ def set_constraint(table, name, key, value):
                 constraints.pop(key, None)
             else:
                 constraints[key] = value
+
     return lambda pkg: edit_descriptor(pkg, edit)
 
 
 def drop_table(pkg):
-    edit_descriptor(pkg, lambda d: d.update(resources=[r for r in d["resources"]
-                                                       if r["name"] not in ("figures", "figures-parquet")]))
+    edit_descriptor(
+        pkg,
+        lambda d: d.update(resources=[r for r in d["resources"] if r["name"] not in ("figures", "figures-parquet")]),
+    )
 
 
 def add_table(pkg):
@@ -323,6 +356,7 @@ def add_table(pkg):
         twin = copy.deepcopy(next(r for r in d["resources"] if r["name"] == "references"))
         twin.update(name="references2", path="data/references2.csv")
         d["resources"].append(twin)
+
     shutil.copy2(pkg / "data" / "references.csv", pkg / "data" / "references2.csv")
     edit_descriptor(pkg, edit)
 
@@ -335,6 +369,7 @@ def reorder_fields(pkg):
         for s in schemas(d, "actors"):
             f = s["fields"]
             f[1], f[2] = f[2], f[1]
+
     edit_descriptor(pkg, edit)
 
 
@@ -342,6 +377,7 @@ def drop_foreign_key(pkg):
     def edit(d):
         for s in schemas(d, "events"):
             s["foreignKeys"] = s["foreignKeys"][1:]
+
     edit_descriptor(pkg, edit)
 
 
@@ -349,7 +385,9 @@ def add_foreign_key(pkg):
     def edit(d):
         for s in schemas(d, "figures"):
             s.setdefault("foreignKeys", []).append(
-                {"fields": ["figure_id"], "reference": {"resource": "references", "fields": ["reference_id"]}})
+                {"fields": ["figure_id"], "reference": {"resource": "references", "fields": ["reference_id"]}}
+            )
+
     edit_descriptor(pkg, edit)
 
 
@@ -357,6 +395,7 @@ def set_primary_key(pkg):
     def edit(d):
         for s in schemas(d, "actors"):
             s["primaryKey"] = ["actor_id", "name"]
+
     edit_descriptor(pkg, edit)
 
 
@@ -372,6 +411,7 @@ def relabel_code(pkg):
     def edit(d):
         for f in field_of(d, "events", "status"):
             f["categories"][0]["label"] = "A reworded label."
+
     edit_descriptor(pkg, edit)
 
 
@@ -386,18 +426,51 @@ BRANCHES = {
     "field removed": (lambda pkg: drop_column(pkg, "events", "summary"), "field_removed", "events", "summary", "major"),
     "fields reordered": (reorder_fields, "fields_reordered", "actors", None, "major"),
     "field retyped": (set_field("figures", "value", "type", "string"), "field_retyped", "figures", "value", "major"),
-    "category added": (set_enum("events", "status", lambda e: e + ["rumoured"]), "category_added", "events", "status", "minor"),
-    "category removed": (set_enum("events", "status", lambda e: [v for v in e if v != "alleged"]),
-                         "category_removed", "events", "status", "major"),
-    "required added": (set_constraint("actors", "role", "required", True), "constraint_tightened", "actors", "role", "major"),
-    "required dropped": (set_constraint("events", "event_id", "required", None), "constraint_loosened", "events", "event_id", "minor"),
-    "pattern replaced": (set_constraint("events", "country", "pattern", "^[A-Z]{2,3}$"),
-                         "constraint_changed", "events", "country", "major"),
+    "category added": (
+        set_enum("events", "status", lambda e: [*e, "rumoured"]),
+        "category_added",
+        "events",
+        "status",
+        "minor",
+    ),
+    "category removed": (
+        set_enum("events", "status", lambda e: [v for v in e if v != "alleged"]),
+        "category_removed",
+        "events",
+        "status",
+        "major",
+    ),
+    "required added": (
+        set_constraint("actors", "role", "required", True),
+        "constraint_tightened",
+        "actors",
+        "role",
+        "major",
+    ),
+    "required dropped": (
+        set_constraint("events", "event_id", "required", None),
+        "constraint_loosened",
+        "events",
+        "event_id",
+        "minor",
+    ),
+    "pattern replaced": (
+        set_constraint("events", "country", "pattern", "^[A-Z]{2,3}$"),
+        "constraint_changed",
+        "events",
+        "country",
+        "major",
+    ),
     "primary key changed": (set_primary_key, "primary_key_changed", "actors", None, "major"),
     "foreign key added": (add_foreign_key, "foreign_key_added", "figures", "figure_id", "major"),
     "foreign key removed": (drop_foreign_key, "foreign_key_removed", "events", None, "minor"),
-    "description reworded": (set_field("events", "summary", "description", "Reworded."),
-                             "metadata_changed", "events", "summary:description", "patch"),
+    "description reworded": (
+        set_field("events", "summary", "description", "Reworded."),
+        "metadata_changed",
+        "events",
+        "summary:description",
+        "patch",
+    ),
     "code relabelled": (relabel_code, "metadata_changed", "events", None, "patch"),
     "package retitled": (retitle_package, "metadata_changed", None, "title", "patch"),
     "package renamed": (rename_package, "package_renamed", None, None, "major"),
@@ -412,8 +485,11 @@ def test_each_kind_of_change_suggests_its_bump(tmp_path, branch):
     result = diff_paths(ROOT, new)
     assert result["suggested_bump"] == bump
     if code is not None:
-        found = [c for c in result["schema"]["changes"] if c["change"] == code and c["table"] == table
-                 and (field is None or c["field"] == field)]
+        found = [
+            c
+            for c in result["schema"]["changes"]
+            if c["change"] == code and c["table"] == table and (field is None or c["field"] == field)
+        ]
         assert found, result["schema"]["changes"]
         assert all(c["bump"] == CHANGE_BUMPS[c["change"]] for c in result["schema"]["changes"])
 
@@ -425,8 +501,9 @@ def test_a_corrected_value_is_reported_with_its_old_and_new_text(tmp_path):
     ident, before = rows[1][0], rows[1][summary]
     change_summary(new)
     result = diff_paths(ROOT, new)
-    assert result["tables"] == {"events": {"added": [], "removed": [],
-                                           "changed": {ident: {"summary": [before, "A corrected summary."]}}}}
+    assert result["tables"] == {
+        "events": {"added": [], "removed": [], "changed": {ident: {"summary": [before, "A corrected summary."]}}}
+    }
     assert result["schema"]["changes"] == []
 
 
@@ -475,7 +552,10 @@ def test_the_benchmark_changes_one_row_of_every_table(tmp_path):
     from benchmarks.diff import altered_copy
 
     result = diff_paths(ROOT, altered_copy(ROOT, tmp_path / "altered"))
-    tables = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]
-              if r["format"] == "csv"]
+    tables = [
+        r["name"]
+        for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+        if r["format"] == "csv"
+    ]
     assert sorted(result["tables"]) == sorted(tables)
     assert all(len(t["changed"]) == 1 and not t["added"] and not t["removed"] for t in result["tables"].values())

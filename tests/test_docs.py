@@ -25,8 +25,15 @@ PLOT = ROOT / "scripts" / "plot_timeline.py"
 FIGURE = ROOT / "docs" / "timeline.png"
 GENERATED = ("README.md", "docs/data-dictionary.md", "docs/codebook.md")
 # Every Markdown file a reader may open, and whose links must therefore resolve.
-DOCUMENTS = sorted({README, ROOT / "CONTRIBUTING.md", ROOT / "CHANGELOG.md", ROOT / "benchmarks" / "README.md",
-                    *(ROOT / "docs").glob("*.md")})
+DOCUMENTS = sorted(
+    {
+        README,
+        ROOT / "CONTRIBUTING.md",
+        ROOT / "CHANGELOG.md",
+        ROOT / "benchmarks" / "README.md",
+        *(ROOT / "docs").glob("*.md"),
+    }
+)
 README_LIMIT = 20_000  # bytes: a front door, not a manual
 
 
@@ -36,7 +43,7 @@ def readme() -> str:
 
 def sections(text: str) -> dict[str, str]:
     parts = re.split(r"^## (.+)$", text, flags=re.M)
-    return {title.strip(): body for title, body in zip(parts[1::2], parts[2::2])}
+    return {title.strip(): body for title, body in zip(parts[1::2], parts[2::2], strict=False)}
 
 
 def make_targets() -> dict[str, list[str]]:
@@ -61,8 +68,12 @@ def as_plain_command(recipe_line: str) -> str:
 
 
 def run_docs(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "minusma_build.docs", "--root", str(root), *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "minusma_build.docs", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -78,6 +89,7 @@ def docs_copy(tmp_path: Path) -> Path:
 
 # -- the generated blocks -----------------------------------------------------
 
+
 def test_generated_blocks_are_up_to_date():
     result = run_docs(ROOT, "--check")
     assert result.returncode == 0, result.stderr + "\nrun `python scripts/render_docs.py`"
@@ -87,8 +99,9 @@ def test_check_fails_on_a_stale_copy(docs_copy: Path):
     dictionary = docs_copy / "docs" / "data-dictionary.md"
     text = dictionary.read_text(encoding="utf-8")
     assert "| `event_id` | string | yes |" in text
-    dictionary.write_text(text.replace("| `event_id` | string | yes |", "| `event_id` | integer | yes |", 1),
-                          encoding="utf-8")
+    dictionary.write_text(
+        text.replace("| `event_id` | string | yes |", "| `event_id` | integer | yes |", 1), encoding="utf-8"
+    )
     result = run_docs(docs_copy, "--check")
     assert result.returncode == 1
     assert "docs/data-dictionary.md (data-dictionary)" in result.stderr
@@ -97,8 +110,15 @@ def test_check_fails_on_a_stale_copy(docs_copy: Path):
 
 def test_render_restores_a_stale_copy(docs_copy: Path):
     codebook = docs_copy / "docs" / "codebook.md"
-    codebook.write_text(re.sub(r"(<!-- BEGIN codebook[^>]*-->\n).*?(<!-- END codebook -->)", r"\1\2",
-                               codebook.read_text(encoding="utf-8"), flags=re.S), encoding="utf-8")
+    codebook.write_text(
+        re.sub(
+            r"(<!-- BEGIN codebook[^>]*-->\n).*?(<!-- END codebook -->)",
+            r"\1\2",
+            codebook.read_text(encoding="utf-8"),
+            flags=re.S,
+        ),
+        encoding="utf-8",
+    )
     assert run_docs(docs_copy).returncode == 0
     for name in GENERATED:
         assert (docs_copy / name).read_bytes() == (ROOT / name).read_bytes(), name
@@ -133,6 +153,7 @@ def test_dictionary_covers_every_field():
 
 # -- commands: the README's, the Makefile's and CI's agree -----------------------
 
+
 def test_readme_opens_with_make_data_and_make_test():
     first_block = re.search(r"```(?:sh|bash|shell)?\n(.*?)```", readme(), re.S)
     assert first_block, "the README should open with a code block of commands"
@@ -156,14 +177,19 @@ def test_make_data_installs_no_test_tools():
     recipe = " ".join(make_targets()["$(BIN)/.installed-data"])
     assert '".[validate]"' in recipe and "[test]" not in recipe
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
-    assert all(not dep.startswith(("pytest", "hypothesis", "duckdb", "polars", "matplotlib"))
-               for dep in extras["validate"])
+    assert all(
+        not dep.startswith(("pytest", "hypothesis", "duckdb", "polars", "matplotlib")) for dep in extras["validate"]
+    )
 
 
 def test_make_test_runs_every_check():
     recipe = [as_plain_command(line) for line in make_targets()["test"]]
-    for needed in ("python scripts/build.py --check", "frictionless validate datapackage.json",
-                   "python scripts/render_docs.py --check", "python -m pytest"):
+    for needed in (
+        "python scripts/build.py --check",
+        "frictionless validate datapackage.json",
+        "python scripts/render_docs.py --check",
+        "python -m pytest",
+    ):
         assert needed in recipe, needed
 
 
@@ -176,8 +202,9 @@ def test_ci_script_runs_make_test():
 
 def workflow_steps(job: dict) -> list[str]:
     """The shell commands of a job's steps, one per line of each `run`."""
-    return [line.strip() for step in job.get("steps", []) for line in str(step.get("run", "")).splitlines()
-            if line.strip()]
+    return [
+        line.strip() for step in job.get("steps", []) for line in str(step.get("run", "")).splitlines() if line.strip()
+    ]
 
 
 def test_workflow_runs_what_make_test_runs():
@@ -196,10 +223,18 @@ def test_workflow_runs_what_make_test_runs():
 
 # -- the prose ------------------------------------------------------------------
 
+
 def test_readme_is_a_front_door():
     assert len(README.read_bytes()) <= README_LIMIT
-    for title in ("What it holds", "Quick start: Python", "Quick start: the files", "Quick start: maintainers",
-                  "Documentation", "Citing", "Licences"):
+    for title in (
+        "What it holds",
+        "Quick start: Python",
+        "Quick start: the files",
+        "Quick start: maintainers",
+        "Documentation",
+        "Citing",
+        "Licences",
+    ):
         assert title in sections(readme()), f"README lacks '## {title}'"
 
 
@@ -259,14 +294,15 @@ def test_python_examples_print_what_they_say():
 
 # -- the timeline figure ------------------------------------------------------------
 
+
 def png_text(path: Path) -> dict[str, str]:
     """The tEXt chunks of a PNG, read without an imaging library."""
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
     chunks, pos = {}, 8
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
         if kind == b"tEXt":
             key, _, value = body.partition(b"\0")
             chunks[key.decode("latin-1")] = value.decode("latin-1")
@@ -284,8 +320,9 @@ def test_readme_embeds_the_timeline():
 def test_timeline_shows_the_current_events():
     text = png_text(FIGURE)
     digest = hashlib.sha256((ROOT / "data" / "events.csv").read_bytes()).hexdigest()
-    assert text.get("Source") == f"data/events.csv sha256:{digest}", \
+    assert text.get("Source") == f"data/events.csv sha256:{digest}", (
         "docs/timeline.png was drawn from another data/events.csv; run `make figure`"
+    )
     assert "Software" not in text and "Creation Time" not in text
     assert int(text["_width"]) >= 1200
 
@@ -294,10 +331,10 @@ def test_timeline_is_deterministic(tmp_path):
     pytest.importorskip("matplotlib")
     outs = []
     for name in ("a.png", "b.png"):
-        result = subprocess.run([sys.executable, str(PLOT), "--out", str(tmp_path / name)],
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, str(PLOT), "--out", str(tmp_path / name)], capture_output=True, text=True, timeout=300
+        )
         assert result.returncode == 0, result.stderr
         outs.append((tmp_path / name).read_bytes())
     assert outs[0] == outs[1]
     assert png_text(tmp_path / "a.png")["Source"] == png_text(FIGURE)["Source"]
-

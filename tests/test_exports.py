@@ -35,8 +35,9 @@ def exported(request, tmp_path_factory) -> tuple[str, Path]:
 def test_folder_holds_descriptor_data_source_licences_and_readme(exported):
     format, out = exported
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert files == sorted(["datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", SOURCE,
-                            *(f"data/{t}.{format}" for t in TABLES)])
+    assert files == sorted(
+        ["datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", SOURCE, *(f"data/{t}.{format}" for t in TABLES)]
+    )
     for name in ("LICENSE", "LICENSE-DATA", SOURCE):
         assert (out / name).read_bytes() == (ROOT / name).read_bytes()
 
@@ -54,8 +55,9 @@ def test_descriptor_paths_formats_and_hashes_fit_the_files(exported):
         assert "bytes" not in resource or format != "parquet"  # frictionless refuses bytes on Parquet
         published = next(r for r in PACKAGE["resources"] if r["name"] == resource["name"])
         assert resource["schema"] == published["schema"]  # foreign keys name the exported resources
-    assert {k: v for k, v in descriptor.items() if k != "resources"} == \
-        {k: v for k, v in PACKAGE.items() if k != "resources"}
+    assert {k: v for k, v in descriptor.items() if k != "resources"} == {
+        k: v for k, v in PACKAGE.items() if k != "resources"
+    }
 
 
 def test_readme_names_every_file_and_the_licence(exported):

@@ -23,8 +23,8 @@ import os
 import pathlib
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -52,6 +52,7 @@ def folder_in_place(name: str) -> Callable[[Path], None]:
     def edit(root: Path) -> None:
         curated(root, name).unlink()
         curated(root, name).mkdir()
+
     return edit
 
 
@@ -59,18 +60,21 @@ def symlink_loop(name: str) -> Callable[[Path], None]:
     def edit(root: Path) -> None:
         curated(root, name).unlink()
         curated(root, name).symlink_to(curated(root, name))
+
     return edit
 
 
 def truncate(name: str) -> Callable[[Path], None]:
     def edit(root: Path) -> None:
         curated(root, name).write_bytes(b"")
+
     return edit
 
 
 def bom(name: str) -> Callable[[Path], None]:
     def edit(root: Path) -> None:
         curated(root, name).write_bytes(b"\xef\xbb\xbf" + curated(root, name).read_bytes())
+
     return edit
 
 
@@ -80,6 +84,7 @@ def source_path(value: Callable[[Path], str]) -> Callable[[Path], None]:
         text = path.read_text(encoding="utf-8")
         assert text.count(f'path = "{SOURCE}"') == 1
         path.write_text(text.replace(f'path = "{SOURCE}"', f"path = {json.dumps(value(root))}"), encoding="utf-8")
+
     return edit
 
 
@@ -108,30 +113,80 @@ CASES = [
     ("zero bytes", truncate("figures.toml"), "file-empty", "data/curated/figures.toml", ""),
     ("package.toml zero bytes", truncate("package.toml"), "file-empty", "data/curated/package.toml", ""),
     ("BOM", bom("statements.toml"), "toml-bom", "data/curated/statements.toml", ""),
-    ("version a number", replace("package.toml", 'version = "0.1.0"', "version = 0.2"),
-     "descriptor-invalid", "data/curated/package.toml", "version"),
-    ("licenses a table", replace("package.toml", "[[package.licenses]]", "[package.licenses]"),
-     "descriptor-invalid", "data/curated/package.toml", "licenses"),
+    (
+        "version a number",
+        replace("package.toml", 'version = "0.1.0"', "version = 0.2"),
+        "descriptor-invalid",
+        "data/curated/package.toml",
+        "version",
+    ),
+    (
+        "licenses a table",
+        replace("package.toml", "[[package.licenses]]", "[package.licenses]"),
+        "descriptor-invalid",
+        "data/curated/package.toml",
+        "licenses",
+    ),
     ("source path absolute", source_path(outside_copy), "source-path-outside", "data/curated/sources.toml", "path"),
-    ("source path dot-dot", source_path(lambda root: (outside_copy(root), "../outside.txt")[1]),
-     "source-path-outside", "data/curated/sources.toml", "path"),
+    (
+        "source path dot-dot",
+        source_path(lambda root: (outside_copy(root), "../outside.txt")[1]),
+        "source-path-outside",
+        "data/curated/sources.toml",
+        "path",
+    ),
     ("source path symlink out", source_path(symlinked_out), "source-path-outside", "data/curated/sources.toml", "path"),
-    ("C1 control NEL", summary("France drafts\\u0085 the resolution."), "value-control-character",
-     "data/curated/events.toml", "summary"),
-    ("C1 control CSI", summary("France \\u009b drafts the resolution."), "value-control-character",
-     "data/curated/events.toml", "summary"),
-    ("bidi override", summary("France \\u202edrafts the resolution."), "value-bidi-control",
-     "data/curated/events.toml", "summary"),
-    ("bidi isolate", summary("France \\u2066drafts\\u2069 the resolution."), "value-bidi-control",
-     "data/curated/events.toml", "summary"),
-    ("line feed in a cell", summary("France drafts\\nthe resolution."), "value-line-break",
-     "data/curated/events.toml", "summary"),
-    ("line separator in a cell", summary("France drafts\\u2028the resolution."), "value-line-break",
-     "data/curated/events.toml", "summary"),
+    (
+        "C1 control NEL",
+        summary("France drafts\\u0085 the resolution."),
+        "value-control-character",
+        "data/curated/events.toml",
+        "summary",
+    ),
+    (
+        "C1 control CSI",
+        summary("France \\u009b drafts the resolution."),
+        "value-control-character",
+        "data/curated/events.toml",
+        "summary",
+    ),
+    (
+        "bidi override",
+        summary("France \\u202edrafts the resolution."),
+        "value-bidi-control",
+        "data/curated/events.toml",
+        "summary",
+    ),
+    (
+        "bidi isolate",
+        summary("France \\u2066drafts\\u2069 the resolution."),
+        "value-bidi-control",
+        "data/curated/events.toml",
+        "summary",
+    ),
+    (
+        "line feed in a cell",
+        summary("France drafts\\nthe resolution."),
+        "value-line-break",
+        "data/curated/events.toml",
+        "summary",
+    ),
+    (
+        "line separator in a cell",
+        summary("France drafts\\u2028the resolution."),
+        "value-line-break",
+        "data/curated/events.toml",
+        "summary",
+    ),
     ("formula behind a tab", summary("\\t=HYPERLINK(1)"), "value-formula", "data/curated/events.toml", "summary"),
     ("formula behind spaces and a tab", summary("  \\t+1"), "value-formula", "data/curated/events.toml", "summary"),
-    ("pattern overflows", replace("package.toml", 'pattern = "^[0-9a-f]{64}$"',
-                                  'pattern = "a{4294967296}"'), "pattern-invalid", "data/curated/package.toml", None),
+    (
+        "pattern overflows",
+        replace("package.toml", 'pattern = "^[0-9a-f]{64}$"', 'pattern = "a{4294967296}"'),
+        "pattern-invalid",
+        "data/curated/package.toml",
+        None,
+    ),
 ]
 
 
@@ -159,6 +214,7 @@ def test_a_formula_behind_a_carriage_return_is_refused(scratch_repo: Path):
         produce(scratch_repo)
     assert {"value-formula", "value-control-character"} <= set(info.value.codes)
 
+
 def refuse_reading(monkeypatch, target: Path) -> None:
     """Reading `target` fails as a file without read permission would: tests
     run as root, who may read anything, so the refusal is simulated."""
@@ -183,18 +239,22 @@ def test_an_unreadable_curated_file_is_one_problem(scratch_repo: Path, monkeypat
 
 # -- publishing into a folder that refuses --------------------------------------
 
+
 def changed_outputs(root: Path) -> dict[str, bytes]:
     summary("France drafts the resolution that closes the mission.")(root)
     return produce(root).outputs
 
 
-@pytest.mark.parametrize("operation, error, code", [
-    ("mkdtemp", errno.EACCES, "data-folder-unwritable"),
-    ("mkdtemp", errno.EROFS, "data-folder-unwritable"),
-    ("write", errno.ENOSPC, "staging-failed"),
-    ("fsync", errno.EIO, "staging-failed"),
-    ("replace", errno.EACCES, "staging-failed"),  # the journal's own replace comes first
-])
+@pytest.mark.parametrize(
+    "operation, error, code",
+    [
+        ("mkdtemp", errno.EACCES, "data-folder-unwritable"),
+        ("mkdtemp", errno.EROFS, "data-folder-unwritable"),
+        ("write", errno.ENOSPC, "staging-failed"),
+        ("fsync", errno.EIO, "staging-failed"),
+        ("replace", errno.EACCES, "staging-failed"),  # the journal's own replace comes first
+    ],
+)
 def test_a_folder_that_cannot_be_written_is_one_error(scratch_repo: Path, monkeypatch, operation, error, code):
     outputs = changed_outputs(scratch_repo)
     published = published_snapshot(scratch_repo)
@@ -262,6 +322,7 @@ def test_a_missing_data_folder_is_one_line(scratch_repo: Path):
 
 # -- dates the loader must represent -------------------------------------------
 
+
 @pytest.mark.parametrize("start, end", [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31")])
 def test_every_valid_date_builds_and_loads(scratch_repo: Path, start: str, end: str):
     new = f'date = {{ basis = "external", start = "{start}", end = "{end}", reference = "un-sc-15341" }}'
@@ -278,8 +339,12 @@ def test_every_valid_date_builds_and_loads(scratch_repo: Path, start: str, end: 
 def test_the_cli_names_a_bad_input_without_a_traceback(scratch_repo: Path):
     """The build's command line, the shortest way a curator meets these faults."""
     folder_in_place("events.toml")(scratch_repo)
-    result = subprocess.run([sys.executable, "-m", "minusma_build", "--root", str(scratch_repo)],
-                            capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    result = subprocess.run(
+        [sys.executable, "-m", "minusma_build", "--root", str(scratch_repo)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "[file-is-folder]" in result.stderr

@@ -17,8 +17,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -61,9 +62,11 @@ def outside_copy(home: Path) -> Path:
 
 # -- paths that leave the package ------------------------------------------------
 
+
 def set_path(value: Callable[[Path], str], name: str = "events") -> Callable[[Path, dict], None]:
     def mutate(home: Path, desc: dict) -> None:
         resource(desc, name)["path"] = value(home)
+
     return mutate
 
 
@@ -125,9 +128,11 @@ def test_a_symlink_loop_is_one_error(home: Path):
 
 # -- keys of the wrong type ----------------------------------------------------
 
+
 def set_key(getter: Callable[[dict], dict], key: str, value: Any) -> Callable[[Path, dict], None]:
     def mutate(home: Path, desc: dict) -> None:
         getter(desc)[key] = value
+
     return mutate
 
 
@@ -146,6 +151,7 @@ def event_type(desc: dict) -> dict:
 def replace_first_field(value: Any) -> Callable[[Path, dict], None]:
     def mutate(home: Path, desc: dict) -> None:
         events_schema(desc)["fields"][0] = value
+
     return mutate
 
 
@@ -216,16 +222,37 @@ def test_the_message_names_the_resource_and_the_key(home: Path):
 
 # -- the command line ----------------------------------------------------------
 
+
 def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "minusma_data", "--data-home", str(home), *args],
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    return subprocess.run(
+        [sys.executable, "-m", "minusma_data", "--data-home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
 
 
-@pytest.mark.parametrize("case", ["dot-dot", "constraints null", "field is a string", "unknown hash algorithm",
-                                  "primaryKey unknown field", "schema a string"])
-@pytest.mark.parametrize("command", [["info"], ["export", "--format", "sqlite", "--output", "OUT"],
-                                     ["export", "--format", "jsonl", "--output", "OUT"], ["validate"]])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "dot-dot",
+        "constraints null",
+        "field is a string",
+        "unknown hash algorithm",
+        "primaryKey unknown field",
+        "schema a string",
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["info"],
+        ["export", "--format", "sqlite", "--output", "OUT"],
+        ["export", "--format", "jsonl", "--output", "OUT"],
+        ["validate"],
+    ],
+)
 def test_the_command_line_gives_one_line_and_no_traceback(home: Path, tmp_path: Path, case: str, command):
     desc = copy.deepcopy(DESCRIPTOR)
     (UNSAFE.get(case) or MALFORMED[case])(home, desc)
@@ -238,11 +265,15 @@ def test_the_command_line_gives_one_line_and_no_traceback(home: Path, tmp_path: 
 
 # -- anything at all ----------------------------------------------------------------
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) |
-                    st.sampled_from(["", "../x", "/etc/passwd", "data/events.csv", "sha256:00", "string",
-                                     "date", "\0"]),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
-                    max_leaves=6)
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.sampled_from(["", "../x", "/etc/passwd", "data/events.csv", "sha256:00", "string", "date", "\0"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def _places(value: Any, at: tuple = ()) -> list[tuple]:
@@ -250,16 +281,19 @@ def _places(value: Any, at: tuple = ()) -> list[tuple]:
     found = [at]
     if isinstance(value, dict):
         for k, v in value.items():
-            found += _places(v, at + (k,))
+            found += _places(v, (*at, k))
     elif isinstance(value, list):
         for i, v in enumerate(value[:3]):
-            found += _places(v, at + (i,))
+            found += _places(v, (*at, i))
     return found
 
 
 EVENTS_AT = DESCRIPTOR["resources"].index(resource(DESCRIPTOR, "events"))
-PLACES = [p for p in _places(DESCRIPTOR) if p[:2] in ((), ("resources",), ("resources", EVENTS_AT))
-          or len(p) < 2 or p[0] != "resources"]
+PLACES = [
+    p
+    for p in _places(DESCRIPTOR)
+    if p[:2] in ((), ("resources",), ("resources", EVENTS_AT)) or len(p) < 2 or p[0] != "resources"
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -279,8 +313,7 @@ def test_any_mutation_loads_or_raises_a_data_error(home: Path, place: tuple, val
     write(home, desc)
     for format in ("csv", "parquet"):
         try:
-            minusma_data.load("events", format=format, verify=format == "csv", resolve_actors=True,
-                              data_home=home)
+            minusma_data.load("events", format=format, verify=format == "csv", resolve_actors=True, data_home=home)
             minusma_data.codebook("events", data_home=home)
         except (DataFileError, UnknownTableError):
             pass

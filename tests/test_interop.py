@@ -51,9 +51,13 @@ def con():
     (names quoted: `references` is an SQL keyword)."""
     connection = duckdb.connect()
     for table in TABLES:
-        connection.execute(f"CREATE VIEW \"{table}\" AS SELECT * FROM read_csv('{csv_path(table).as_posix()}', "
-                           "header = true, all_varchar = true)")
-        connection.execute(f"CREATE VIEW \"{table}_pq\" AS SELECT * FROM read_parquet('{parquet_path(table).as_posix()}')")
+        connection.execute(
+            f"CREATE VIEW \"{table}\" AS SELECT * FROM read_csv('{csv_path(table).as_posix()}', "
+            "header = true, all_varchar = true)"
+        )
+        connection.execute(
+            f"CREATE VIEW \"{table}_pq\" AS SELECT * FROM read_parquet('{parquet_path(table).as_posix()}')"
+        )
     yield connection
     connection.close()
 
@@ -143,12 +147,17 @@ def test_sql_join_resolves_actor_names(con, suffix):
 
 def test_sql_join_through_part_of(con):
     """actors.part_of_actor_id is a self-reference: a person to their government."""
-    rows = dict(con.execute("""
+    rows = dict(
+        con.execute("""
         SELECT a.name, p.name FROM actors AS a JOIN actors AS p ON p.actor_id = a.part_of_actor_id
         WHERE a.actor_id IN ('diop', 'prigozhin', 'minusma')
-    """).fetchall())
-    assert rows == {"Abdoulaye Diop": "Malian military junta", "Yevgeny Prigozhin": "Wagner Group",
-                    "MINUSMA": "United Nations"}
+    """).fetchall()
+    )
+    assert rows == {
+        "Abdoulaye Diop": "Malian military junta",
+        "Yevgeny Prigozhin": "Wagner Group",
+        "MINUSMA": "United Nations",
+    }
 
 
 def _foreign_keys():
@@ -157,8 +166,7 @@ def _foreign_keys():
             fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
             ref = fk["reference"]
             ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-            yield pytest.param(table, fields[0], ref.get("resource") or table, ref_fields[0],
-                               id=f"{table}.{fields[0]}")
+            yield pytest.param(table, fields[0], ref.get("resource") or table, ref_fields[0], id=f"{table}.{fields[0]}")
 
 
 @pytest.mark.parametrize("table, field, ref_table, ref_field", list(_foreign_keys()))
@@ -190,6 +198,7 @@ def test_evidence_offsets_in_sql(con):
 
 # -- what the README promises readers of the raw files ------------------------------
 
+
 @pytest.mark.parametrize("table", TABLES)
 def test_csv_layout_is_plain(table):
     """UTF-8 without a byte-order mark, a header of the schema's names, `\\n` line ends."""
@@ -217,9 +226,11 @@ def test_no_missing_value_markers_and_no_formulas(table):
 def test_actor_id_columns_point_at_actors():
     """The README's shorthand: every *_actor_id column is a foreign key to actors.actor_id."""
     for table in TABLES:
-        links = {fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]:
-                 fk["reference"].get("resource") or table
-                 for fk in RESOURCES[table]["schema"].get("foreignKeys", [])}
+        links = {
+            fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]: fk["reference"].get("resource")
+            or table
+            for fk in RESOURCES[table]["schema"].get("foreignKeys", [])
+        }
         for name in field_names(table):
             if name.endswith("_actor_id"):
                 assert links.get(name) == "actors", (table, name)

@@ -16,22 +16,101 @@ from conftest import ROOT
 from minusma_data.cli import main
 
 # ACLED's export, in its order (ACLED Codebook; ACLED's acledR package), written out again here.
-ACLED_ORDER = ("event_id_cnty event_date year time_precision disorder_type event_type sub_event_type actor1 "
-               "assoc_actor_1 inter1 actor2 assoc_actor_2 inter2 interaction civilian_targeting iso region "
-               "country admin1 admin2 admin3 location latitude longitude geo_precision source source_scale notes "
-               "fatalities tags timestamp").split()
-ACLED_NUMERIC = {"year", "time_precision", "inter1", "inter2", "interaction", "iso", "latitude", "longitude",
-                 "geo_precision", "fatalities", "timestamp"}
+ACLED_ORDER = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+]
+ACLED_NUMERIC = {
+    "year",
+    "time_precision",
+    "inter1",
+    "inter2",
+    "interaction",
+    "iso",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "timestamp",
+}
 # PLOVER manual, chapter Data Fields, table PLOVER JSON.
-PLOVER_FIELDS = {"id", "has_event", "date", "time", "enddate", "endtime", "actor", "recipient", "event",
-                 "event_loc", "event_text", "quad_code", "event_scale", "mode", "context", "link", "text",
-                 "text_info", "cite_info", "coder", "coded_date", "coded_time", "comment"}
+PLOVER_FIELDS = {
+    "id",
+    "has_event",
+    "date",
+    "time",
+    "enddate",
+    "endtime",
+    "actor",
+    "recipient",
+    "event",
+    "event_loc",
+    "event_text",
+    "quad_code",
+    "event_scale",
+    "mode",
+    "context",
+    "link",
+    "text",
+    "text_info",
+    "cite_info",
+    "coder",
+    "coded_date",
+    "coded_time",
+    "comment",
+}
 PLOVER_REQUIRED = {"id", "date", "actor", "event"}
-CATEGORIES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
-              "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
-REASONS = {"plover": {"no-category", "no-actor", "actor-not-coded", "recipient-not-coded", "no-date",
-                      "no-announcement"},
-           "acled": {"out-of-scope", "no-place", "no-date", "date-too-coarse"}}
+CATEGORIES = {
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+}
+REASONS = {
+    "plover": {"no-category", "no-actor", "actor-not-coded", "recipient-not-coded", "no-date", "no-announcement"},
+    "acled": {"out-of-scope", "no-place", "no-date", "date-too-coarse"},
+}
 
 
 def export(layout: str, out: Path, capsys) -> tuple[int, str]:
@@ -133,8 +212,13 @@ def test_plover_export_appends_to_a_plover_frame_without_type_conflicts(tmp_path
     """The manual's own minimal record (chapter Data Fields) and ours load
     into one frame with the same kinds of values per field."""
     export("plover", tmp_path, capsys)
-    manual = {"id": "PHOXv1-20160724-0042", "date": "2016-07-24", "actor": [{"code": "USA"}],
-              "recipient": [{"code": "CAN"}], "event": ["CONSULT"]}
+    manual = {
+        "id": "PHOXv1-20160724-0042",
+        "date": "2016-07-24",
+        "actor": [{"code": "USA"}],
+        "recipient": [{"code": "CAN"}],
+        "event": ["CONSULT"],
+    }
     ours = pd.read_json(tmp_path / "events_plover.jsonl", lines=True, dtype=False)
     both = pd.concat([pd.DataFrame([manual]), ours], ignore_index=True)
     for column in manual:

@@ -16,11 +16,11 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import re
 import typing
 from pathlib import Path
 
@@ -99,6 +99,7 @@ def assert_expected_dtype(column: str, dtype: object, field: dict) -> None:
 
 # -- dtypes -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("format", FORMATS)
 @pytest.mark.parametrize("table", TABLES)
 def test_every_column_has_the_dtype_its_schema_type_calls_for(table, format):
@@ -121,8 +122,11 @@ def test_csv_and_parquet_load_to_identical_frames(table):
 
 @pytest.mark.parametrize("table", ["actors", "mentions", "events", "statements", "figures"])
 def test_csv_and_parquet_agree_with_actor_names_resolved(table):
-    pd.testing.assert_frame_equal(load(table, format="csv", resolve_actors=True),
-                                  load(table, format="parquet", resolve_actors=True), check_exact=True)
+    pd.testing.assert_frame_equal(
+        load(table, format="csv", resolve_actors=True),
+        load(table, format="parquet", resolve_actors=True),
+        check_exact=True,
+    )
 
 
 @pytest.mark.parametrize("format", FORMATS)
@@ -134,7 +138,7 @@ def test_every_value_matches_the_published_csv_text(table, format):
     assert len(frame) == len(rows)
     for field in fields(table):
         name, kind = field["name"], field["type"]
-        for i, (value, row) in enumerate(zip(frame[name].tolist(), rows)):
+        for i, (value, row) in enumerate(zip(frame[name].tolist(), rows, strict=False)):
             text = row[name]
             where = f"{table}.{name} row {i + 1}"
             if text == "":
@@ -159,12 +163,13 @@ def test_index_is_a_plain_range_index():
 
 # -- the named loaders, the table list, the version ------------------------------
 
+
 def test_tables_are_the_descriptors_tables_each_with_its_loader():
-    assert minusma_data.TABLES == tuple(TABLES)
+    assert tuple(TABLES) == minusma_data.TABLES
     assert typing.get_args(minusma_data.TableName) == tuple(TABLES)
     # The static copy that type checkers read must name the same tables.
     source = Path(minusma_data.__file__).read_text(encoding="utf-8")
-    static = re.search(r"^    TableName = Literal\[(.*?)\]$", source, re.M)
+    static = re.search(r"^    TableName = Literal\[(.*?)\]$", source, re.M | re.S)
     assert static and re.findall(r'"([a-z_]+)"', static.group(1)) == list(TABLES)
     for table in TABLES:
         loader = getattr(minusma_data, f"load_{table}")
@@ -209,13 +214,14 @@ def test_resolve_actors_puts_each_actors_name_after_its_id(table):
     for column in ACTOR_COLUMNS[table]:
         name_column = column.removesuffix("_id") + "_name"
         assert_string_dtype(named[name_column].dtype)
-        for actor_id, name in zip(named[column].tolist(), named[name_column].tolist()):
+        for actor_id, name in zip(named[column].tolist(), named[name_column].tolist(), strict=False):
             if actor_id is pd.NA:
                 assert name is pd.NA
             else:
                 assert name == names[actor_id]
-    pd.testing.assert_frame_equal(named.drop(columns=[c.removesuffix("_id") + "_name" for c in ACTOR_COLUMNS[table]]),
-                                  plain)
+    pd.testing.assert_frame_equal(
+        named.drop(columns=[c.removesuffix("_id") + "_name" for c in ACTOR_COLUMNS[table]]), plain
+    )
 
 
 def test_resolved_events_name_known_actors():
@@ -233,6 +239,7 @@ def test_resolve_actors_is_refused_where_there_are_no_actor_columns():
 
 
 # -- fresh frames ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("format", FORMATS)
 def test_editing_a_returned_frame_does_not_change_the_next_load(format):
@@ -259,6 +266,7 @@ def test_editing_the_descriptor_or_codebook_changes_nothing():
 
 # -- path, descriptor, codebook -------------------------------------------------
 
+
 @pytest.mark.parametrize("table", TABLES)
 def test_path_points_at_the_published_files(table):
     csv_path = minusma_data.path(table, format="csv")
@@ -279,7 +287,7 @@ def test_codebook_lists_every_field_from_the_schema(table):
     book = codebook(table)
     assert list(book.columns) == ["field", "title", "type", "dtype", "required", "description", "allowed_values"]
     assert book["field"].tolist() == [f["name"] for f in fields(table)]
-    for row, field in zip(book.to_dict("records"), fields(table)):
+    for row, field in zip(book.to_dict("records"), fields(table), strict=False):
         assert row["type"] == field["type"]
         assert row["title"] == field["title"]
         assert row["description"] == field["description"]
@@ -302,6 +310,7 @@ def test_codebook_dtype_column_matches_what_load_gives():
 
 
 # -- bad names ------------------------------------------------------------------
+
 
 def test_unknown_table_names_what_exists_and_the_nearest_name():
     with pytest.raises(UnknownTableError) as info:
@@ -341,12 +350,21 @@ def test_verification_works_for_both_formats():
 
 # -- lazy imports ---------------------------------------------------------------
 
+
 def test_import_loads_no_pandas_pyarrow_or_frictionless():
-    code = ("import sys, minusma_data; minusma_data.__version__; minusma_data.TABLES; "
-            "print(sorted(m for m in ('pandas', 'pyarrow', 'frictionless', 'numpy') if m in sys.modules))")
+    code = (
+        "import sys, minusma_data; minusma_data.__version__; minusma_data.TABLES; "
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'frictionless', 'numpy') if m in sys.modules))"
+    )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code],
-                          capture_output=True, text=True, env=env, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
     assert done.stdout.strip() == "[]"
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "minusma_data" in imported
@@ -355,6 +373,7 @@ def test_import_loads_no_pandas_pyarrow_or_frictionless():
 
 
 # -- where the data comes from ----------------------------------------------------
+
 
 def copy_data(dest: Path) -> Path:
     dest.mkdir(parents=True)
@@ -416,23 +435,28 @@ def test_a_changed_file_is_read_again_after_a_warm_load(tmp_path):
     i = table.schema.get_field_index("summary")
     summaries = table.column(i).to_pylist()
     summaries[0] = "A changed summary."
-    pq.write_table(table.set_column(i, table.schema.field(i), pa.array(summaries, type=pa.string())),
-                   home / "data" / "events.parquet")
+    pq.write_table(
+        table.set_column(i, table.schema.field(i), pa.array(summaries, type=pa.string())),
+        home / "data" / "events.parquet",
+    )
     second = minusma_data.load_events(data_home=home)
     assert first.loc[0, "summary"] != "A changed summary."
     assert second.loc[0, "summary"] == "A changed summary."
 
+
 # -- any values, both formats ---------------------------------------------------
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=12)
-ROW = st.fixed_dictionaries({
-    "text": st.one_of(st.none(), TEXT, st.sampled_from(["NA", "N/A", "null", "None", "nan", "NaN", " ", "#N/A"])),
-    "kind": st.one_of(st.none(), st.sampled_from(["zeta", "alpha", "mu"])),
-    "count": st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)),
-    "amount": st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
-    "flag": st.one_of(st.none(), st.booleans()),
-    "day": st.one_of(st.none(), st.dates(dt.date(1700, 1, 1), dt.date(2250, 12, 31))),
-})
+ROW = st.fixed_dictionaries(
+    {
+        "text": st.one_of(st.none(), TEXT, st.sampled_from(["NA", "N/A", "null", "None", "nan", "NaN", " ", "#N/A"])),
+        "kind": st.one_of(st.none(), st.sampled_from(["zeta", "alpha", "mu"])),
+        "count": st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)),
+        "amount": st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
+        "flag": st.one_of(st.none(), st.booleans()),
+        "day": st.one_of(st.none(), st.dates(dt.date(1700, 1, 1), dt.date(2250, 12, 31))),
+    }
+)
 SYNTHETIC_FIELDS = [
     {"name": "id", "type": "integer", "constraints": {"required": True}},
     {"name": "text", "type": "string"},
@@ -449,10 +473,18 @@ def write_synthetic_package(root: Path, rows: list[dict]) -> None:
     empty cells for missing values, Parquet from an explicit Arrow schema."""
     (root / "data").mkdir(parents=True)
     schema = {"fields": SYNTHETIC_FIELDS, "missingValues": [""], "primaryKey": ["id"]}
-    (root / "datapackage.json").write_text(json.dumps({"name": "synthetic", "resources": [
-        {"name": "things", "path": "data/things.csv", "format": "csv", "schema": schema},
-        {"name": "things-parquet", "path": "data/things.parquet", "format": "parquet", "schema": schema},
-    ]}), encoding="utf-8")
+    (root / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": "synthetic",
+                "resources": [
+                    {"name": "things", "path": "data/things.csv", "format": "csv", "schema": schema},
+                    {"name": "things-parquet", "path": "data/things.parquet", "format": "parquet", "schema": schema},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
 
     def cell(value: object) -> str:
         if value is None:
@@ -474,15 +506,17 @@ def write_synthetic_package(root: Path, rows: list[dict]) -> None:
     arrays = [
         pa.array(range(len(rows)), pa.int64()),
         pa.array([r["text"] for r in rows], pa.string()),
-        pa.DictionaryArray.from_arrays(pa.array([None if r["kind"] is None else codes.index(r["kind"]) for r in rows],
-                                                pa.int32()), pa.array(codes)),
+        pa.DictionaryArray.from_arrays(
+            pa.array([None if r["kind"] is None else codes.index(r["kind"]) for r in rows], pa.int32()), pa.array(codes)
+        ),
         pa.array([r["count"] for r in rows], pa.int64()),
         pa.array([r["amount"] for r in rows], pa.float64()),
         pa.array([r["flag"] for r in rows], pa.bool_()),
         pa.array([r["day"] for r in rows], pa.date32()),
     ]
-    pq.write_table(pa.Table.from_arrays(arrays, names=[f["name"] for f in SYNTHETIC_FIELDS]),
-                   root / "data" / "things.parquet")
+    pq.write_table(
+        pa.Table.from_arrays(arrays, names=[f["name"] for f in SYNTHETIC_FIELDS]), root / "data" / "things.parquet"
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

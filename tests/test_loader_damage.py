@@ -69,6 +69,7 @@ def test_the_intact_copy_loads(found, copy):
 
 # -- missing files -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("format", ["parquet", "csv"])
 def test_missing_file(found, copy, format):
     kwargs, remedy = found
@@ -103,6 +104,7 @@ def test_descriptor_that_is_not_a_data_package(found, copy):
 
 # -- truncated CSV ---------------------------------------------------------------
 
+
 def test_csv_truncated_inside_a_quoted_cell(found, copy):
     kwargs, remedy = found
     target = copy / "data" / "events.csv"
@@ -118,7 +120,7 @@ def test_csv_truncated_mid_row(found, copy):
     target = copy / "data" / "events.csv"
     lines = target.read_bytes().split(b"\n")
     partial = lines[3][: lines[3].index(b",") + 1]  # the fourth row cut after its first cell
-    target.write_bytes(b"\n".join(lines[:3] + [partial]))
+    target.write_bytes(b"\n".join([*lines[:3], partial]))
     message = raises_naming(target, remedy, lambda: load("events", format="csv", **kwargs))
     assert "required but empty in data row 3" in message and "truncated" in message
 
@@ -131,6 +133,7 @@ def test_empty_csv(found, copy):
 
 
 # -- corrupted Parquet -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("damage", ["truncated", "overwritten", "footer"])
 def test_corrupted_parquet(found, copy, damage):
@@ -149,12 +152,13 @@ def test_corrupted_parquet(found, copy, damage):
 
 # -- altered bytes, caught only by verification ---------------------------------------
 
+
 def test_altered_byte_is_caught_with_verification(found, copy):
     kwargs, remedy = found
     target = copy / "data" / "events.csv"
     data = target.read_bytes()
     at = data.index(b"Armed groups attack")
-    target.write_bytes(data[:at] + b"Armed grouPs attack" + data[at + len(b"Armed groups attack"):])
+    target.write_bytes(data[:at] + b"Armed grouPs attack" + data[at + len(b"Armed groups attack") :])
     assert len(target.read_bytes()) == len(data)
     altered = load("events", format="csv", **kwargs)  # still valid CSV: only the hash can tell
     assert "Armed grouPs attack the mission over the years." in altered["summary"].tolist()
@@ -172,6 +176,7 @@ def test_appended_bytes_are_caught_with_verification(found, copy):
 
 
 # -- files at odds with their schema ----------------------------------------------
+
 
 def test_csv_with_a_renamed_column(found, copy):
     kwargs, remedy = found
@@ -214,6 +219,7 @@ def test_csv_integer_column_with_text(found, copy):
 
 # -- whole-file writes ---------------------------------------------------------------
 
+
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path):
     from minusma_data._atomic import write_atomic
 
@@ -253,7 +259,7 @@ def test_a_repeated_id_is_damage_not_a_crash(tmp_path, format):
     shutil.copy2(ROOT / "datapackage.json", home / "datapackage.json")
     csv_path = home / "data" / "actors.csv"
     lines = csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
-    csv_path.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    csv_path.write_text("".join([*lines, lines[1]]), encoding="utf-8")
     table = pq.read_table(home / "data" / "actors.parquet")
     pq.write_table(pa.concat_tables([table, table.slice(0, 1)]), home / "data" / "actors.parquet")
     for name in ("actors", "events"):

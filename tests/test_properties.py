@@ -45,11 +45,12 @@ def whole_word_occurrences(text: str, quote: str) -> list[int]:
 
 # -- (a) the span finder ----------------------------------------------------------
 
+
 @st.composite
 def substrings_at_word_boundaries(draw) -> str:
     first = draw(st.integers(0, len(TOKENS) - 1))
     last = draw(st.integers(first, min(first + 15, len(TOKENS) - 1)))
-    return TEXT[TOKENS[first].start(): TOKENS[last].end()]
+    return TEXT[TOKENS[first].start() : TOKENS[last].end()]
 
 
 @settings(max_examples=200, deadline=None)
@@ -92,13 +93,18 @@ def damaged_quotes(draw) -> str:
         return quote.replace("’", "'").replace("“", '"').replace("”", '"')
     i = draw(st.integers(0, len(quote) - 1))
     char = draw(st.characters())
-    return {"replace": quote[:i] + char + quote[i + 1:], "insert": quote[:i] + char + quote[i:],
-            "drop": quote[:i] + quote[i + 1:]}[kind]
+    return {
+        "replace": quote[:i] + char + quote[i + 1 :],
+        "insert": quote[:i] + char + quote[i:],
+        "drop": quote[:i] + quote[i + 1 :],
+    }[kind]
 
 
 @settings(max_examples=100, deadline=None)
-@given(quote=st.one_of(damaged_quotes(), st.text(max_size=30)),
-       within=st.one_of(st.none(), substrings_at_word_boundaries(), st.text(max_size=30)))
+@given(
+    quote=st.one_of(damaged_quotes(), st.text(max_size=30)),
+    within=st.one_of(st.none(), substrings_at_word_boundaries(), st.text(max_size=30)),
+)
 def test_locate_never_fails_otherwise(quote, within):
     try:
         start, end = spans.locate(TEXT, quote, within)
@@ -117,17 +123,43 @@ CURATED = sorted(p.name for p in (ROOT / "data" / "curated").glob("*.toml"))
 VALUE_LINE = re.compile(r"^(\s*[A-Za-z_][\w-]*\s*=\s*)\S")
 # "<file>: <entry label>, field '<field>': <message>", entry and field optional (errors.Problem)
 PROBLEM_LINE = re.compile(r"^  data/[\w./-]+\.(toml|txt)(: .+?)?(, field '[^']*')?: \S.* \[[a-z0-9-]+\]$")
-SCALARS = ['""', '"x"', "0", "-1", "1.5", "true", "false", "nan", "inf", "2023-06-30", "1979-05-27T07:32:00",
-           "07:32:00", "[1, 2]", '["a"]', "{ a = 1 }", '"=SUM(A1)"', '"2023-13-40"', "99999999999999999999",
-           '"stated"', '"derived"', '"external"', '"string"', '"date"', '"^["', '"\\u0000"']
+SCALARS = [
+    '""',
+    '"x"',
+    "0",
+    "-1",
+    "1.5",
+    "true",
+    "false",
+    "nan",
+    "inf",
+    "2023-06-30",
+    "1979-05-27T07:32:00",
+    "07:32:00",
+    "[1, 2]",
+    '["a"]',
+    "{ a = 1 }",
+    '"=SUM(A1)"',
+    '"2023-13-40"',
+    "99999999999999999999",
+    '"stated"',
+    '"derived"',
+    '"external"',
+    '"string"',
+    '"date"',
+    '"^["',
+    '"\\u0000"',
+]
 
 
 def toml_string(s: str) -> str:
     """`s` as a TOML basic string."""
+
     def escape(c: str) -> str:
         if c in '\\"':
             return "\\" + c
         return f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c
+
     return '"' + "".join(escape(c) for c in s) + '"'
 
 
@@ -150,7 +182,7 @@ class Edit:
             lines.insert(i, lines[i])
         elif self.kind == "swap characters":
             i = self.at % (len(text) - 1)
-            return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+            return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
         elif self.kind == "truncate":
             return text[: self.at % len(text)]
         else:  # change a value
@@ -163,18 +195,23 @@ class Edit:
 @st.composite
 def edits(draw) -> Edit:
     file = draw(st.sampled_from(CURATED))
-    kind = draw(st.sampled_from(["delete line", "duplicate line", "swap characters", "change value",
-                                 "change value", "truncate"]))
+    kind = draw(
+        st.sampled_from(
+            ["delete line", "duplicate line", "swap characters", "change value", "change value", "truncate"]
+        )
+    )
     value = ""
     if kind == "change value":
-        value = draw(st.one_of(
-            st.sampled_from(SCALARS),
-            st.text(max_size=20).map(toml_string),
-            st.integers().map(str),
-            st.floats(allow_nan=False, allow_infinity=False).map(repr),
-            st.dates().map(str),
-            st.dates().map(lambda d: toml_string(d.isoformat())),
-        ))
+        value = draw(
+            st.one_of(
+                st.sampled_from(SCALARS),
+                st.text(max_size=20).map(toml_string),
+                st.integers().map(str),
+                st.floats(allow_nan=False, allow_infinity=False).map(repr),
+                st.dates().map(str),
+                st.dates().map(lambda d: toml_string(d.isoformat())),
+            )
+        )
     return Edit(file, kind, draw(st.integers(0, 10**6)), value)
 
 

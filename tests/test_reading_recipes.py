@@ -25,11 +25,15 @@ BLOCKS = re.findall(r"^```(python|r)\n(.*?)^```$", PAGE, re.M | re.S)
 PYTHON = [code for language, code in BLOCKS if language == "python"]
 R = [code for language, code in BLOCKS if language == "r"]
 PACKAGE = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-FIELDS = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in PACKAGE["resources"] if r["format"] == "csv"}
+FIELDS = {
+    r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in PACKAGE["resources"] if r["format"] == "csv"
+}
 CHOSEN = ("lavrov-calls-diop", "unsc-votes-to-end-minusma")
 # Checked by hand against data/curated/events.toml and actors.toml.
-NAMES = {"lavrov-calls-diop": ("Sergei Lavrov", "Abdoulaye Diop"),
-         "unsc-votes-to-end-minusma": ("UN Security Council", "MINUSMA")}
+NAMES = {
+    "lavrov-calls-diop": ("Sergei Lavrov", "Abdoulaye Diop"),
+    "unsc-votes-to-end-minusma": ("UN Security Council", "MINUSMA"),
+}
 
 
 def csv_rows(table: str) -> list[dict[str, str]]:
@@ -120,8 +124,9 @@ def rscript() -> str:
 def run_r(code: str, folder: Path, tmp_path: Path) -> str:
     script = tmp_path / "recipe.R"
     script.write_text(code, encoding="utf-8")
-    done = subprocess.run([rscript(), "--vanilla", str(script)], cwd=folder, capture_output=True, text=True,
-                          timeout=300, check=False)
+    done = subprocess.run(
+        [rscript(), "--vanilla", str(script)], cwd=folder, capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -137,19 +142,27 @@ def test_r_recipe(folder, tmp_path):
 
 # -- what guessing gets wrong, as docs/reading.md says ------------------------------
 
+
 def test_readr_guesses_double_and_logical(tmp_path):
-    out = run_r('library(readr)\n'
-                's <- read_csv("data/sources.csv", show_col_types = FALSE)\n'
-                'a <- read_csv("data/actors.csv", show_col_types = FALSE)\n'
-                'cat(class(a$mention_count), class(s$char_length), class(s$publisher), class(s$published_date))\n',
-                ROOT, tmp_path)
+    out = run_r(
+        "library(readr)\n"
+        's <- read_csv("data/sources.csv", show_col_types = FALSE)\n'
+        'a <- read_csv("data/actors.csv", show_col_types = FALSE)\n'
+        "cat(class(a$mention_count), class(s$char_length), class(s$publisher), class(s$published_date))\n",
+        ROOT,
+        tmp_path,
+    )
     assert out.split() == ["numeric", "numeric", "logical", "logical"]
 
 
 def test_duckdb_guesses_bigint_for_whole_numbers():
     duckdb = pytest.importorskip("duckdb")
-    guessed = dict(duckdb.sql(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
-                              f"read_csv('{(ROOT / 'data' / 'figures.csv').as_posix()}'))").fetchall())
+    guessed = dict(
+        duckdb.sql(
+            f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
+            f"read_csv('{(ROOT / 'data' / 'figures.csv').as_posix()}'))"
+        ).fetchall()
+    )
     assert FIELDS["figures"]["value"]["type"] == "number"
     assert guessed["value"] == guessed["lower_bound"] == "BIGINT"
 

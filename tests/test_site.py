@@ -74,7 +74,7 @@ class Page(HTMLParser):
             select = next((x for t, x in reversed(self.stack) if t == "select"), None)
             box = next((x for t, x in reversed(self.stack) if "filters" in x.get("class", "").split()), None)
             if select and box:
-                self.options[f'{box["data-table"]}.{select["data-filter"]}'].append(a["value"])
+                self.options[f"{box['data-table']}.{select['data-filter']}"].append(a["value"])
         if tag not in ("link", "meta", "input", "br", "img", "source"):
             self.stack.append((tag, a))
 
@@ -140,7 +140,7 @@ def test_every_row_of_every_shown_table_is_one_element(page):
 
 def test_the_timeline_lists_the_dated_events_in_date_order(built_site):
     html = (built_site / "index.html").read_text(encoding="utf-8")
-    timeline = html[html.index('id="timeline"'):html.index('id="tables"')]
+    timeline = html[html.index('id="timeline"') : html.index('id="tables"')]
     shown = re.findall(r'<li class="tl-item" data-event="events/([^"]+)"><time datetime="([^"]+)"', timeline)
     dated = sorted((r["date_start"], r["date_end"], r["event_id"]) for r in rows("events") if r["date_start"])
     assert shown == [(event_id, start) for start, _, event_id in dated]
@@ -148,7 +148,9 @@ def test_the_timeline_lists_the_dated_events_in_date_order(built_site):
 
 def test_filter_options_follow_the_data(page):
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-    fields = {f["name"]: f for f in next(r for r in descriptor["resources"] if r["name"] == "events")["schema"]["fields"]}
+    fields = {
+        f["name"]: f for f in next(r for r in descriptor["resources"] if r["name"] == "events")["schema"]["fields"]
+    }
     for field in ("event_type", "status", "date_basis", "passage_kind"):
         present = Counter(r[field] for r in rows("events"))
         in_schema_order = [v for v in fields[field]["constraints"]["enum"] if v in present]
@@ -199,7 +201,7 @@ def test_the_data_blob_describes_every_fact(page):
 
 def test_dictionary_and_codebook_cover_every_column_and_code(built_site):
     html = (built_site / "index.html").read_text(encoding="utf-8")
-    dictionary = html[html.index('id="dictionary"'):html.index('id="downloads"')]
+    dictionary = html[html.index('id="dictionary"') : html.index('id="downloads"')]
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
         for field in resource["schema"]["fields"]:
@@ -228,19 +230,23 @@ def test_cut_works_in_code_points_beyond_the_basic_plane():
     text = "a😀b c𝔘d"
     spans = [Span(1, 3, "events/x", "fact"), Span(2, 6, "statements/y", "fact"), Span(5, 7, "mentions/m", "mention")]
     segments = cut(text, spans)
-    assert [text[s.start:s.end] for s in segments] == ["a", "😀", "b", " c", "𝔘", "d"]
+    assert [text[s.start : s.end] for s in segments] == ["a", "😀", "b", " c", "𝔘", "d"]
     for span in spans:
         layer = "facts" if span.layer == "fact" else "mentions"
-        assert "".join(text[s.start:s.end] for s in segments if span.key in getattr(s, layer)) == \
-            text[span.start:span.end]
+        assert (
+            "".join(text[s.start : s.end] for s in segments if span.key in getattr(s, layer))
+            == text[span.start : span.end]
+        )
 
 
 # -- bad input --------------------------------------------------------------------
 
+
 def run_site(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "minusma_build.site", *args], capture_output=True, text=True,
-                          timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "minusma_build.site", *args], capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 def assert_refused(result: subprocess.CompletedProcess, code: str) -> None:
@@ -274,13 +280,17 @@ def test_a_path_leaving_the_package_is_refused(scratch_repo, tmp_path):
     assert_refused(run_site("--root", str(scratch_repo), "--output", str(tmp_path / "s")), "path-outside")
 
 
-@pytest.mark.parametrize("damage, code", [
-    (lambda root: (root / "data" / "actors.csv").write_text("actor_id,name\nx,y\n", encoding="utf-8"), "bad-csv"),
-    (lambda root: (root / "data" / "events.csv").write_bytes(b"\xff\xfe" * 10), "bad-csv"),
-    (lambda root: (root / "datapackage.json").write_text('{"resources": [7]}', encoding="utf-8"), "bad-descriptor"),
-    (lambda root: (root / "datapackage.json").write_text("{", encoding="utf-8"), "bad-descriptor"),
-    (lambda root: (root / "data" / "figures.parquet").unlink(), "missing-file"),
-], ids=["columns-missing", "not-utf8", "resource-not-object", "not-json", "file-missing"])
+@pytest.mark.parametrize(
+    "damage, code",
+    [
+        (lambda root: (root / "data" / "actors.csv").write_text("actor_id,name\nx,y\n", encoding="utf-8"), "bad-csv"),
+        (lambda root: (root / "data" / "events.csv").write_bytes(b"\xff\xfe" * 10), "bad-csv"),
+        (lambda root: (root / "datapackage.json").write_text('{"resources": [7]}', encoding="utf-8"), "bad-descriptor"),
+        (lambda root: (root / "datapackage.json").write_text("{", encoding="utf-8"), "bad-descriptor"),
+        (lambda root: (root / "data" / "figures.parquet").unlink(), "missing-file"),
+    ],
+    ids=["columns-missing", "not-utf8", "resource-not-object", "not-json", "file-missing"],
+)
 def test_damaged_packages_are_refused_in_one_line(scratch_repo, tmp_path, damage, code):
     damage(scratch_repo)
     assert_refused(run_site("--root", str(scratch_repo), "--output", str(tmp_path / "s")), code)
@@ -290,11 +300,14 @@ def test_a_missing_descriptor_is_refused(tmp_path):
     assert_refused(run_site("--root", str(tmp_path), "--output", str(tmp_path / "s")), "no-descriptor")
 
 
-@pytest.mark.parametrize("name, content, code", [
-    ("minusma-data-0.0.1.zip", "zip", "release-zip-name"),
-    ("minusma-data-{version}.zip", "text", "release-zip-bad"),
-    ("absent.zip", None, "release-zip-missing"),
-])
+@pytest.mark.parametrize(
+    "name, content, code",
+    [
+        ("minusma-data-0.0.1.zip", "zip", "release-zip-name"),
+        ("minusma-data-{version}.zip", "text", "release-zip-bad"),
+        ("absent.zip", None, "release-zip-missing"),
+    ],
+)
 def test_a_wrong_release_zip_is_refused(tmp_path, name, content, code):
     version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
     archive = tmp_path / name.format(version=version)

@@ -105,26 +105,32 @@ def test_selecting_a_mark_lists_the_facts_it_supports(page):
 def visible_rows(page, table: str) -> int:
     return page.execute_script(
         f"return Array.from(document.querySelectorAll('table[data-table=\"{table}\"] tbody tr'))"
-        ".filter(tr => tr.offsetParent !== null).length")
+        ".filter(tr => tr.offsetParent !== null).length"
+    )
 
 
 def choose(page, table: str, field: str, value: str) -> None:
     from selenium.webdriver.support.ui import Select
 
-    Select(page.find_element("css selector", f'.filters[data-table="{table}"] select[data-filter="{field}"]')) \
-        .select_by_value(value)
+    Select(
+        page.find_element("css selector", f'.filters[data-table="{table}"] select[data-filter="{field}"]')
+    ).select_by_value(value)
 
 
-@pytest.mark.parametrize("table, field", [("events", "event_type"), ("events", "status"),
-                                          ("events", "date_basis"), ("statements", "passage_kind")])
+@pytest.mark.parametrize(
+    "table, field",
+    [("events", "event_type"), ("events", "status"), ("events", "date_basis"), ("statements", "passage_kind")],
+)
 def test_a_filter_shows_as_many_rows_as_the_csv_has(page, table, field):
     counts = Counter(r[field] for r in rows(table))
     value, n = counts.most_common()[-1]  # the rarest value: the biggest change
     assert visible_rows(page, table) == len(rows(table))
     choose(page, table, field, value)
     assert visible_rows(page, table) == n
-    assert page.find_element("css selector", f'.filters[data-table="{table}"] .row-count').text == \
-        f"{n} of {len(rows(table))} rows"
+    assert (
+        page.find_element("css selector", f'.filters[data-table="{table}"] .row-count').text
+        == f"{n} of {len(rows(table))} rows"
+    )
     choose(page, table, field, "")
     assert visible_rows(page, table) == len(rows(table))
 
@@ -134,13 +140,16 @@ def test_filters_combine(page):
     choose(page, "events", "status", "occurred")
     choose(page, "events", "passage_kind", "reporting")
     assert visible_rows(page, "events") == sum(
-        1 for r in events if r["status"] == "occurred" and r["passage_kind"] == "reporting")
+        1 for r in events if r["status"] == "occurred" and r["passage_kind"] == "reporting"
+    )
 
 
 def test_sorting_follows_the_values_with_empty_cells_last(page):
     button = page.find_element("css selector", 'table[data-table="events"] button[data-sort="date_start"]')
-    shown = ("return Array.from(document.querySelectorAll('table[data-table=\"events\"] tbody tr'))"
-             ".map(tr => tr.querySelector('td[data-field=\"date_start\"]').dataset.value)")
+    shown = (
+        "return Array.from(document.querySelectorAll('table[data-table=\"events\"] tbody tr'))"
+        ".map(tr => tr.querySelector('td[data-field=\"date_start\"]').dataset.value)"
+    )
     dates = sorted(r["date_start"] for r in rows("events") if r["date_start"])
     empty = [""] * (len(rows("events")) - len(dates))
     button.click()
@@ -151,8 +160,10 @@ def test_sorting_follows_the_values_with_empty_cells_last(page):
     assert button.find_element("xpath", "..").get_attribute("aria-sort") == "descending"
     mentions = page.find_element("css selector", 'table[data-table="actors"] button[data-sort="mention_count"]')
     mentions.click()
-    counts = page.execute_script("return Array.from(document.querySelectorAll('table[data-table=\"actors\"] tbody "
-                                 "td[data-field=\"mention_count\"]')).map(td => Number(td.dataset.value))")
+    counts = page.execute_script(
+        'return Array.from(document.querySelectorAll(\'table[data-table="actors"] tbody '
+        'td[data-field="mention_count"]\')).map(td => Number(td.dataset.value))'
+    )
     assert counts == sorted(int(r["mention_count"]) for r in rows("actors"))
 
 
@@ -175,8 +186,9 @@ def test_keyboard_reaches_a_mark_and_a_fact(page):
     fact.send_keys(Keys.ENTER)
     assert page.execute_script(HIGHLIGHTED) == evidence_of(*FACT_TABLES)[listed[0]]
     # from a table: tab from the last column heading to the first row's id, then Space
-    page.execute_script("Array.from(document.querySelectorAll('table[data-table=\"statements\"] thead button'))"
-                        ".pop().focus()")
+    page.execute_script(
+        "Array.from(document.querySelectorAll('table[data-table=\"statements\"] thead button')).pop().focus()"
+    )
     page.switch_to.active_element.send_keys(Keys.TAB)
     button = page.switch_to.active_element
     key = button.get_attribute("data-fact")

@@ -62,11 +62,18 @@ def test_keys_are_declared_and_indexed(db):
         info = db.execute(f"pragma table_info({name})").fetchall()
         assert [c[1] for c in info if c[5]] == resource["schema"]["primaryKey"]
         declared = {(fk[3], fk[2], fk[4]) for fk in db.execute(f"pragma foreign_key_list({name})")}
-        expected = {(fk["fields"][0], SQL_NAMES.get(fk["reference"]["resource"], fk["reference"]["resource"]),
-                     fk["reference"]["fields"][0]) for fk in resource["schema"].get("foreignKeys", [])}
+        expected = {
+            (
+                fk["fields"][0],
+                SQL_NAMES.get(fk["reference"]["resource"], fk["reference"]["resource"]),
+                fk["reference"]["fields"][0],
+            )
+            for fk in resource["schema"].get("foreignKeys", [])
+        }
         assert declared == expected, table
-        indexed = {db.execute(f"pragma index_info({i[1]})").fetchone()[2]
-                   for i in db.execute(f"pragma index_list({name})")}
+        indexed = {
+            db.execute(f"pragma index_info({i[1]})").fetchone()[2] for i in db.execute(f"pragma index_list({name})")
+        }
         assert {fk[0] for fk in expected} | set(resource["schema"]["primaryKey"]) <= indexed, table
     assert db.execute("pragma foreign_key_check").fetchall() == []
 
@@ -82,15 +89,24 @@ def test_foreign_keys_hold_when_enforced(db):
 def test_descriptions_are_kept_in_the_database(db):
     tables = dict(db.execute("select package_name, table_name from table_descriptions"))
     assert tables == {t: SQL_NAMES.get(t, t) for t in SCHEMAS}
-    rows = db.execute("select table_name, column_name, type, required, allowed_values, description "
-                      "from column_descriptions order by table_name, position").fetchall()
+    rows = db.execute(
+        "select table_name, column_name, type, required, allowed_values, description "
+        "from column_descriptions order by table_name, position"
+    ).fetchall()
     expected = []
     for table, resource in SCHEMAS.items():
         for f in resource["schema"]["fields"]:
             enum = f.get("constraints", {}).get("enum")
-            expected.append((SQL_NAMES.get(table, table), f["name"], f["type"],
-                             int(f.get("constraints", {}).get("required", False)),
-                             None if enum is None else ", ".join(enum), f["description"]))
+            expected.append(
+                (
+                    SQL_NAMES.get(table, table),
+                    f["name"],
+                    f["type"],
+                    int(f.get("constraints", {}).get("required", False)),
+                    None if enum is None else ", ".join(enum),
+                    f["description"],
+                )
+            )
     assert sorted(rows) == sorted(expected)
 
 
@@ -102,8 +118,9 @@ def test_metadata_file_beside_the_database(database):
     tables = metadata["databases"]["minusma-data"]["tables"]
     assert tables["actors"]["label_column"] == "name"
     assert tables["reference_records"]["title"] == SCHEMAS["references"]["title"]
-    assert tables["events"]["columns"]["initiator_actor_id"] == \
-        next(f["description"] for f in SCHEMAS["events"]["schema"]["fields"] if f["name"] == "initiator_actor_id")
+    assert tables["events"]["columns"]["initiator_actor_id"] == next(
+        f["description"] for f in SCHEMAS["events"]["schema"]["fields"] if f["name"] == "initiator_actor_id"
+    )
 
 
 def datasette_get(database: Path, path: str):
@@ -127,8 +144,9 @@ def test_datasette_shows_actor_names_beside_ids(database):
 
 
 def test_datasette_runs_sql_on_the_unquoted_name(database):
-    response = datasette_get(database, "/minusma-data.json?sql=select+count(*)+as+n+from+reference_records"
-                                       "&_shape=array")
+    response = datasette_get(
+        database, "/minusma-data.json?sql=select+count(*)+as+n+from+reference_records&_shape=array"
+    )
     assert response.status_code == 200
     assert response.json() == [{"n": len(csv_rows("references"))}]
 

@@ -36,9 +36,10 @@ def test_the_published_package_is_valid():
 
 
 def test_a_parquet_value_that_differs_from_its_csv_is_caught(scratch_repo):
-    rewrite_parquet(scratch_repo / "data/events.parquet", "summary", lambda v: ["Changed."] + v[1:])
+    rewrite_parquet(scratch_repo / "data/events.parquet", "summary", lambda v: ["Changed.", *v[1:]])
     assert validate_package(scratch_repo) == [
-        "data/events.parquet: column 'summary' differs from data/events.csv at data row 1"]
+        "data/events.parquet: column 'summary' differs from data/events.csv at data row 1"
+    ]
 
 
 def test_a_parquet_column_of_the_wrong_type_is_caught(scratch_repo):

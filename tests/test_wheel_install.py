@@ -23,8 +23,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-WHEEL_INPUTS = ("pyproject.toml", "hatch_build.py", "README.md", "LICENSE", "LICENSE-DATA", "datapackage.json",
-                "src", "data", "docs")
+WHEEL_INPUTS = (
+    "pyproject.toml",
+    "hatch_build.py",
+    "README.md",
+    "LICENSE",
+    "LICENSE-DATA",
+    "datapackage.json",
+    "src",
+    "data",
+    "docs",
+)
 
 pytestmark = pytest.mark.slow
 
@@ -53,8 +62,11 @@ def copy_wheel_inputs(dest: Path) -> Path:
         for name in WHEEL_INPUTS:
             source = ROOT / name
             if source.is_dir():
-                shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns(
-                    "__pycache__", "*.egg-info", ".staging-*", "_data"))
+                shutil.copytree(
+                    source,
+                    dest / name,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", ".staging-*", "_data"),
+                )
             else:
                 shutil.copy2(source, dest / name)
     return dest
@@ -62,7 +74,9 @@ def copy_wheel_inputs(dest: Path) -> Path:
 
 def run(args: list, **kwargs) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    done = subprocess.run([str(a) for a in args], capture_output=True, text=True, env=env, timeout=900, check=False, **kwargs)
+    done = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, env=env, timeout=900, check=False, **kwargs
+    )
     assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
     return done
 
@@ -121,11 +135,23 @@ def test_wheel_installs_into_a_fresh_venv_and_loads_its_bundled_data(tmp_path):
     run([env_dir / "bin" / "minusma-data", "export", "--format", "csv", "--output", "out"], cwd=elsewhere)
     for name in ("LICENSE", "LICENSE-DATA"):
         assert (elsewhere / "out" / name).read_bytes() == (repo / name).read_bytes()
-    back = run([python, "-c", "import minusma_data as m; print(len(m.load('events', format='csv', "
-                "data_home='out', verify=True)))"], cwd=elsewhere)
+    back = run(
+        [
+            python,
+            "-c",
+            "import minusma_data as m; print(len(m.load('events', format='csv', data_home='out', verify=True)))",
+        ],
+        cwd=elsewhere,
+    )
     assert int(back.stdout) == expected["events"]
 
-    validate = subprocess.run([python, "-m", "minusma_data", "validate"], cwd=elsewhere,
-                              capture_output=True, text=True, timeout=120, check=False)
+    validate = subprocess.run(
+        [python, "-m", "minusma_data", "validate"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert validate.returncode != 0  # frictionless is an extra, not installed here
     assert 'pip install "minusma-data[validate]"' in validate.stderr

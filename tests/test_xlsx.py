@@ -68,8 +68,11 @@ def expected(text: str, kind: str) -> object:
 def actor_id_columns(table: str) -> list[str]:
     """Columns whose foreign key points at actors, read from the descriptor."""
     keys = CSV_RESOURCES[table]["schema"].get("foreignKeys", [])
-    targets = {fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
-               for fk in keys if (fk["reference"].get("resource") or table) == "actors"}
+    targets = {
+        fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
+        for fk in keys
+        if (fk["reference"].get("resource") or table) == "actors"
+    }
     return [f["name"] for f in CSV_RESOURCES[table]["schema"]["fields"] if f["name"] in targets]
 
 
@@ -77,8 +80,13 @@ def all_cells(path: Path) -> dict[str, list[list]]:
     """Every sheet as rows of (value, data_type, number_format)."""
     book = openpyxl.load_workbook(path, read_only=True)
     try:
-        return {name: [[(c.value, c.data_type, getattr(c, "number_format", None)) for c in row]
-                       for row in book[name].iter_rows()] for name in book.sheetnames}
+        return {
+            name: [
+                [(c.value, c.data_type, getattr(c, "number_format", None)) for c in row]
+                for row in book[name].iter_rows()
+            ]
+            for name in book.sheetnames
+        }
     finally:
         book.close()
 
@@ -119,8 +127,9 @@ def rewrite_csv(root: Path, table: str, edit) -> None:
 
 # -- contents ----------------------------------------------------------------------
 
+
 def test_sheets_are_the_tables_in_descriptor_order_then_codebook_and_about(cells):
-    assert list(cells) == TABLES + ["codebook", "about"]
+    assert list(cells) == [*TABLES, "codebook", "about"]
 
 
 @pytest.mark.parametrize("table", TABLES)
@@ -131,10 +140,10 @@ def test_every_sheet_holds_the_published_csv_values_typed_by_the_schema(cells, t
     header = [value for value, _, _ in sheet[0]]
     assert len(sheet) == len(rows) + 1
     assert [h for h in header if h in kinds] == list(kinds)
-    for line, (row, published) in enumerate(zip(sheet[1:], rows), start=2):
-        got = dict(zip(header, row))
+    for line, (row, published) in enumerate(zip(sheet[1:], rows, strict=False), start=2):
+        got = dict(zip(header, row, strict=False))
         for name, kind in kinds.items():
-            value, data_type, number_format = got[name] if name in got else (None, "n", None)
+            value, data_type, number_format = got.get(name, (None, "n", None))
             want = expected(published[name], kind)
             assert value == want, (table, line, name)
             if want is None:
@@ -170,7 +179,7 @@ def test_pandas_read_excel_gives_the_csv_values(workbook, table):
 
 def test_curly_quotes_survive(cells):
     header = [v for v, _, _ in cells["events"][0]]
-    rows = [dict(zip(header, [v for v, _, _ in row])) for row in cells["events"][1:]]
+    rows = [dict(zip(header, [v for v, _, _ in row], strict=False)) for row in cells["events"][1:]]
     evidence = next(r["evidence"] for r in rows if r["event_id"] == "diop-demands-withdrawal")
     assert "a \u201cfailure\u201d and" in evidence
     published = next(r["evidence"] for r in csv_rows("events") if r["event_id"] == "diop-demands-withdrawal")
@@ -224,15 +233,30 @@ def test_tables_without_actor_ids_get_no_name_columns(cells):
 
 def test_codebook_sheet_is_the_descriptor(cells):
     rows = cells["codebook"]
-    assert [v for v, _, _ in rows[0]] == ["table", "field", "title", "type", "required", "description",
-                                         "allowed_values"]
+    assert [v for v, _, _ in rows[0]] == [
+        "table",
+        "field",
+        "title",
+        "type",
+        "required",
+        "description",
+        "allowed_values",
+    ]
     want = []
     for table, resource in CSV_RESOURCES.items():
         for f in resource["schema"]["fields"]:
             enum = f.get("constraints", {}).get("enum")
-            want.append([table, f["name"], f.get("title"), f.get("type", "string"),
-                         bool(f.get("constraints", {}).get("required", False)), f.get("description"),
-                         None if enum is None else ", ".join(enum)])
+            want.append(
+                [
+                    table,
+                    f["name"],
+                    f.get("title"),
+                    f.get("type", "string"),
+                    bool(f.get("constraints", {}).get("required", False)),
+                    f.get("description"),
+                    None if enum is None else ", ".join(enum),
+                ]
+            )
     assert [[v for v, _, _ in row] for row in rows[1:]] == want
     assert all(t == "b" for row in rows[1:] for _, t, _ in row[4:5])
 
@@ -243,11 +267,12 @@ def test_about_sheet_gives_title_version_licence_source_and_citation(cells):
     assert items["title"] == DESCRIPTOR["title"]
     assert items["version"] == VERSION
     licences = [v for k, v in about if k == "licence"]
-    assert [lic["name"] in v and lic["path"] in v for lic, v in zip(DESCRIPTOR["licenses"], licences)] == \
-        [True] * len(DESCRIPTOR["licenses"])
+    assert [
+        lic["name"] in v and lic["path"] in v for lic, v in zip(DESCRIPTOR["licenses"], licences, strict=False)
+    ] == [True] * len(DESCRIPTOR["licenses"])
     sources = [v for k, v in about if k == "source"]
     assert len(sources) == len(DESCRIPTOR["sources"])
-    for source, text in zip(DESCRIPTOR["sources"], sources):
+    for source, text in zip(DESCRIPTOR["sources"], sources, strict=False):
         assert source["title"] in text and source["hash"] in text and source["path"] in text
     cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     cff_title = re.search(r'^title: "(.+)"$', cff, re.M).group(1)
@@ -259,12 +284,13 @@ def test_about_sheet_gives_title_version_licence_source_and_citation(cells):
 def test_citation_comes_from_the_descriptor_without_citation_cff(copy, cells):
     package = read_package(locate(copy))
     about = all_cells_from_bytes(workbook_bytes(package), copy / "x.xlsx")["about"]
-    citation = dict((row[0][0], row[1][0]) for row in about[1:])["citation"]
+    citation = {row[0][0]: row[1][0] for row in about[1:]}["citation"]
     assert DESCRIPTOR["title"] in citation and f"Version {VERSION}" in citation
     shutil.copy2(ROOT / "CITATION.cff", copy / "CITATION.cff")
     about = all_cells_from_bytes(workbook_bytes(package), copy / "y.xlsx")["about"]
-    assert dict((row[0][0], row[1][0]) for row in about[1:])["citation"] == \
-        dict((row[0][0], row[1][0]) for row in cells["about"][1:])["citation"]
+    assert {row[0][0]: row[1][0] for row in about[1:]}["citation"] == {
+        row[0][0]: row[1][0] for row in cells["about"][1:]
+    }["citation"]
 
 
 def all_cells_from_bytes(data: bytes, path: Path) -> dict[str, list[list]]:
@@ -279,7 +305,7 @@ LOOKS_LIKE_FORMULA = ["=1+1", "+33 1 23", "-2", "@SUM(A1:A2)", "\tHYPERLINK", '=
 
 def test_text_that_looks_like_a_formula_stays_text(capsys, copy, tmp_path):
     def edit(rows):
-        for row, text in zip(rows, LOOKS_LIKE_FORMULA):
+        for row, text in zip(rows, LOOKS_LIKE_FORMULA, strict=False):
             row["summary"] = text
         rows[len(LOOKS_LIKE_FORMULA)]["summary"] = "\rCR first"
 
@@ -289,7 +315,7 @@ def test_text_that_looks_like_a_formula_stays_text(capsys, copy, tmp_path):
     assert code == 0, err
     rows = all_cells(out)["events"]
     column = [v for v, _, _ in rows[0]].index("summary")
-    got = [row[column] for row in rows[1:len(LOOKS_LIKE_FORMULA) + 2]]
+    got = [row[column] for row in rows[1 : len(LOOKS_LIKE_FORMULA) + 2]]
     assert [(v, t) for v, t, _ in got[:-1]] == [(text, "s") for text in LOOKS_LIKE_FORMULA]
     # OOXML stores a carriage return as the escape _x000D_, which openpyxl leaves undecoded.
     assert (got[-1][0], got[-1][1]) == ("_x000D_CR first", "s")
@@ -299,12 +325,12 @@ def test_text_that_looks_like_a_formula_stays_text(capsys, copy, tmp_path):
     import pandas as pd
 
     frame = pd.read_excel(out, sheet_name="events", keep_default_na=False, na_values=[])
-    assert frame["summary"].tolist()[:len(LOOKS_LIKE_FORMULA)] == LOOKS_LIKE_FORMULA
+    assert frame["summary"].tolist()[: len(LOOKS_LIKE_FORMULA)] == LOOKS_LIKE_FORMULA
     # Excel keeps such a cell as text even when someone edits it (the cell's quotePrefix style).
     sheet = openpyxl.load_workbook(out)["events"]
     prefixed = [sheet.cell(row, column + 1).quotePrefix for row in range(2, sheet.max_row + 1)]
-    assert prefixed[:len(LOOKS_LIKE_FORMULA) + 1] == [True] * (len(LOOKS_LIKE_FORMULA) + 1)
-    assert not any(prefixed[len(LOOKS_LIKE_FORMULA) + 1:])
+    assert prefixed[: len(LOOKS_LIKE_FORMULA) + 1] == [True] * (len(LOOKS_LIKE_FORMULA) + 1)
+    assert not any(prefixed[len(LOOKS_LIKE_FORMULA) + 1 :])
 
 
 def test_numbers_a_cell_cannot_hold_keep_their_csv_spelling(copy, tmp_path):
@@ -340,6 +366,7 @@ def test_a_table_name_that_cannot_be_a_sheet_is_refused(capsys, copy, tmp_path, 
 
 # -- reproducible, atomic, from any package ----------------------------------------------
 
+
 def test_two_exports_are_byte_identical(workbook, tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     again = tmp_path / "again.xlsx"
@@ -350,8 +377,14 @@ def test_two_exports_are_byte_identical(workbook, tmp_path, monkeypatch):
 def test_bytes_do_not_depend_on_the_time_zone(workbook, tmp_path):
     env = {"PATH": "/usr/bin:/bin", "TZ": "Pacific/Kiritimati", "PYTHONPATH": str(ROOT / "src")}
     out = tmp_path / "tz.xlsx"
-    done = subprocess.run([sys.executable, "-m", "minusma_data", "export", "--format", "xlsx", "--output", str(out)],
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "minusma_data", "export", "--format", "xlsx", "--output", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == workbook.read_bytes()
 
@@ -360,7 +393,7 @@ def test_created_date_is_fixed_or_source_date_epoch(workbook, tmp_path, monkeypa
     with zipfile.ZipFile(workbook) as archive:
         core = archive.read("docProps/core.xml").decode()
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
-    assert "<dcterms:created xsi:type=\"dcterms:W3CDTF\">1980-01-01T00:00:00Z<" in core
+    assert '<dcterms:created xsi:type="dcterms:W3CDTF">1980-01-01T00:00:00Z<' in core
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     out = tmp_path / "epoch.xlsx"
     assert cli.main(["export", "--format", "xlsx", "--output", str(out)]) == 0
@@ -384,7 +417,7 @@ def test_odd_metadata_leaves_its_rows_out_of_the_about_sheet(copy, tmp_path):
     about = all_cells_from_bytes(workbook_bytes(read_package(locate(copy))), tmp_path / "o.xlsx")["about"]
     items = [row[0][0] for row in about[1:]]
     assert "licence" not in items and "source" not in items
-    assert dict((row[0][0], row[1][0]) for row in about[1:])["citation"].startswith("A. Author.")
+    assert {row[0][0]: row[1][0] for row in about[1:]}["citation"].startswith("A. Author.")
 
 
 def test_a_broken_citation_file_is_one_line(capsys, copy, tmp_path):
@@ -470,8 +503,16 @@ def test_without_the_extra_export_says_how_to_install_it(capsys, tmp_path, monke
 
 
 def test_the_writer_is_imported_only_for_xlsx():
-    code = ("import sys, minusma_data.cli, minusma_data._export; "
-            "assert 'xlsxwriter' not in sys.modules and 'minusma_data._xlsx' not in sys.modules, sys.modules")
-    done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, timeout=60, check=False)
+    code = (
+        "import sys, minusma_data.cli, minusma_data._export; "
+        "assert 'xlsxwriter' not in sys.modules and 'minusma_data._xlsx' not in sys.modules, sys.modules"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr

@@ -55,15 +55,21 @@ def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
     problems.raise_if_any()
 
 
-def _check_value(spec: Spec, f: Field, row: Row, problems: Collector, curated: bool,
-                 allowed: frozenset[str] | None) -> None:
+def _check_value(
+    spec: Spec, f: Field, row: Row, problems: Collector, curated: bool, allowed: frozenset[str] | None
+) -> None:
     """One value against its field; `allowed` is the field's vocabulary as a set, if it has one."""
     value = row.values.get(f.name)
     where = (row.origin.file, row.origin.label, f.name)
     if value is None:
         if f.required:
-            problems.add("value-required", *where, f"a value is required; add `{f.name} = ...` "
-                         f"({f.description.rstrip('.')})" if curated else f"a value is required: {f.description}")
+            problems.add(
+                "value-required",
+                *where,
+                f"a value is required; add `{f.name} = ...` ({f.description.rstrip('.')})"
+                if curated
+                else f"a value is required: {f.description}",
+            )
         return
     if f.type == "date" and isinstance(value, str):
         problems.add("value-not-date", *where, f"{value!r} is not a date; write YYYY-MM-DD")
@@ -73,11 +79,18 @@ def _check_value(spec: Spec, f: Field, row: Row, problems: Collector, curated: b
         return
     if allowed is not None and value not in allowed:
         codes = spec.vocabularies[f.vocabulary].codes
-        problems.add("value-not-in-vocabulary", *where, f"{value!r} is not allowed; use one of: {', '.join(codes)}"
-                     + did_you_mean(value, codes))
+        problems.add(
+            "value-not-in-vocabulary",
+            *where,
+            f"{value!r} is not allowed; use one of: {', '.join(codes)}" + did_you_mean(value, codes),
+        )
     if f.pattern and not re.fullmatch(f.pattern, value):
-        problems.add("value-pattern-mismatch", *where, f"{value!r} does not match the pattern {f.pattern}"
-                     + (" (ids are lowercase words joined by hyphens)" if f.name.endswith("_id") else ""))
+        problems.add(
+            "value-pattern-mismatch",
+            *where,
+            f"{value!r} does not match the pattern {f.pattern}"
+            + (" (ids are lowercase words joined by hyphens)" if f.name.endswith("_id") else ""),
+        )
     if isinstance(value, str):
         _check_text(value, where, problems)
 
@@ -85,23 +98,39 @@ def _check_value(spec: Spec, f: Field, row: Row, problems: Collector, curated: b
 def _check_text(value: str, where: tuple[str, str, str], problems: Collector) -> None:
     """Text that opens safely in a spreadsheet, displays as stored, and keeps to one CSV line."""
     if value.lstrip(HIDDEN_START).startswith(FORMULA_START):
-        hidden = value[:len(value) - len(value.lstrip(HIDDEN_START))]
+        hidden = value[: len(value) - len(value.lstrip(HIDDEN_START))]
         start = value.lstrip(HIDDEN_START)[0]
-        problems.add("value-formula", *where, f"{value[:30]!r} starts with {hidden + start!r}, which a spreadsheet "
-                     "would run as a formula; reword it so it starts with a letter, digit or quotation mark")
+        problems.add(
+            "value-formula",
+            *where,
+            f"{value[:30]!r} starts with {hidden + start!r}, which a spreadsheet "
+            "would run as a formula; reword it so it starts with a letter, digit or quotation mark",
+        )
     found = CONTROL.search(value)
     if found:
-        problems.add("value-control-character", *where, f"{value[:30]!r} holds the control character "
-                     f"U+{ord(found.group(0)):04X}; remove it (tabs are the only control characters allowed)")
+        problems.add(
+            "value-control-character",
+            *where,
+            f"{value[:30]!r} holds the control character "
+            f"U+{ord(found.group(0)):04X}; remove it (tabs are the only control characters allowed)",
+        )
     found = BIDI.search(value)
     if found:
-        problems.add("value-bidi-control", *where, f"{value[:30]!r} holds the bidirectional control "
-                     f"U+{ord(found.group(0)):04X}, which makes text display in another order than it is "
-                     "stored; remove it")
+        problems.add(
+            "value-bidi-control",
+            *where,
+            f"{value[:30]!r} holds the bidirectional control "
+            f"U+{ord(found.group(0)):04X}, which makes text display in another order than it is "
+            "stored; remove it",
+        )
     found = LINE_BREAK.search(value)
     if found:
-        problems.add("value-line-break", *where, f"{value[:30]!r} holds a line break (U+{ord(found.group(0)):04X}); "
-                     "the published CSV has one line per row: write it on one line")
+        problems.add(
+            "value-line-break",
+            *where,
+            f"{value[:30]!r} holds a line break (U+{ord(found.group(0)):04X}); "
+            "the published CSV has one line per row: write it on one line",
+        )
 
 
 def _check_unique(primary_key, unique_fields, rows: list[Row], problems: Collector) -> None:
@@ -113,9 +142,14 @@ def _check_unique(primary_key, unique_fields, rows: list[Row], problems: Collect
                 continue
             if value in seen:
                 first = seen[value].origin
-                problems.add("id-duplicate", row.origin.file, row.origin.label, ", ".join(key),
-                             f"{'/'.join(map(str, value))!r} is already used by {first.label} in {first.file}; "
-                             "ids must be unique: choose another")
+                problems.add(
+                    "id-duplicate",
+                    row.origin.file,
+                    row.origin.label,
+                    ", ".join(key),
+                    f"{'/'.join(map(str, value))!r} is already used by {first.label} in {first.file}; "
+                    "ids must be unique: choose another",
+                )
             else:
                 seen[value] = row
 
@@ -130,22 +164,37 @@ def _check_foreign_keys(spec: Spec, rows: dict[str, list[Row]], problems: Collec
             for row in rows[name]:
                 value = row.values.get(f.name)
                 if value is not None and value not in known:
-                    problems.add("foreign-key-unknown", row.origin.file, row.origin.label, f.name,
-                                 f"{value!r} is not a known {f.references[:-1]} id"
-                                 + did_you_mean(str(value), sorted(k for k in known if k))
-                                 + f"; add it to {f.references}.toml or fix the id")
+                    problems.add(
+                        "foreign-key-unknown",
+                        row.origin.file,
+                        row.origin.label,
+                        f.name,
+                        f"{value!r} is not a known {f.references[:-1]} id"
+                        + did_you_mean(str(value), sorted(k for k in known if k))
+                        + f"; add it to {f.references}.toml or fix the id",
+                    )
 
 
 def _check_text_rules(rows: dict[str, list[Row]], problems: Collector) -> None:
     for name in FACT_TABLES:
         for row in rows[name]:
             if row.values.get("passage_kind") == "question":
-                problems.add("evidence-in-question", row.origin.file, row.origin.label, "evidence",
-                             "the evidence lies in the rhetorical question, which asserts nothing; "
-                             "a fact needs words that assert it")
+                problems.add(
+                    "evidence-in-question",
+                    row.origin.file,
+                    row.origin.label,
+                    "evidence",
+                    "the evidence lies in the rhetorical question, which asserts nothing; "
+                    "a fact needs words that assert it",
+                )
     cited = {r.values.get(column) for name, columns in CITING.items() for r in rows[name] for column in columns}
     for row in rows["references"]:
         if row.values.get("reference_id") not in cited:
-            problems.add("reference-uncited", row.origin.file, row.origin.label, "reference_id",
-                         "no row cites this reference; cite it from a date, an initiator, an estimate, "
-                         "a scope note or a place, or remove it")
+            problems.add(
+                "reference-uncited",
+                row.origin.file,
+                row.origin.label,
+                "reference_id",
+                "no row cites this reference; cite it from a date, an initiator, an estimate, "
+                "a scope note or a place, or remove it",
+            )

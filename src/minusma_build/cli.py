@@ -27,13 +27,18 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="compare the committed files with what the curated files produce; write nothing")
-    parser.add_argument("--root", type=Path, default=REPO_ROOT,
-                        help="the tree to build (default: this repository)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="compare the committed files with what the curated files produce; write nothing",
+    )
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="the tree to build (default: this repository)")
     parser.add_argument("--quiet", action="store_true", help="print only problems")
-    parser.add_argument("--json", action="store_true",
-                        help='print the outcome as one JSON object on stdout: {"ok": ..., "problems": [...], ...}')
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print the outcome as one JSON object on stdout: {"ok": ..., "problems": [...], ...}',
+    )
     args = parser.parse_args(argv)
     report = Report(args.json, args.quiet)
     signals.install()
@@ -46,13 +51,20 @@ def main(argv: list[str] | None = None) -> int:
     except signals.Interrupted as exc:
         # Publishing holds signals until the package is whole, so every file is
         # either the old package's or the new one's.
-        return report.fault("interrupted", str(args.root), f"{exc.name} received; the published "
-                            "package is complete (the old one, or the new one if publishing had begun)",
-                            status=exc.exit_status, headline="build stopped")
+        return report.fault(
+            "interrupted",
+            str(args.root),
+            f"{exc.name} received; the published "
+            "package is complete (the old one, or the new one if publishing had begun)",
+            status=exc.exit_status,
+            headline="build stopped",
+        )
     except OSError as exc:  # anything the steps above did not name more precisely
-        return report.fault("filesystem-error", str(exc.filename or args.root),
-                            f"{exc.strerror or exc}; check that it exists and can be read and written, "
-                            "then build again")
+        return report.fault(
+            "filesystem-error",
+            str(exc.filename or args.root),
+            f"{exc.strerror or exc}; check that it exists and can be read and written, then build again",
+        )
 
 
 def _run(args: argparse.Namespace, report: Report) -> int:
@@ -63,8 +75,11 @@ def _run(args: argparse.Namespace, report: Report) -> int:
         with build_lock(root), signals.deferred():
             recovered = recover(root)
         if recovered and not args.quiet and not args.json:
-            print(f"an earlier build was stopped while publishing; its publish was "
-                  f"{'finished' if recovered == 'forward' else 'undone'}", file=sys.stderr)
+            print(
+                f"an earlier build was stopped while publishing; its publish was "
+                f"{'finished' if recovered == 'forward' else 'undone'}",
+                file=sys.stderr,
+            )
     result = produce(root)
     if args.check:
         stale = stale_outputs(root, result.outputs)
@@ -91,10 +106,20 @@ class Report:
 
     def checked(self, stale: list[str], total: int) -> int:
         if self.as_json:
-            self._json(ok=not stale, problems=[
-                {"code": "stale-output", "file": rel, "entry": "", "field": "",
-                 "message": "differs from what the curated files produce; run `python scripts/build.py` "
-                            "and commit the result"} for rel in stale])
+            self._json(
+                ok=not stale,
+                problems=[
+                    {
+                        "code": "stale-output",
+                        "file": rel,
+                        "entry": "",
+                        "field": "",
+                        "message": "differs from what the curated files produce; run `python scripts/build.py` "
+                        "and commit the result",
+                    }
+                    for rel in stale
+                ],
+            )
         elif stale:
             print("stale: these published files differ from what the curated files produce:", file=sys.stderr)
             for rel in stale:
@@ -116,8 +141,7 @@ class Report:
         """A fault that stops the build at once (a file it cannot read or
         write, a signal): one line, or one JSON problem."""
         if self.as_json:
-            self._json(ok=False, problems=[{"code": code, "file": path, "entry": "", "field": "",
-                                            "message": message}])
+            self._json(ok=False, problems=[{"code": code, "file": path, "entry": "", "field": "", "message": message}])
         else:
             print(one_line(f"{headline}: {path}: {message} [{code}]"), file=sys.stderr)
         return status

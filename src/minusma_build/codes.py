@@ -82,9 +82,13 @@ def mode_problem(modes: Vocabulary, mode: str | None, category: str | None) -> s
         return None
     belongs = modes.lookup(mode, "category")
     if category is None:
-        return (f"PLOVER has no category for this event, so it takes no mode; remove plover_mode "
-                f"(the mode {mode!r} belongs to {belongs})")
+        return (
+            f"PLOVER has no category for this event, so it takes no mode; remove plover_mode "
+            f"(the mode {mode!r} belongs to {belongs})"
+        )
     if belongs != category:
-        return (f"the mode {mode!r} belongs to PLOVER category {belongs}, but this event is {category}; "
-                f"use a mode of {category} or leave plover_mode out")
+        return (
+            f"the mode {mode!r} belongs to PLOVER category {belongs}, but this event is {category}; "
+            f"use a mode of {category} or leave plover_mode out"
+        )
     return None

@@ -43,11 +43,23 @@ def read_toml(path: Path, shown: str) -> dict[str, Any]:
     loop, unreadable, empty, a BOM, not UTF-8, not TOML) as one problem."""
     data = _read_bytes(path, shown)
     if not data.strip():
-        raise fail("file-empty", shown, "", "", f"the file is empty ({len(data)} bytes), as if truncated; "
-                   "restore it from version control (an empty file would silently empty its table)")
+        raise fail(
+            "file-empty",
+            shown,
+            "",
+            "",
+            f"the file is empty ({len(data)} bytes), as if truncated; "
+            "restore it from version control (an empty file would silently empty its table)",
+        )
     if data.startswith(BOM):
-        raise fail("toml-bom", shown, "", "", "the file starts with a UTF-8 BOM (byte order mark), which TOML "
-                   "does not allow; save it as UTF-8 without BOM")
+        raise fail(
+            "toml-bom",
+            shown,
+            "",
+            "",
+            "the file starts with a UTF-8 BOM (byte order mark), which TOML "
+            "does not allow; save it as UTF-8 without BOM",
+        )
     try:
         return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -55,10 +67,18 @@ def read_toml(path: Path, shown: str) -> dict[str, Any]:
         m = re.search(r"\(at line (\d+), column (\d+)\)", text)
         where = f"line {m.group(1)}, column {m.group(2)}" if m else "unknown position"
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", text) or "invalid TOML"
-        raise fail("toml-syntax", shown, "", "", f"TOML syntax error at {where}: {reason}; "
-                   "fix the syntax there (strings need quotes, tables [[name]], keys `key = value`)") from None
+        raise fail(
+            "toml-syntax",
+            shown,
+            "",
+            "",
+            f"TOML syntax error at {where}: {reason}; "
+            "fix the syntax there (strings need quotes, tables [[name]], keys `key = value`)",
+        ) from None
     except UnicodeDecodeError as exc:
-        raise fail("not-utf8", shown, "", "", f"not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+        raise fail(
+            "not-utf8", shown, "", "", f"not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        ) from None
 
 
 def _read_bytes(path: Path, shown: str) -> bytes:
@@ -67,16 +87,34 @@ def _read_bytes(path: Path, shown: str) -> bytes:
     except FileNotFoundError:
         raise fail("file-missing", shown, "", "", "the file is missing; restore it from version control") from None
     except IsADirectoryError:
-        raise fail("file-is-folder", shown, "", "", "this is a folder, not a file; remove the folder and "
-                   "restore the file from version control") from None
+        raise fail(
+            "file-is-folder",
+            shown,
+            "",
+            "",
+            "this is a folder, not a file; remove the folder and restore the file from version control",
+        ) from None
     except PermissionError:
-        raise fail("file-unreadable", shown, "", "", "the file cannot be read (permission denied); "
-                   "make it readable, e.g. chmod u+r") from None
+        raise fail(
+            "file-unreadable",
+            shown,
+            "",
+            "",
+            "the file cannot be read (permission denied); make it readable, e.g. chmod u+r",
+        ) from None
     except OSError as exc:
-        reason = ("a symbolic link that leads back to itself (a loop)" if exc.errno == errno.ELOOP
-                  else exc.strerror or str(exc))
-        raise fail("file-unreadable", shown, "", "", f"the file cannot be read: {reason}; "
-                   "replace it with the real file from version control") from None
+        reason = (
+            "a symbolic link that leads back to itself (a loop)"
+            if exc.errno == errno.ELOOP
+            else exc.strerror or str(exc)
+        )
+        raise fail(
+            "file-unreadable",
+            shown,
+            "",
+            "",
+            f"the file cannot be read: {reason}; replace it with the real file from version control",
+        ) from None
 
 
 def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
@@ -96,11 +134,21 @@ def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
     unknown_top = set(doc) - top_keys
     if unknown_top:
         holds = f"`source_id` and [[{array}]] entries" if per_source else f"[[{array}]] entries"
-        raise fail("unknown-top-level-key", shown, "", ", ".join(sorted(unknown_top)),
-                   f"unknown top-level key; the file holds {holds}")
+        raise fail(
+            "unknown-top-level-key",
+            shown,
+            "",
+            ", ".join(sorted(unknown_top)),
+            f"unknown top-level key; the file holds {holds}",
+        )
     if not isinstance(doc.get("source_id", ""), str):
-        raise fail("source-id-not-text", shown, "", "source_id", f"expected the source's id as text, got "
-                   f"{doc['source_id']!r}; write source_id = \"<source_id>\"")
+        raise fail(
+            "source-id-not-text",
+            shown,
+            "",
+            "source_id",
+            f'expected the source\'s id as text, got {doc["source_id"]!r}; write source_id = "<source_id>"',
+        )
     entries, problems = [], []
     for i, data in enumerate(raw, start=1):
         if per_source and "source_id" in doc:
@@ -124,12 +172,28 @@ def value_problems(file: str, label: str, data: dict[str, Any]) -> list[Problem]
     problems = []
     for key, value in data.items():
         if key in TABLE_KEYS and isinstance(value, dict):
-            problems += [Problem("not-one-value", file, label, key, f"`{inner}` must be one value (text, a number, true/false or "
-                                 f"a date), got {_kind(v)}: {v!r}")
-                         for inner, v in value.items() if not isinstance(v, SINGLE)]
+            problems += [
+                Problem(
+                    "not-one-value",
+                    file,
+                    label,
+                    key,
+                    f"`{inner}` must be one value (text, a number, true/false or a date), got {_kind(v)}: {v!r}",
+                )
+                for inner, v in value.items()
+                if not isinstance(v, SINGLE)
+            ]
         elif key not in TABLE_KEYS and not isinstance(value, SINGLE):
-            problems.append(Problem("not-one-value", file, label, key, f"expected one value (text in quotes, a number, true/false "
-                                    f"or a date), got {_kind(value)}: {value!r}"))
+            problems.append(
+                Problem(
+                    "not-one-value",
+                    file,
+                    label,
+                    key,
+                    f"expected one value (text in quotes, a number, true/false "
+                    f"or a date), got {_kind(value)}: {value!r}",
+                )
+            )
     return problems
 
 

@@ -51,10 +51,13 @@ class ResolvedDate:
 
     def columns(self) -> dict[str, object]:
         return {
-            "date_start": self.start, "date_end": self.end,
-            "date_precision": self.precision, "date_basis": self.basis,
+            "date_start": self.start,
+            "date_end": self.end,
+            "date_precision": self.precision,
+            "date_basis": self.basis,
             "date_reference_id": self.reference_id,
-            "date_anchor_event_id": self.anchor_event_id, "date_note": self.note,
+            "date_anchor_event_id": self.anchor_event_id,
+            "date_note": self.note,
             # [A3, U1] from the interval itself, never from the precision label
             "acled_time_precision": codes.as_code(codes.acled_time_precision(self.start, self.end)),
             "ucdp_date_prec": codes.as_code(codes.ucdp_date_prec(self.start, self.end)),
@@ -67,7 +70,9 @@ UNKNOWN = ResolvedDate()
 def parse_interval(value: object, *, last: bool) -> tuple[dt.date, str]:
     """'2013' -> (2013-01-01 or 2013-12-31, 'year'); likewise months and days."""
     if not isinstance(value, str):
-        raise DateError("date-not-text", f"expected a date as text like \"2023-06-30\", \"2023-06\" or \"2023\", got {value!r}")
+        raise DateError(
+            "date-not-text", f'expected a date as text like "2023-06-30", "2023-06" or "2023", got {value!r}'
+        )
     for precision, form in _FORMS.items():
         m = form.match(value)
         if not m:
@@ -94,32 +99,57 @@ def resolve_fixed(spec: dict, evidence: str, references: set[str]) -> ResolvedDa
     start, precision = parse_interval(spec["start"], last=False)
     end, end_precision = parse_interval(spec.get("end", spec["start"]), last=True)
     if end_precision != precision:
-        raise DateError("date-precision-mismatch", f"`start` ({spec['start']!r}) and `end` ({spec['end']!r}) must have the same precision")
+        raise DateError(
+            "date-precision-mismatch",
+            f"`start` ({spec['start']!r}) and `end` ({spec['end']!r}) must have the same precision",
+        )
     if end < start:
-        raise DateError("date-end-before-start", f"`end` ({spec['end']}) is before `start` ({spec['start']}); swap them")
+        raise DateError(
+            "date-end-before-start", f"`end` ({spec['end']}) is before `start` ({spec['start']}); swap them"
+        )
     reference = None
     if basis == "stated":
         for written in sorted({spec["start"], spec.get("end", spec["start"])}):
             missing = missing_parts(written, evidence)
             if missing:
-                raise DateError("date-stated-not-in-evidence",
-                                f"a stated date must appear in the evidence at its full precision, but the "
-                                f"{missing} of {written!r} is not in {evidence!r}; use basis = \"external\" "
-                                "with a reference, write the date only as precisely as the evidence states it, "
-                                "or quote the words that state it")
+                raise DateError(
+                    "date-stated-not-in-evidence",
+                    f"a stated date must appear in the evidence at its full precision, but the "
+                    f'{missing} of {written!r} is not in {evidence!r}; use basis = "external" '
+                    "with a reference, write the date only as precisely as the evidence states it, "
+                    "or quote the words that state it",
+                )
     else:
         reference = spec.get("reference")
         if not reference:
-            raise DateError("date-reference-missing", "an external date must cite a reference: add `reference = \"<reference_id>\"`")
+            raise DateError(
+                "date-reference-missing", 'an external date must cite a reference: add `reference = "<reference_id>"`'
+            )
         if reference not in references:
             known = sorted(r for r in references if isinstance(r, str))
-            raise DateError("date-unknown-reference", f"unknown reference {reference!r}" + did_you_mean(str(reference), known)
-                            + f"; known: {', '.join(known)}")
+            raise DateError(
+                "date-unknown-reference",
+                f"unknown reference {reference!r}"
+                + did_you_mean(str(reference), known)
+                + f"; known: {', '.join(known)}",
+            )
     return ResolvedDate(start, end, precision, basis, reference_id=reference)
 
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 
 def missing_parts(written: str, evidence: str) -> str | None:
@@ -149,8 +179,11 @@ def resolve_derived(spec: dict, sentence: str, anchor: ResolvedDate, anchor_id: 
     _check_keys(spec)
     phrase, offset = spec.get("phrase"), spec.get("offset_days")
     if not isinstance(phrase, str) or not phrase or phrase not in sentence:
-        raise DateError("date-phrase-not-in-sentence", f"a derived date needs `phrase`, the words of the evidence's sentence that relate it to "
-                        f"its anchor; got {phrase!r}, which is not in {sentence!r}")
+        raise DateError(
+            "date-phrase-not-in-sentence",
+            f"a derived date needs `phrase`, the words of the evidence's sentence that relate it to "
+            f"its anchor; got {phrase!r}, which is not in {sentence!r}",
+        )
     if not isinstance(offset, int) or isinstance(offset, bool):
         raise DateError("date-offset-not-integer", f"`offset_days` must be a whole number of days, got {offset!r}")
     if anchor.start is None or anchor.end is None:
@@ -158,8 +191,11 @@ def resolve_derived(spec: dict, sentence: str, anchor: ResolvedDate, anchor_id: 
     try:
         start, end = anchor.start + dt.timedelta(days=offset), anchor.end + dt.timedelta(days=offset)
     except OverflowError:
-        raise DateError("date-off-calendar", f"`offset_days` = {offset} leaves the calendar (years 1 to 9999); "
-                        "give the number of days between the anchor event and this one") from None
+        raise DateError(
+            "date-off-calendar",
+            f"`offset_days` = {offset} leaves the calendar (years 1 to 9999); "
+            "give the number of days between the anchor event and this one",
+        ) from None
     direction = "before" if offset < 0 else "after"
     note = f"{abs(offset)} days {direction} the date of event {anchor_id}, from the words \u201c{phrase}\u201d"
     return ResolvedDate(start, end, anchor.precision, "derived", anchor_event_id=anchor_id, note=note)
@@ -168,14 +204,25 @@ def resolve_derived(spec: dict, sentence: str, anchor: ResolvedDate, anchor_id: 
 def _check_keys(spec: dict) -> None:
     basis = spec.get("basis")
     if basis not in DATE_KEYS:
-        raise DateError("date-basis-unknown", f"`basis` must be one of {', '.join(DATE_KEYS)}, got {basis!r}; leave `date` out when the date is unknown")
+        raise DateError(
+            "date-basis-unknown",
+            f"`basis` must be one of {', '.join(DATE_KEYS)}, got {basis!r}; leave `date` out when the date is unknown",
+        )
     extra = set(spec) - DATE_KEYS[basis]
     if extra:
-        raise DateError("date-unknown-key", f"a {basis} date takes only {', '.join(sorted(DATE_KEYS[basis]))}; remove {', '.join(sorted(extra))}")
+        raise DateError(
+            "date-unknown-key",
+            f"a {basis} date takes only {', '.join(sorted(DATE_KEYS[basis]))}; remove {', '.join(sorted(extra))}",
+        )
 
 
-def resolve_all(rows: list[Row], references: set, passage_texts: dict[str, str], problems: Collector,
-                anchors: dict[str, Row] | None = None) -> None:
+def resolve_all(
+    rows: list[Row],
+    references: set,
+    passage_texts: dict[str, str],
+    problems: Collector,
+    anchors: dict[str, Row] | None = None,
+) -> None:
     """Fill the date columns of every row; derived dates are counted from
     their anchor event, which may itself be derived, so they are resolved in
     dependency order, and a cycle is reported rather than followed."""
@@ -187,31 +234,49 @@ def resolve_all(rows: list[Row], references: set, passage_texts: dict[str, str],
         if spec is None:
             resolved[id(r)] = UNKNOWN
         elif not isinstance(spec, dict):
-            problems.add("date-not-table", r.origin.file, r.origin.label, "date", "write the date as a table: "
-                         "date = { basis = \"external\", start = \"2023-06-30\", reference = \"...\" }")
+            problems.add(
+                "date-not-table",
+                r.origin.file,
+                r.origin.label,
+                "date",
+                'write the date as a table: date = { basis = "external", start = "2023-06-30", reference = "..." }',
+            )
             resolved[id(r)] = UNKNOWN
         elif spec.get("basis") == "derived":
             pending.append(r)
         else:
             resolved[id(r)] = _try(r, problems, resolve_fixed, spec, str(r.values.get("evidence")), references)
-    anchor_dates = {key: _date_of(row) if "date_basis" in row.values else resolved.get(id(row))
-                    for key, row in anchors.items()}
+    anchor_dates = {
+        key: _date_of(row) if "date_basis" in row.values else resolved.get(id(row)) for key, row in anchors.items()
+    }
     while pending:
         progressed = False
         for r in list(pending):
             spec = r.origin.data["date"]
             anchor_id = spec.get("anchor")
             if anchor_id not in anchors:
-                problems.add("date-unknown-anchor", r.origin.file, r.origin.label, "date",
-                             f"unknown anchor event {anchor_id!r}"
-                             + did_you_mean(str(anchor_id), sorted(k for k in anchors if isinstance(k, str))))
+                problems.add(
+                    "date-unknown-anchor",
+                    r.origin.file,
+                    r.origin.label,
+                    "date",
+                    f"unknown anchor event {anchor_id!r}"
+                    + did_you_mean(str(anchor_id), sorted(k for k in anchors if isinstance(k, str))),
+                )
             elif anchor_dates.get(anchor_id) is None:
                 continue
             elif r.values.get("passage_id") is None:
                 resolved[id(r)] = UNKNOWN  # its evidence was not found, which is reported already
             else:
-                resolved[id(r)] = _try(r, problems, resolve_derived, spec, passage_texts[r.values["passage_id"]],
-                                       anchor_dates[anchor_id], anchor_id)
+                resolved[id(r)] = _try(
+                    r,
+                    problems,
+                    resolve_derived,
+                    spec,
+                    passage_texts[r.values["passage_id"]],
+                    anchor_dates[anchor_id],
+                    anchor_id,
+                )
             resolved.setdefault(id(r), UNKNOWN)
             if anchors.get(r.values.get("event_id")) is r:
                 anchor_dates[r.values["event_id"]] = resolved[id(r)]
@@ -219,8 +284,13 @@ def resolve_all(rows: list[Row], references: set, passage_texts: dict[str, str],
             progressed = True
         if not progressed:
             for r in pending:
-                problems.add("date-cycle", r.origin.file, r.origin.label, "date", "derived dates form a cycle; "
-                             "anchor one of them on an event with a stated or external date")
+                problems.add(
+                    "date-cycle",
+                    r.origin.file,
+                    r.origin.label,
+                    "date",
+                    "derived dates form a cycle; anchor one of them on an event with a stated or external date",
+                )
                 resolved[id(r)] = UNKNOWN
             break
     for r in rows:
@@ -229,8 +299,15 @@ def resolve_all(rows: list[Row], references: set, passage_texts: dict[str, str],
 
 def _date_of(row: Row) -> ResolvedDate:
     v = row.values
-    return ResolvedDate(v["date_start"], v["date_end"], v["date_precision"], v["date_basis"],
-                        v["date_reference_id"], v["date_anchor_event_id"], v["date_note"])
+    return ResolvedDate(
+        v["date_start"],
+        v["date_end"],
+        v["date_precision"],
+        v["date_basis"],
+        v["date_reference_id"],
+        v["date_anchor_event_id"],
+        v["date_note"],
+    )
 
 
 def _try(r: Row, problems: Collector, fn, *args) -> ResolvedDate:

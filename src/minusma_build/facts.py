@@ -50,8 +50,9 @@ def assemble(spec: Spec, root: Path) -> Assembled:
     rows["actors"] = _actors(entries["actors"], rows["mentions"], sources, problems)
     levels = {r.values.get("place_id"): r.values.get("level") for r in rows["places"]}
     rows["events"] = _events(spec, entries["events"], sources, references, levels, problems)
-    rows["statements"] = _statements(entries["statements"], sources, references,
-                                     {r.values.get("event_id"): r for r in rows["events"]}, problems)
+    rows["statements"] = _statements(
+        entries["statements"], sources, references, {r.values.get("event_id"): r for r in rows["events"]}, problems
+    )
     rows["figures"] = [_figure(e, sources, problems) for e in entries["figures"]]
     problems.raise_if_any()
     return Assembled(rows, sources)
@@ -62,11 +63,23 @@ def _check_tables(spec: Spec, shown: str) -> None:
     built = set(BUILT_TABLES)
     problems = Collector()
     for name in sorted(built - set(spec.tables)):
-        problems.add("table-missing", shown, f"table '{name}'", "",
-                     f"missing: the build makes this table; restore its [tables.{name}] section")
+        problems.add(
+            "table-missing",
+            shown,
+            f"table '{name}'",
+            "",
+            f"missing: the build makes this table; restore its [tables.{name}] section",
+        )
     for name in sorted(set(spec.tables) - built):
-        problems.add("table-unknown", shown, f"table '{name}'", "", "the build makes no such table"
-                     + did_you_mean(name, sorted(built)) + f"; it makes {', '.join(sorted(built))}")
+        problems.add(
+            "table-unknown",
+            shown,
+            f"table '{name}'",
+            "",
+            "the build makes no such table"
+            + did_you_mean(name, sorted(built))
+            + f"; it makes {', '.join(sorted(built))}",
+        )
     problems.raise_if_any()
 
 
@@ -75,6 +88,7 @@ def _passage_texts(sources: dict[str, Source]) -> dict[str, str]:
 
 
 # -- shared steps -----------------------------------------------------------
+
 
 def _check_keys(spec: Spec, name: str, entries: list[Entry], problems: Collector) -> None:
     """Refuse keys the table does not have, or that the build computes."""
@@ -90,8 +104,13 @@ def _locate(e: Entry, sources: dict[str, Source], problems: Collector) -> dict[s
     """Offsets and passage of an entry's evidence, or None after reporting why not."""
     source = sources.get(e.data.get("source_id"))
     if source is None:
-        problems.add("unknown-source", e.file, e.label, "source_id", f"unknown source {e.data.get('source_id')!r}; "
-                     f"known: {', '.join(sorted(sources))}")
+        problems.add(
+            "unknown-source",
+            e.file,
+            e.label,
+            "source_id",
+            f"unknown source {e.data.get('source_id')!r}; known: {', '.join(sorted(sources))}",
+        )
         return None
     evidence, within = e.data.get("evidence"), e.data.get("within")
     if not isinstance(evidence, str) or (within is not None and not isinstance(within, str)):
@@ -104,11 +123,21 @@ def _locate(e: Entry, sources: dict[str, Source], problems: Collector) -> dict[s
         return None
     passage = source.passage_at(start, end)
     if passage is None:
-        problems.add("evidence-across-passages", e.file, e.label, "evidence", "the evidence runs across two passages (sentences); "
-                     "quote words from one sentence, or make one fact per sentence")
+        problems.add(
+            "evidence-across-passages",
+            e.file,
+            e.label,
+            "evidence",
+            "the evidence runs across two passages (sentences); "
+            "quote words from one sentence, or make one fact per sentence",
+        )
         return None
-    return {"char_start": start, "char_end": end, "passage_id": passage["passage_id"],
-            "passage_kind": passage["passage_kind"]}
+    return {
+        "char_start": start,
+        "char_end": end,
+        "passage_id": passage["passage_id"],
+        "passage_kind": passage["passage_kind"],
+    }
 
 
 def _with_provenance(e: Entry, sources, problems) -> dict[str, Any]:
@@ -121,19 +150,26 @@ def _with_provenance(e: Entry, sources, problems) -> dict[str, Any]:
 
 # -- places -----------------------------------------------------------------
 
+
 def _places(entries: list[Entry], sources, problems) -> list[Row]:
     """Places keep the text's name; their identifiers cite references."""
     rows = []
     for e in entries:
         name = e.data.get("name")
         if isinstance(name, str) and name and not any(name in s.text for s in sources.values()):
-            problems.add("place-name-not-in-text", e.file, e.label, "name", f"the name {name!r} is not written in "
-                         "any source text; give the place's name as the text writes it")
+            problems.add(
+                "place-name-not-in-text",
+                e.file,
+                e.label,
+                "name",
+                f"the name {name!r} is not written in any source text; give the place's name as the text writes it",
+            )
         rows.append(Row(e, dict(e.data)))
     return rows
 
 
 # -- actors and mentions ----------------------------------------------------
+
 
 def _mention(e: Entry, sources, problems) -> Row:
     values = _with_provenance(e, sources, problems)
@@ -151,17 +187,30 @@ def _actors(entries: list[Entry], mentions: list[Row], sources, problems) -> lis
         values = dict(e.data)
         values["mention_count"] = counts.get(values.get("actor_id"), 0)
         if values["mention_count"] == 0:
-            problems.add("actor-without-mention", e.file, e.label, "actor_id", "no mention in mentions.toml refers to this actor; "
-                         "every actor must come from the text: add its mentions, or remove the actor")
+            problems.add(
+                "actor-without-mention",
+                e.file,
+                e.label,
+                "actor_id",
+                "no mention in mentions.toml refers to this actor; "
+                "every actor must come from the text: add its mentions, or remove the actor",
+            )
         role = values.get("role")
         if isinstance(role, str) and role and not any(role in s.text for s in sources.values()):
-            problems.add("role-not-in-text", e.file, e.label, "role", f"the role {role!r} is not written in any source text; "
-                         "give the role or title verbatim as the text has it, or leave it out")
+            problems.add(
+                "role-not-in-text",
+                e.file,
+                e.label,
+                "role",
+                f"the role {role!r} is not written in any source text; "
+                "give the role or title verbatim as the text has it, or leave it out",
+            )
         rows.append(Row(e, values))
     return rows
 
 
 # -- events and statements --------------------------------------------------
+
 
 def _events(spec: Spec, entries: list[Entry], sources, references: set, levels: dict, problems) -> list[Row]:
     """Events with their codes computed by the rules of docs/coding.md."""
@@ -171,10 +220,12 @@ def _events(spec: Spec, entries: list[Entry], sources, references: set, levels: 
         values = _with_provenance(e, sources, problems)
         category = codes.plover_category(vocab["event_type"], values.get("event_type"), values.get("status"))
         level = levels.get(values.get("place_id"))
-        values.update(plover_category=category,
-                      quad_code=codes.as_code(codes.quad_code(vocab["plover_category"], category)),
-                      acled_geo_precision=codes.as_code(codes.place_precision(vocab["place_level"], level, "acled")),
-                      ucdp_where_prec=codes.as_code(codes.place_precision(vocab["place_level"], level, "ucdp")))
+        values.update(
+            plover_category=category,
+            quad_code=codes.as_code(codes.quad_code(vocab["plover_category"], category)),
+            acled_geo_precision=codes.as_code(codes.place_precision(vocab["place_level"], level, "acled")),
+            ucdp_where_prec=codes.as_code(codes.place_precision(vocab["place_level"], level, "ucdp")),
+        )
         _check_event_codes(e, values, vocab["plover_mode"], problems)
         rows.append(Row(e, values))
     dates.resolve_all(rows, references, _passage_texts(sources), problems)
@@ -188,12 +239,22 @@ def _check_event_codes(e: Entry, values: dict, modes, problems: Collector) -> No
     if problem:
         problems.add("plover-mode-mismatch", e.file, e.label, "plover_mode", problem)
     if values.get("plover_context") and not values.get("plover_category"):
-        problems.add("plover-context-without-category", e.file, e.label, "plover_context", "PLOVER has no category "
-                     "for this event, so it takes no context; remove plover_context")
+        problems.add(
+            "plover-context-without-category",
+            e.file,
+            e.label,
+            "plover_context",
+            "PLOVER has no category for this event, so it takes no context; remove plover_context",
+        )
     if values.get("initiator_reference_id") and not values.get("initiator_actor_id"):
-        problems.add("initiator-reference-without-initiator", e.file, e.label, "initiator_reference_id",
-                     "cites a reference for the initiator, but there is no initiator_actor_id; give the initiator, "
-                     "or remove the reference")
+        problems.add(
+            "initiator-reference-without-initiator",
+            e.file,
+            e.label,
+            "initiator_reference_id",
+            "cites a reference for the initiator, but there is no initiator_actor_id; give the initiator, "
+            "or remove the reference",
+        )
 
 
 def _statements(entries: list[Entry], sources, references: set, events: dict[str, Row], problems) -> list[Row]:
@@ -212,21 +273,56 @@ def _statements(entries: list[Entry], sources, references: set, events: dict[str
 def _check_statement(e: Entry, values: dict, quotes: list[str], problems: Collector) -> None:
     mode, speaker, verb = values.get("mode"), values.get("speaker_actor_id"), values.get("reporting_verb")
     if mode == "editorial" and speaker:
-        problems.add("editorial-with-speaker", e.file, e.label, "speaker_actor_id", "an editorial statement is the article's own voice "
-                     "and has no speaker; remove speaker_actor_id or choose another mode")
+        problems.add(
+            "editorial-with-speaker",
+            e.file,
+            e.label,
+            "speaker_actor_id",
+            "an editorial statement is the article's own voice "
+            "and has no speaker; remove speaker_actor_id or choose another mode",
+        )
     if mode != "editorial" and not speaker:
-        problems.add("speaker-missing", e.file, e.label, "speaker_actor_id", f"a {mode} statement needs its speaker; "
-                     "use mode = \"editorial\" for the article's own commentary")
+        problems.add(
+            "speaker-missing",
+            e.file,
+            e.label,
+            "speaker_actor_id",
+            f'a {mode} statement needs its speaker; use mode = "editorial" for the article\'s own commentary',
+        )
     if mode in ("direct", "mixed") and not quotes:
-        problems.add("mode-needs-quotes", e.file, e.label, "mode", f"mode {mode!r} needs quoted words (between “ ”) in the evidence; "
-                     "use \"indirect\", or quote the words with their quotation marks")
+        problems.add(
+            "mode-needs-quotes",
+            e.file,
+            e.label,
+            "mode",
+            f"mode {mode!r} needs quoted words (between “ ”) in the evidence; "
+            'use "indirect", or quote the words with their quotation marks',
+        )
     if mode in ("indirect", "editorial") and quotes:
-        problems.add("mode-has-quotes", e.file, e.label, "mode", f"the evidence quotes {quotes[0]!r}; use mode \"mixed\" or \"direct\"")
+        problems.add(
+            "mode-has-quotes",
+            e.file,
+            e.label,
+            "mode",
+            f'the evidence quotes {quotes[0]!r}; use mode "mixed" or "direct"',
+        )
     if mode != "editorial":
         if not verb:
-            problems.add("reporting-verb-missing", e.file, e.label, "reporting_verb", "give the verb that reports the statement, as written")
+            problems.add(
+                "reporting-verb-missing",
+                e.file,
+                e.label,
+                "reporting_verb",
+                "give the verb that reports the statement, as written",
+            )
         elif isinstance(verb, str) and verb not in str(values.get("evidence")):
-            problems.add("reporting-verb-not-in-evidence", e.file, e.label, "reporting_verb", f"{verb!r} is not in the evidence; copy the verb as written there")
+            problems.add(
+                "reporting-verb-not-in-evidence",
+                e.file,
+                e.label,
+                "reporting_verb",
+                f"{verb!r} is not in the evidence; copy the verb as written there",
+            )
 
 
 # -- figures ----------------------------------------------------------------
@@ -246,23 +342,46 @@ def _figure(e: Entry, sources, problems) -> Row:
     if numeric:
         values["value"] = float(value)
     if isinstance(phrase, str) and phrase not in str(values.get("evidence")):
-        problems.add("figure-phrase-not-in-evidence", e.file, e.label, "phrase", f"{phrase!r} is not in the evidence; copy the figure as written there")
+        problems.add(
+            "figure-phrase-not-in-evidence",
+            e.file,
+            e.label,
+            "phrase",
+            f"{phrase!r} is not in the evidence; copy the figure as written there",
+        )
     elif isinstance(phrase, str):
         stated = numbers.stated_numbers(phrase)
         if qualifier == "unquantified":
             if value is not None or stated:
-                problems.add("figure-unquantified-has-value", e.file, e.label, "value", "an unquantified figure has no value; "
-                             "leave `value` out, or choose a qualifier that goes with the number in the phrase")
+                problems.add(
+                    "figure-unquantified-has-value",
+                    e.file,
+                    e.label,
+                    "value",
+                    "an unquantified figure has no value; "
+                    "leave `value` out, or choose a qualifier that goes with the number in the phrase",
+                )
         elif numeric and not numbers.agrees(float(value), phrase):
             said = ", ".join(f"{n:g}" for n in stated) or "no number"
-            problems.add("figure-value-disagrees", e.file, e.label, "value", f"{value!r} disagrees with the phrase {phrase!r}, which states {said}; "
-                         "give the number the phrase states, in the unit")
+            problems.add(
+                "figure-value-disagrees",
+                e.file,
+                e.label,
+                "value",
+                f"{value!r} disagrees with the phrase {phrase!r}, which states {said}; "
+                "give the number the phrase states, in the unit",
+            )
         elif value is None:
-            problems.add("figure-value-missing", e.file, e.label, "value", "give the number the phrase states, or use qualifier \"unquantified\"")
+            problems.add(
+                "figure-value-missing",
+                e.file,
+                e.label,
+                "value",
+                'give the number the phrase states, or use qualifier "unquantified"',
+            )
     if qualifier == "rounded" and numeric and isinstance(phrase, str):
         low, high = numbers.rounding_bounds(float(value), phrase)
     else:
         low, high = BOUNDS.get(qualifier, lambda v: (None, None))(values.get("value") if numeric else None)
     values.update(lower_bound=low, upper_bound=high)
     return Row(e, values)
-

@@ -6,9 +6,24 @@ from __future__ import annotations
 import re
 
 WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12,
-    "twenty": 20, "fifty": 50, "hundred": 100, "decade": 10, "century": 100,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "dozen": 12,
+    "twenty": 20,
+    "fifty": 50,
+    "hundred": 100,
+    "decade": 10,
+    "century": 100,
 }
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -48,7 +63,7 @@ def rounding_bounds(value: float, phrase: str) -> tuple[float | None, float | No
         if not word[0].isdigit():
             continue
         digits = word.replace(",", "")
-        rest = phrase[tok.end():].split()
+        rest = phrase[tok.end() :].split()
         scale = SCALES.get(rest[0].lower(), 1.0) if rest else 1.0
         if abs(float(digits) * scale - value) > 1e-9 * max(1.0, abs(value)):
             continue

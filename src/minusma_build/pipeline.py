@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import check_all
-from .facts import assemble
 from .errors import BuildError
+from .facts import assemble
 from .normalise import normalise
 from .profile import profile_problems
 from .render import arrow_table, csv_bytes, descriptor, descriptor_bytes, parquet_bytes, sorted_records
@@ -47,4 +47,3 @@ def produce(root: Path) -> BuildResult:
         raise BuildError(problems)
     outputs["datapackage.json"] = descriptor_bytes(desc)
     return BuildResult(outputs, counts)
-

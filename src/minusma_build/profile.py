@@ -34,8 +34,15 @@ def profile_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
         found = PROPERTY.search(note)
         key = found.group(1).replace("/", ".") if found else ""
         reason = PROPERTY.sub("", note)
-        problems.append(Problem("descriptor-invalid", PACKAGE_TOML, "[package]", key,
-                                f"datapackage.json would break the Data Package v2 profile: {reason}; "
-                                "give the value the type the spec asks for (version as text in quotes, "
-                                "licenses, keywords and contributors as arrays [ ... ])"))
+        problems.append(
+            Problem(
+                "descriptor-invalid",
+                PACKAGE_TOML,
+                "[package]",
+                key,
+                f"datapackage.json would break the Data Package v2 profile: {reason}; "
+                "give the value the type the spec asks for (version as text in quotes, "
+                "licenses, keywords and contributors as arrays [ ... ])",
+            )
+        )
     return problems

@@ -30,8 +30,8 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from minusma_data._lock import package_lock
 
@@ -115,8 +115,12 @@ def data_lock(root: Path, exclusive: bool) -> Iterator[None]:
         lock = package_lock(root, exclusive, on_wait=waiting)
         lock.__enter__()
     except OSError as exc:
-        raise PublishError("data-folder-unusable", folder, f"cannot open the folder ({exc.strerror})",
-                           "restore data/ as a folder you can read and write") from None
+        raise PublishError(
+            "data-folder-unusable",
+            folder,
+            f"cannot open the folder ({exc.strerror})",
+            "restore data/ as a folder you can read and write",
+        ) from None
     try:
         yield
     finally:
@@ -155,22 +159,34 @@ def publish(root: Path, outputs: dict[str, bytes], steps: Steps = STEPS) -> list
             _move(root, plan, steps)
         except OSError as exc:
             if _roll_back_or_keep(root, plan, steps):
-                raise _error("publish-failed", exc, "could not move a new file into place; the old package "
-                             "was kept. Make data/ and its files writable, then build again") from None
-            raise _error("interrupted-publish", exc, "could not move a new file into place nor put the old "
-                         "one back; " + INTERRUPTED.split("; ")[1] + " once the folder is writable") from None
+                raise _error(
+                    "publish-failed",
+                    exc,
+                    "could not move a new file into place; the old package "
+                    "was kept. Make data/ and its files writable, then build again",
+                ) from None
+            raise _error(
+                "interrupted-publish",
+                exc,
+                "could not move a new file into place nor put the old "
+                "one back; " + INTERRUPTED.split("; ")[1] + " once the folder is writable",
+            ) from None
         _finish(root, plan, steps)
     return changed
 
 
-def _stage(root: Path, outputs: dict[str, bytes], before: dict[str, bytes | None], changed: list[str],
-           steps: Steps) -> Path:
+def _stage(
+    root: Path, outputs: dict[str, bytes], before: dict[str, bytes | None], changed: list[str], steps: Steps
+) -> Path:
     """Every new file, and a copy of each file it replaces, in a fresh staging folder."""
     try:
         staging = steps.mkdtemp(root / "data")
     except OSError as exc:
-        raise _error("data-folder-unwritable", exc, "cannot create a staging folder in data/; "
-                     "make data/ writable (and free some space), then build again") from None
+        raise _error(
+            "data-folder-unwritable",
+            exc,
+            "cannot create a staging folder in data/; make data/ writable (and free some space), then build again",
+        ) from None
     try:
         for rel in changed:
             for name, data in (("new", outputs[rel]), ("old", before[rel])):
@@ -183,21 +199,32 @@ def _stage(root: Path, outputs: dict[str, bytes], before: dict[str, bytes | None
     except BaseException as exc:
         _discard(root, staging, steps)
         if isinstance(exc, OSError):
-            raise _error("staging-failed", exc, "could not write the new files; nothing was changed. "
-                         "Free some space or make data/ writable, then build again") from None
+            raise _error(
+                "staging-failed",
+                exc,
+                "could not write the new files; nothing was changed. "
+                "Free some space or make data/ writable, then build again",
+            ) from None
         raise
     return staging
 
 
-def _plan(root: Path, staging: Path, outputs: dict[str, bytes], before: dict[str, bytes | None],
-          changed: list[str]) -> dict:
+def _plan(
+    root: Path, staging: Path, outputs: dict[str, bytes], before: dict[str, bytes | None], changed: list[str]
+) -> dict:
     rel_staging = staging.relative_to(root).as_posix()
-    return {"staging": rel_staging, "moves": [{
-        "path": rel,
-        "new": f"{rel_staging}/new__{rel.replace('/', '__')}",
-        "old": None if before[rel] is None else f"{rel_staging}/old__{rel.replace('/', '__')}",
-        "sha256": hashlib.sha256(outputs[rel]).hexdigest(),
-    } for rel in changed]}
+    return {
+        "staging": rel_staging,
+        "moves": [
+            {
+                "path": rel,
+                "new": f"{rel_staging}/new__{rel.replace('/', '__')}",
+                "old": None if before[rel] is None else f"{rel_staging}/old__{rel.replace('/', '__')}",
+                "sha256": hashlib.sha256(outputs[rel]).hexdigest(),
+            }
+            for rel in changed
+        ],
+    }
 
 
 def _write_journal(root: Path, plan: dict, steps: Steps) -> None:
@@ -210,8 +237,12 @@ def _write_journal(root: Path, plan: dict, steps: Steps) -> None:
         steps.replace(draft, journal)
         steps.fsync(journal.parent)
     except OSError as exc:
-        raise _error("staging-failed", exc, "could not write the publish journal; nothing was changed. "
-                     "Free some space or make data/ writable, then build again") from None
+        raise _error(
+            "staging-failed",
+            exc,
+            "could not write the publish journal; nothing was changed. "
+            "Free some space or make data/ writable, then build again",
+        ) from None
 
 
 def _move(root: Path, plan: dict, steps: Steps) -> None:
@@ -293,15 +324,27 @@ def read_journal(root: Path) -> dict:
     try:
         plan = json.loads(journal.read_bytes())
         staging = plan["staging"]
-        ok = _inside(staging, staging=True) and isinstance(plan["moves"], list) and all(
-            _inside(m["path"]) and _inside(m["new"], staging=True) and (m["old"] is None or _inside(m["old"], staging=True))
-            and isinstance(m["sha256"], str) for m in plan["moves"])
+        ok = (
+            _inside(staging, staging=True)
+            and isinstance(plan["moves"], list)
+            and all(
+                _inside(m["path"])
+                and _inside(m["new"], staging=True)
+                and (m["old"] is None or _inside(m["old"], staging=True))
+                and isinstance(m["sha256"], str)
+                for m in plan["moves"]
+            )
+        )
     except (OSError, ValueError, KeyError, TypeError):
         ok = False
     if not ok:
-        raise PublishError("journal-damaged", journal, "the publish journal is damaged, so the interrupted "
-                           "publish cannot be finished", "restore data/ and datapackage.json from version control "
-                           f"(git checkout -- data datapackage.json), delete {JOURNAL}, then build again")
+        raise PublishError(
+            "journal-damaged",
+            journal,
+            "the publish journal is damaged, so the interrupted publish cannot be finished",
+            "restore data/ and datapackage.json from version control "
+            f"(git checkout -- data datapackage.json), delete {JOURNAL}, then build again",
+        )
     return plan
 
 
@@ -338,8 +381,12 @@ def _read_published(root: Path, rel: str) -> bytes | None:
         return None
     except OSError as exc:
         what = "is a folder, not a file" if isinstance(exc, IsADirectoryError) else f"cannot be read ({exc.strerror})"
-        raise PublishError("published-file-unreadable", path, what,
-                           f"remove or repair it (git checkout -- {rel}), then run the build again") from None
+        raise PublishError(
+            "published-file-unreadable",
+            path,
+            what,
+            f"remove or repair it (git checkout -- {rel}), then run the build again",
+        ) from None
 
 
 def stale_outputs(root: Path, outputs: dict[str, bytes]) -> list[str]:
@@ -347,8 +394,12 @@ def stale_outputs(root: Path, outputs: dict[str, bytes]) -> list[str]:
     Reads under a shared lock, and refuses a half-finished publish."""
     with data_lock(root, exclusive=False):
         if (root / JOURNAL).exists():
-            raise PublishError("interrupted-publish", root / JOURNAL, "a build was interrupted while publishing",
-                               "run python scripts/build.py to finish it")
+            raise PublishError(
+                "interrupted-publish",
+                root / JOURNAL,
+                "a build was interrupted while publishing",
+                "run python scripts/build.py to finish it",
+            )
         return [rel for rel, data in outputs.items() if not _same(rel, _read_published(root, rel), data)]
 
 

@@ -72,6 +72,7 @@ class Artifact:
 
 # -- builders --------------------------------------------------------------------
 
+
 def _run(args: list[str], what: str, **kwargs) -> subprocess.CompletedProcess:
     done = subprocess.run(args, capture_output=True, text=True, check=False, **kwargs)
     if done.returncode != 0:
@@ -87,8 +88,11 @@ def python_build(kind: str) -> Builder:
         with tempfile.TemporaryDirectory() as tmp:
             # The hatchling at hand when there is one (no network, no version drift between runs).
             isolation = ["--no-isolation"] if importlib.util.find_spec("hatchling") else []
-            _run([ctx.python, "-m", "build", f"--{kind}", "--outdir", tmp, *isolation, str(ctx.tree)],
-                 f"python -m build --{kind}", env=ctx.env())
+            _run(
+                [ctx.python, "-m", "build", f"--{kind}", "--outdir", tmp, *isolation, str(ctx.tree)],
+                f"python -m build --{kind}",
+                env=ctx.env(),
+            )
             made = sorted(Path(tmp).iterdir())
             if [p.name for p in made] != [out.name]:
                 raise ReleaseError(f"python -m build --{kind} wrote {[p.name for p in made]}, expected {out.name}")
@@ -107,8 +111,22 @@ def cli_export(format: str) -> Builder:
 
     def build(ctx: Context, out: Path) -> None:
         env = {**ctx.env(), "PYTHONPATH": str(ctx.tree / "src")}
-        _run([ctx.python, "-m", "minusma_data", "--data-home", str(ctx.tree), "export", "--format", format,
-              "--output", str(out)], f"minusma-data export --format {format}", env=env)
+        _run(
+            [
+                ctx.python,
+                "-m",
+                "minusma_data",
+                "--data-home",
+                str(ctx.tree),
+                "export",
+                "--format",
+                format,
+                "--output",
+                str(out),
+            ],
+            f"minusma-data export --format {format}",
+            env=env,
+        )
         if not out.is_file():
             raise ReleaseError(f"minusma-data export --format {format} did not write {out}")
 
@@ -124,6 +142,7 @@ ARTIFACTS: list[Artifact] = [
 
 
 # -- the data zip ----------------------------------------------------------------
+
 
 def zip_members(tree: Path) -> list[str]:
     """What the data zip holds: datapackage.json, every file it lists (tables
@@ -142,7 +161,7 @@ def zip_members(tree: Path) -> list[str]:
 
 def write_zip(tree: Path, out: Path, epoch: int) -> None:
     """A zip whose bytes depend only on the files' contents and `epoch`."""
-    stamp = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH_FLOOR), dt.timezone.utc).timetuple()[:6]
+    stamp = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH_FLOOR), dt.UTC).timetuple()[:6]
 
     def write(path: Path) -> None:
         with zipfile.ZipFile(path, "w") as archive:
@@ -158,18 +177,26 @@ def write_zip(tree: Path, out: Path, epoch: int) -> None:
 
 # -- the whole release -------------------------------------------------------------
 
+
 def commit_epoch(root: Path) -> int:
-    done = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=False
+    )
     if done.returncode != 0 or not done.stdout.strip().isdigit():
-        raise ReleaseError(f"{root} is not a git checkout with a commit: the release takes its timestamps "
-                           "from the last commit; run it in a clone of the repository")
+        raise ReleaseError(
+            f"{root} is not a git checkout with a commit: the release takes its timestamps "
+            "from the last commit; run it in a clone of the repository"
+        )
     return int(done.stdout.strip())
 
 
 def uncommitted(root: Path) -> bool:
-    done = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return bool(done.stdout.strip())
 
 
@@ -185,11 +212,15 @@ def exported(root: Path, dest: Path) -> Context:
     try:
         stale = stale_outputs(dest, produce(dest).outputs)
     except BuildError as exc:
-        raise ReleaseError(f"the committed curated files do not build ({len(exc.problems)} problem(s)); "
-                           "run `python -m minusma_build` to see them") from None
+        raise ReleaseError(
+            f"the committed curated files do not build ({len(exc.problems)} problem(s)); "
+            "run `python -m minusma_build` to see them"
+        ) from None
     if stale:
-        raise ReleaseError(f"the committed published files are stale ({', '.join(stale)}); run "
-                           "`python -m minusma_build` and commit the result")
+        raise ReleaseError(
+            f"the committed published files are stale ({', '.join(stale)}); run "
+            "`python -m minusma_build` and commit the result"
+        )
     version = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))["version"]
     if version != curated_version(dest):
         raise ReleaseError(f"datapackage.json says {version} but package.toml says {curated_version(dest)}")
@@ -264,8 +295,13 @@ def verify(output: Path, written: list[Path], python: str = sys.executable, inst
 
 def validate_zip(archive: Path, python: str = sys.executable) -> str:
     """`frictionless validate` on the zip as it is, run where it lies."""
-    done = subprocess.run([python, "-m", "frictionless", "validate", archive.name], cwd=archive.parent,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [python, "-m", "frictionless", "validate", archive.name],
+        cwd=archive.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         tail = [line for line in done.stdout.splitlines() + done.stderr.splitlines() if line.strip()]
         raise ReleaseError(f"frictionless validate {archive.name} failed: {tail[-1] if tail else 'no message'}")
@@ -280,8 +316,9 @@ def install_and_load(wheel: Path) -> str:
         python = str(env_dir / "bin" / "python")
         clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
         _run([python, "-m", "pip", "install", "--quiet", str(wheel)], f"pip install {wheel.name}", env=clean)
-        done = _run([python, "-c", LOAD_EVERY_TABLE], "loading every table from the installed wheel",
-                    env=clean, cwd=tmp)
+        done = _run(
+            [python, "-c", LOAD_EVERY_TABLE], "loading every table from the installed wheel", env=clean, cwd=tmp
+        )
     loaded = json.loads(done.stdout)
     counts = ", ".join(f"{t} {n}" for t, n in loaded["rows"].items())
     return f"fresh venv: {wheel.name} installs and loads every table ({counts})"
@@ -289,24 +326,39 @@ def install_and_load(wheel: Path) -> str:
 
 # -- command line --------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m minusma_build.release", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="the checkout (default: this repository)")
     parser.add_argument("--output", type=Path, default=None, metavar="DIR", help="where to write (default: ROOT/dist)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--zip-only", action="store_true", help="write only the data zip (for the explorer site)")
-    mode.add_argument("--check-bump", type=Path, metavar="BASE",
-                      help="compare BASE's package with this one; exit 1 if the version is not bumped far enough")
-    mode.add_argument("--prepare", action="store_true",
-                      help="date the release in CHANGELOG.md and CITATION.cff and write its data section")
-    mode.add_argument("--notes", action="store_true",
-                      help="print the changelog's section for package.toml's version (the GitHub release text)")
+    mode.add_argument(
+        "--check-bump",
+        type=Path,
+        metavar="BASE",
+        help="compare BASE's package with this one; exit 1 if the version is not bumped far enough",
+    )
+    mode.add_argument(
+        "--prepare",
+        action="store_true",
+        help="date the release in CHANGELOG.md and CITATION.cff and write its data section",
+    )
+    mode.add_argument(
+        "--notes",
+        action="store_true",
+        help="print the changelog's section for package.toml's version (the GitHub release text)",
+    )
     parser.add_argument("--no-verify", action="store_true", help="build only; skip the checks of what was built")
     parser.add_argument("--tag", help="refuse to build unless TAG is v<version> (the release workflow passes its tag)")
-    parser.add_argument("--date", default=dt.datetime.now(dt.timezone.utc).date().isoformat(),
-                        help="with --prepare: the release date, YYYY-MM-DD (default: today, UTC)")
-    parser.add_argument("--previous", type=Path, help="with --prepare: the previous release (folder or zip; "
-                        "default: the newest v* tag)")
+    parser.add_argument(
+        "--date",
+        default=dt.datetime.now(dt.UTC).date().isoformat(),
+        help="with --prepare: the release date, YYYY-MM-DD (default: today, UTC)",
+    )
+    parser.add_argument(
+        "--previous", type=Path, help="with --prepare: the previous release (folder or zip; default: the newest v* tag)"
+    )
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
@@ -323,11 +375,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(line)
             return 0
         if args.tag and args.tag != f"v{curated_version(root)}":
-            raise ReleaseError(f"tag {args.tag} does not match package.toml's version "
-                               f"{curated_version(root)}; tag v{curated_version(root)}")
+            raise ReleaseError(
+                f"tag {args.tag} does not match package.toml's version "
+                f"{curated_version(root)}; tag v{curated_version(root)}"
+            )
         if uncommitted(root):
-            print("release: note: uncommitted changes are left out; the files are built from the last commit",
-                  file=sys.stderr)
+            print(
+                "release: note: uncommitted changes are left out; the files are built from the last commit",
+                file=sys.stderr,
+            )
         output = (args.output or root / "dist").absolute()
         artifacts = [a for a in ARTIFACTS if a.build is data_zip] if args.zip_only else ARTIFACTS
         written = build(root, output, artifacts)

@@ -48,7 +48,7 @@ def arrow_table(spec: Spec, table: Table, records: list[dict[str, Any]]):
 
     schema = arrow_schema(table)
     columns = []
-    for f, af in zip(table.fields, schema):
+    for f, af in zip(table.fields, schema, strict=False):
         values = [r[f.name] for r in records]
         if f.vocabulary:
             codes = spec.vocabularies[f.vocabulary].codes
@@ -64,8 +64,9 @@ def arrow_schema(table: Table) -> Any:
     """The explicit Arrow schema the Parquet file is written with."""
     import pyarrow as pa
 
-    return pa.schema([pa.field(f.name, arrow_type(f.type, bool(f.vocabulary)), nullable=not f.required)
-                      for f in table.fields])
+    return pa.schema(
+        [pa.field(f.name, arrow_type(f.type, bool(f.vocabulary)), nullable=not f.required) for f in table.fields]
+    )
 
 
 def parquet_bytes(arrow) -> bytes:
@@ -85,29 +86,57 @@ def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dic
     resources = []
     for name, table in spec.tables.items():
         data = csv_files[name]
-        resources.append({
-            "name": name, "type": "table", "profile": TABULAR_PROFILE, "title": table.title,
-            "description": table.description, "path": f"data/{name}.csv", "format": "csv", "mediatype": "text/csv",
-            "encoding": "utf-8", "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-            "dialect": {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
-                        "delimiter": ",", "lineTerminator": "\n", "quoteChar": "\"", "header": True},
-            "schema": table_schema(spec, table),
-        })
-        resources.append({
-            "name": name + PARQUET_SUFFIX, "type": "table", "title": f"{table.title} (Parquet)",
-            "description": f"The same rows as data/{name}.csv, in Parquet.",
-            "path": f"data/{name}.parquet", "format": "parquet", "mediatype": PARQUET_MEDIATYPE,
-            "schema": table_schema(spec, table, resource_suffix=PARQUET_SUFFIX),
-        })
+        resources.append(
+            {
+                "name": name,
+                "type": "table",
+                "profile": TABULAR_PROFILE,
+                "title": table.title,
+                "description": table.description,
+                "path": f"data/{name}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "dialect": {
+                    "$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
+                    "delimiter": ",",
+                    "lineTerminator": "\n",
+                    "quoteChar": '"',
+                    "header": True,
+                },
+                "schema": table_schema(spec, table),
+            }
+        )
+        resources.append(
+            {
+                "name": name + PARQUET_SUFFIX,
+                "type": "table",
+                "title": f"{table.title} (Parquet)",
+                "description": f"The same rows as data/{name}.csv, in Parquet.",
+                "path": f"data/{name}.parquet",
+                "format": "parquet",
+                "mediatype": PARQUET_MEDIATYPE,
+                "schema": table_schema(spec, table, resource_suffix=PARQUET_SUFFIX),
+            }
+        )
     # The package's sources are the rows of the sources table, so they are recorded once.
     sources = [{"title": s["title"], "path": s["path"], "hash": "sha256:" + s["sha256"]} for s in source_records]
     # id, homepage and created are written only once known (see IDENTIFIER_KEYS).
     known = {key: meta[key] for key in IDENTIFIER_KEYS if meta.get(key)}
     return {
         "$schema": PACKAGE_PROFILE,
-        "name": meta["name"], **known, "title": meta["title"], "description": meta["description"],
-        "version": meta["version"], "keywords": meta["keywords"], "licenses": meta["licenses"],
-        "contributors": meta["contributors"], "sources": sources, "resources": resources,
+        "name": meta["name"],
+        **known,
+        "title": meta["title"],
+        "description": meta["description"],
+        "version": meta["version"],
+        "keywords": meta["keywords"],
+        "licenses": meta["licenses"],
+        "contributors": meta["contributors"],
+        "sources": sources,
+        "resources": resources,
     }
 
 
@@ -150,10 +179,12 @@ def table_schema(spec: Spec, table: Table, resource_suffix: str = "") -> dict[st
     for f in table.fields:
         if f.references:
             target = spec.tables[f.references]
-            foreign_keys.append({
-                "fields": [f.name],
-                "reference": {"resource": target.name + resource_suffix, "fields": list(target.primary_key)},
-            })
+            foreign_keys.append(
+                {
+                    "fields": [f.name],
+                    "reference": {"resource": target.name + resource_suffix, "fields": list(target.primary_key)},
+                }
+            )
     if foreign_keys:
         schema["foreignKeys"] = foreign_keys
     return schema

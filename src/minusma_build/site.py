@@ -34,13 +34,16 @@ def check_release_zip(package: Package, path: Path) -> str:
     """The zip's file name, once it is a zip named for this package's version."""
     expected = f"{package.descriptor.get('name', 'package')}-{package.version}.zip"
     if not path.is_file():
-        raise SiteError("release-zip-missing", f"--release-zip {path} does not exist; "
-                                               "make it with python -m minusma_build.release --zip-only")
+        raise SiteError(
+            "release-zip-missing",
+            f"--release-zip {path} does not exist; make it with python -m minusma_build.release --zip-only",
+        )
     if not zipfile.is_zipfile(path):
         raise SiteError("release-zip-bad", f"--release-zip {path} is not a zip archive")
     if path.name != expected:
-        raise SiteError("release-zip-name", f"--release-zip {path.name} does not match the package version; "
-                                            f"expected {expected}")
+        raise SiteError(
+            "release-zip-name", f"--release-zip {path.name} does not match the package version; expected {expected}"
+        )
     return path.name
 
 
@@ -50,8 +53,10 @@ def check_output(output: Path) -> None:
     if output.is_dir() and any(output.iterdir()):
         index = output / "index.html"
         if not (index.is_file() and GENERATOR in index.read_text(encoding="utf-8", errors="replace")):
-            raise SiteError("output-not-site", f"--output {output} is a folder this program did not write; "
-                                               "give an empty or new folder, such as site")
+            raise SiteError(
+                "output-not-site",
+                f"--output {output} is a folder this program did not write; give an empty or new folder, such as site",
+            )
 
 
 def render(package: Package, release_zip: Path | None) -> dict[str, bytes]:
@@ -99,10 +104,18 @@ def build_site(root: Path, output: Path, release_zip: Path | None = None) -> dic
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m minusma_build.site", description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", type=Path, default=Path("site"), help="the folder to write (default: site)")
-    parser.add_argument("--root", type=Path, default=REPO_ROOT,
-                        help="the folder holding datapackage.json and data/ (default: this repository)")
-    parser.add_argument("--release-zip", type=Path, default=None,
-                        help="a release archive minusma-data-<version>.zip to copy into the page and link")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=REPO_ROOT,
+        help="the folder holding datapackage.json and data/ (default: this repository)",
+    )
+    parser.add_argument(
+        "--release-zip",
+        type=Path,
+        default=None,
+        help="a release archive minusma-data-<version>.zip to copy into the page and link",
+    )
     args = parser.parse_args(argv)
     try:
         files = build_site(args.root.resolve(), args.output.absolute(), args.release_zip)
@@ -110,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"site: {exc}", file=sys.stderr)
         return 1
     page = sum(len(files[n]) for n in ("index.html", *ASSET_NAMES))
-    print(f"wrote {args.output}/: index.html and assets {page / 1024:.0f} KB, {len(files) - 3} published "
-          f"file(s){'' if args.release_zip else ', no release zip (give --release-zip to link one)'}")
+    print(
+        f"wrote {args.output}/: index.html and assets {page / 1024:.0f} KB, {len(files) - 3} published "
+        f"file(s){'' if args.release_zip else ', no release zip (give --release-zip to link one)'}"
+    )
     return 0
 
 

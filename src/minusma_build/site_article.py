@@ -12,6 +12,7 @@ segments that list a fact, joined, are its evidence.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from html import escape
 
@@ -48,10 +49,16 @@ def cut(text: str, spans: list[Span], bounds: set[int] = frozenset()) -> list[Se
     points = sorted({0, len(text), *bounds, *(s.start for s in spans), *(s.end for s in spans)})
     points = [p for p in points if 0 <= p <= len(text)]
     segments = []
-    for a, b in zip(points, points[1:]):
+    for a, b in itertools.pairwise(points):
         covering = [s for s in spans if s.start <= a and b <= s.end]
-        segments.append(Segment(a, b, tuple(s.key for s in covering if s.layer == "fact"),
-                                tuple(s.key for s in covering if s.layer == "mention")))
+        segments.append(
+            Segment(
+                a,
+                b,
+                tuple(s.key for s in covering if s.layer == "fact"),
+                tuple(s.key for s in covering if s.layer == "mention"),
+            )
+        )
     return segments
 
 
@@ -66,14 +73,16 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def segment_html(text: str, seg: Segment) -> str:
-    body = escape(text[seg.start:seg.end], quote=False)
+    body = escape(text[seg.start : seg.end], quote=False)
     if not seg.facts and not seg.mentions:
         return body
     attrs = [f'class="seg" data-start="{seg.start}" data-end="{seg.end}"']
     if seg.facts:
         n = len(seg.facts)
-        attrs.append(f'data-facts="{escape(" ".join(seg.facts))}" data-n="{min(n, 3)}" tabindex="0" role="button" '
-                     f'aria-pressed="false" title="{n} fact{"s" if n > 1 else ""}"')
+        attrs.append(
+            f'data-facts="{escape(" ".join(seg.facts))}" data-n="{min(n, 3)}" tabindex="0" role="button" '
+            f'aria-pressed="false" title="{n} fact{"s" if n > 1 else ""}"'
+        )
     if seg.mentions:
         attrs.append(f'data-mentions="{escape(" ".join(seg.mentions))}"')
     return f"<span {' '.join(attrs)}>{body}</span>"
@@ -107,7 +116,9 @@ def article_html(text: str, spans: list[Span], passages: list[Passage]) -> str:
             if passage.kind != previous:
                 parts.append(f'<span class="kind-label kl-{escape(passage.kind)}">{escape(passage.kind)}</span>')
                 previous = passage.kind
-            parts.append(f'<span class="passage k-{escape(passage.kind)}" data-passage="{escape(passage.passage_id)}" '
-                         f'data-kind="{escape(passage.kind)}">{body}</span>')
+            parts.append(
+                f'<span class="passage k-{escape(passage.kind)}" data-passage="{escape(passage.passage_id)}" '
+                f'data-kind="{escape(passage.kind)}">{body}</span>'
+            )
         out.append(f'<p class="para{css}" data-paragraph="{number}">{"".join(parts)}</p>')
     return "\n".join(out)

@@ -78,8 +78,10 @@ def inside(root: Path, rel: str, where: str) -> Path:
     """`root/rel`, refused when `rel` would leave the package folder."""
     parts = PurePosixPath(rel).parts
     if not rel or PurePosixPath(rel).is_absolute() or ".." in parts or "\\" in rel:
-        raise SiteError("path-outside", f"{where}: path {rel!r} leaves the package folder; "
-                                        "give a relative path inside it, such as data/events.csv")
+        raise SiteError(
+            "path-outside",
+            f"{where}: path {rel!r} leaves the package folder; give a relative path inside it, such as data/events.csv",
+        )
     return root / rel
 
 
@@ -88,8 +90,9 @@ def read_package(root: Path) -> Package:
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SiteError("no-descriptor", f"{descriptor_path} is missing; build the package first "
-                                         "(python -m minusma_build)") from None
+        raise SiteError(
+            "no-descriptor", f"{descriptor_path} is missing; build the package first (python -m minusma_build)"
+        ) from None
     except ValueError as exc:
         raise SiteError("bad-descriptor", f"{descriptor_path} is not valid JSON ({exc})") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
@@ -117,8 +120,12 @@ def _read_table(resource: dict[str, Any], path: Path, where: str) -> Table:
     """The CSV's rows, once its schema names the columns and a primary key and its header has them all."""
     schema = resource.get("schema")
     fields = schema.get("fields") if isinstance(schema, dict) else None
-    if not (isinstance(fields, list) and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields)
-            and isinstance(schema.get("primaryKey"), list) and len(schema["primaryKey"]) == 1):
+    if not (
+        isinstance(fields, list)
+        and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields)
+        and isinstance(schema.get("primaryKey"), list)
+        and len(schema["primaryKey"]) == 1
+    ):
         raise SiteError("bad-descriptor", f"{where}: needs a schema with named fields and a one-column primaryKey")
     try:
         with open(path, encoding="utf-8", newline="") as handle:
@@ -129,8 +136,10 @@ def _read_table(resource: dict[str, Any], path: Path, where: str) -> Table:
         raise SiteError("bad-csv", f"{path}: not a UTF-8 CSV file ({exc}); rebuild the package") from None
     absent = [f["name"] for f in fields if f["name"] not in header]
     if absent:
-        raise SiteError("bad-csv", f"{path}: the header lacks column(s) {', '.join(absent)} that its schema "
-                                   "lists; rebuild the package")
+        raise SiteError(
+            "bad-csv",
+            f"{path}: the header lacks column(s) {', '.join(absent)} that its schema lists; rebuild the package",
+        )
     if any(None in row or None in row.values() for row in rows):
         raise SiteError("bad-csv", f"{path}: a row has more or fewer cells than the header; rebuild the package")
     return Table(str(resource.get("name")), resource, rows)
@@ -145,8 +154,9 @@ def _read_texts(package: Package) -> None:
         except OSError:
             raise SiteError("missing-file", f"{where}: source text {path} is missing") from None
         if row.get("sha256") and hashlib.sha256(data).hexdigest() != row["sha256"]:
-            raise SiteError("source-hash", f"{where}: {path} does not match its sha256 {row['sha256']}; "
-                                           "restore the verbatim text")
+            raise SiteError(
+                "source-hash", f"{where}: {path} does not match its sha256 {row['sha256']}; restore the verbatim text"
+            )
         try:
             package.texts[row["source_id"]] = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -171,7 +181,9 @@ def _check_spans(package: Package) -> None:
             except ValueError:
                 raise SiteError("bad-offset", f"{where}: char_start/char_end must be integers") from None
             if not 0 <= start < end <= len(text) or text[start:end] != row[quote]:
-                raise SiteError("evidence-mismatch", f"{where}: {quote} is not the source text at "
-                                                     f"[{start}, {end}); rebuild the package")
+                raise SiteError(
+                    "evidence-mismatch",
+                    f"{where}: {quote} is not the source text at [{start}, {end}); rebuild the package",
+                )
             if "\n" in row[quote]:
                 raise SiteError("evidence-crosses-paragraph", f"{where}: {quote} spans a line break")

@@ -47,17 +47,19 @@ def row_anchor(table: str, row_id: str) -> str:
 def page_html(package: Package, *, release_zip: str | None, asset_names: tuple[str, str]) -> str:
     css, js = asset_names
     title = package.descriptor.get("title") or package.descriptor.get("name", "Data package")
-    body = "\n".join([
-        header_html(package),
-        '<main id="main">',
-        article_section(package),
-        timeline_section(package),
-        tables_section(package),
-        dictionary_section(package),
-        downloads_section(package, release_zip),
-        "</main>",
-        footer_html(package),
-    ])
+    body = "\n".join(
+        [
+            header_html(package),
+            '<main id="main">',
+            article_section(package),
+            timeline_section(package),
+            tables_section(package),
+            dictionary_section(package),
+            downloads_section(package, release_zip),
+            "</main>",
+            footer_html(package),
+        ]
+    )
     data = json.dumps(page_data(package), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     data = data.replace("<", "\\u003c")  # nothing in the blob can close its <script> element
     return (
@@ -79,15 +81,23 @@ def page_html(package: Package, *, release_zip: str | None, asset_names: tuple[s
 
 # -- header and footer -------------------------------------------------------
 
+
 def header_html(package: Package) -> str:
     d = package.descriptor
-    counts = ", ".join(f'{len(package.tables[t].rows)} {t}' for t in SHOWN_TABLES if t in package.tables)
-    nav = "".join(f'<li><a href="#{anchor}">{label}</a></li>' for anchor, label in (
-        ("article", "Article"), ("timeline", "Timeline"), ("tables", "Tables"),
-        ("dictionary", "Data dictionary"), ("downloads", "Downloads")))
+    counts = ", ".join(f"{len(package.tables[t].rows)} {t}" for t in SHOWN_TABLES if t in package.tables)
+    nav = "".join(
+        f'<li><a href="#{anchor}">{label}</a></li>'
+        for anchor, label in (
+            ("article", "Article"),
+            ("timeline", "Timeline"),
+            ("tables", "Tables"),
+            ("dictionary", "Data dictionary"),
+            ("downloads", "Downloads"),
+        )
+    )
     return (
         '<header class="site-header">\n'
-        f'<h1>{e(d.get("title", d.get("name", "")))}</h1>\n'
+        f"<h1>{e(d.get('title', d.get('name', '')))}</h1>\n"
         f'<p class="lede">{e(d.get("description", ""))}</p>\n'
         f'<p class="meta">Version {e(package.version)} · {e(counts)}</p>\n'
         f'<nav aria-label="Sections"><ul>{nav}</ul></nav>\n'
@@ -97,15 +107,20 @@ def header_html(package: Package) -> str:
 
 def footer_html(package: Package) -> str:
     licences = "; ".join(
-        f'<a href="{e(lic["path"])}">{e(lic.get("title") or lic.get("name"))}</a>' if lic.get("path")
+        f'<a href="{e(lic["path"])}">{e(lic.get("title") or lic.get("name"))}</a>'
+        if lic.get("path")
         else e(lic.get("title") or lic.get("name", ""))
-        for lic in package.descriptor.get("licenses", []))
+        for lic in package.descriptor.get("licenses", [])
+    )
     rights = " ".join(e(r.get("rights", "")) for r in package.tables["sources"].rows)
-    return (f'<footer class="site-footer"><p>Data licence: {licences}.</p><p>{rights}</p>'
-            f'<p>Generated from datapackage.json version {e(package.version)}.</p></footer>')
+    return (
+        f'<footer class="site-footer"><p>Data licence: {licences}.</p><p>{rights}</p>'
+        f"<p>Generated from datapackage.json version {e(package.version)}.</p></footer>"
+    )
 
 
 # -- the article ---------------------------------------------------------------
+
 
 def spans_of(package: Package, source_id: str) -> list[Span]:
     spans = []
@@ -129,17 +144,21 @@ def categories(package: Package, table: str, field: str) -> list[dict[str, Any]]
 def legend_html(package: Package) -> str:
     kinds = "".join(
         f'<li><span class="kind-label kl-{e(c["value"])}">{e(c["value"])}</span> {e(c.get("label", ""))}</li>'
-        for c in categories(package, "passages", "passage_kind"))
+        for c in categories(package, "passages", "passage_kind")
+    )
     marks = (
         '<li><span class="seg" data-n="1">one fact</span> solid underline: the words support one fact</li>'
         '<li><span class="seg" data-n="2">two facts</span> double underline: two facts overlap here</li>'
         '<li><span class="seg" data-n="3">three or more</span> thick double underline: three or more</li>'
         '<li><span class="seg hl hl-first hl-last">highlighted</span> boxed: the evidence of the fact you selected</li>'
         '<li><span class="mention-sample">mention</span> dotted line below: an actor is named '
-        '(shown with the mentions layer)</li>')
-    return (f'<details class="legend" open><summary>Legend</summary>'
-            f'<div class="legend-cols"><div><h3>Passage kinds</h3><ul>{kinds}</ul></div>'
-            f'<div><h3>Marks</h3><ul>{marks}</ul></div></div></details>')
+        "(shown with the mentions layer)</li>"
+    )
+    return (
+        f'<details class="legend" open><summary>Legend</summary>'
+        f'<div class="legend-cols"><div><h3>Passage kinds</h3><ul>{kinds}</ul></div>'
+        f"<div><h3>Marks</h3><ul>{marks}</ul></div></div></details>"
+    )
 
 
 def article_section(package: Package) -> str:
@@ -147,23 +166,27 @@ def article_section(package: Package) -> str:
     passages_table = package.tables["passages"]
     for source in package.tables["sources"].rows:
         sid = source["source_id"]
-        passages = [Passage(int(p["char_start"]), int(p["char_end"]), p["passage_id"], p["passage_kind"])
-                    for p in passages_table.rows if p["source_id"] == sid]
+        passages = [
+            Passage(int(p["char_start"]), int(p["char_end"]), p["passage_id"], p["passage_kind"])
+            for p in passages_table.rows
+            if p["source_id"] == sid
+        ]
         passages.sort(key=lambda p: p.start)
         parts.append(
             f'<article class="article" data-source="{e(sid)}" aria-label="{e(source["title"])}">\n'
-            f'{article_html(package.texts[sid], spans_of(package, sid), passages)}\n</article>')
+            f"{article_html(package.texts[sid], spans_of(package, sid), passages)}\n</article>"
+        )
         if source.get("quality_notes"):
             parts.append(f'<p class="note"><strong>About this text.</strong> {e(source["quality_notes"])}</p>')
     return (
         '<section id="article" aria-labelledby="article-h">\n'
         '<h2 id="article-h">The article, with every fact marked</h2>\n'
         '<p class="how">Select marked words (click, or Tab then Enter) to list the facts they support. '
-        'Select a fact (in that list, the timeline or a table) to highlight exactly the words it quotes. '
-        'Esc clears.</p>\n'
-        f'{legend_html(package)}\n'
+        "Select a fact (in that list, the timeline or a table) to highlight exactly the words it quotes. "
+        "Esc clears.</p>\n"
+        f"{legend_html(package)}\n"
         '<p class="layer"><label><input type="checkbox" id="toggle-mentions"> '
-        'Show mentions of actors</label></p>\n'
+        "Show mentions of actors</label></p>\n"
         '<div class="reader">\n<div class="text">\n' + "\n".join(parts) + "\n</div>\n"
         '<aside id="panel" class="panel" aria-labelledby="panel-h" tabindex="-1">\n'
         '<div class="panel-head"><h3 id="panel-h">Facts</h3>'
@@ -191,12 +214,16 @@ def page_data(package: Package) -> dict[str, Any]:
                 if value:
                     tags.append(names.get(value, value) if column in actor_columns else value)
             facts[f"{name}/{row[table.key]}"] = {
-                "kind": SINGULAR.get(name, name), "label": row.get(ROW_LABEL.get(name, ""), ""),
-                "tags": tags, "row": row_anchor(name, row[table.key])}
+                "kind": SINGULAR.get(name, name),
+                "label": row.get(ROW_LABEL.get(name, ""), ""),
+                "tags": tags,
+                "row": row_anchor(name, row[table.key]),
+            }
     return {"facts": facts}
 
 
 # -- the timeline --------------------------------------------------------------
+
 
 def date_text(start: str, end: str, precision: str) -> str:
     cut = {"month": 7, "year": 4}.get(precision, 10)
@@ -206,38 +233,52 @@ def date_text(start: str, end: str, precision: str) -> str:
 
 def timeline_section(package: Package) -> str:
     events = package.tables["events"]
-    dated = sorted((r for r in events.rows if r.get("date_start")),
-                   key=lambda r: (r["date_start"], r.get("date_end", ""), r["event_id"]))
+    dated = sorted(
+        (r for r in events.rows if r.get("date_start")),
+        key=lambda r: (r["date_start"], r.get("date_end", ""), r["event_id"]),
+    )
     undated = len(events.rows) - len(dated)
-    references = {r["reference_id"]: r for r in package.tables["references"].rows} \
-        if "references" in package.tables else {}
+    references = (
+        {r["reference_id"]: r for r in package.tables["references"].rows} if "references" in package.tables else {}
+    )
     years: dict[str, list[str]] = {}
     for r in dated:
         basis = r.get("date_basis", "")
         source = ""
         if r.get("date_reference_id") in references:
             ref = references[r["date_reference_id"]]
-            source = (f' <a href="#{e(row_anchor("references", ref["reference_id"]))}">'
-                      f'{e(ref.get("title") or ref["reference_id"])}</a>')
+            source = (
+                f' <a href="#{e(row_anchor("references", ref["reference_id"]))}">'
+                f"{e(ref.get('title') or ref['reference_id'])}</a>"
+            )
         elif r.get("date_anchor_event_id"):
-            source = f' from <a href="#{e(row_anchor("events", r["date_anchor_event_id"]))}">' \
-                     f'{e(r["date_anchor_event_id"])}</a>'
+            source = (
+                f' from <a href="#{e(row_anchor("events", r["date_anchor_event_id"]))}">'
+                f"{e(r['date_anchor_event_id'])}</a>"
+            )
+        when = date_text(r["date_start"], r.get("date_end", ""), r.get("date_precision", ""))
         years.setdefault(r["date_start"][:4], []).append(
             f'<li class="tl-item" data-event="events/{e(r["event_id"])}">'
-            f'<time datetime="{e(r["date_start"])}">{e(date_text(r["date_start"], r.get("date_end", ""), r.get("date_precision", "")))}</time> '
+            f'<time datetime="{e(r["date_start"])}">{e(when)}</time> '
             f'<span class="basis b-{e(basis)}">{e(basis)}</span>{source}'
-            f'<p>{e(r.get("summary", ""))}</p>'
+            f"<p>{e(r.get('summary', ''))}</p>"
             f'<button type="button" class="fact-btn" data-fact="events/{e(r["event_id"])}">'
-            f'Show in text<span class="vh">: {e(r["event_id"])}</span></button></li>')
-    items = "".join(f'<li class="tl-year"><h3>{year}</h3><ol class="tl-events">{"".join(lis)}</ol></li>'
-                    for year, lis in years.items())
-    basis_codes = "".join(f'<li><span class="basis b-{e(c["value"])}">{e(c["value"])}</span> {e(c.get("label", ""))}</li>'
-                          for c in categories(package, "events", "date_basis") if c["value"] != "unknown")
+            f'Show in text<span class="vh">: {e(r["event_id"])}</span></button></li>'
+        )
+    items = "".join(
+        f'<li class="tl-year"><h3>{year}</h3><ol class="tl-events">{"".join(lis)}</ol></li>'
+        for year, lis in years.items()
+    )
+    basis_codes = "".join(
+        f'<li><span class="basis b-{e(c["value"])}">{e(c["value"])}</span> {e(c.get("label", ""))}</li>'
+        for c in categories(package, "events", "date_basis")
+        if c["value"] != "unknown"
+    )
     return (
         '<section id="timeline" aria-labelledby="timeline-h">\n'
         '<h2 id="timeline-h">Timeline of the dated events</h2>\n'
-        f'<p>{len(dated)} of {len(events.rows)} events have a date; the other {undated} have none. '
-        'Each date says where it comes from:</p>\n'
+        f"<p>{len(dated)} of {len(events.rows)} events have a date; the other {undated} have none. "
+        "Each date says where it comes from:</p>\n"
         f'<ul class="basis-legend">{basis_codes}</ul>\n'
         f'<ol class="timeline">{items}</ol>\n</section>'
     )
@@ -245,25 +286,37 @@ def timeline_section(package: Package) -> str:
 
 # -- the tables ------------------------------------------------------------------
 
+
 def shown_columns(table: Table) -> list[dict[str, Any]]:
     return [f for f in table.fields if f["name"] not in HIDDEN_COLUMNS]
 
 
-def cell_html(package: Package, table: Table, field: dict[str, Any], row: dict[str, str],
-              targets: dict[str, str], names: dict[str, str], long: bool) -> str:
+def cell_html(
+    package: Package,
+    table: Table,
+    field: dict[str, Any],
+    row: dict[str, str],
+    targets: dict[str, str],
+    names: dict[str, str],
+    long: bool,
+) -> str:
     name, value = field["name"], row.get(field["name"], "")
     attrs = ('class="long" ' if long else "") + f'data-field="{e(name)}" data-value="{e(value)}"'
     if value == "":
-        return f'<td {attrs}></td>'
+        return f"<td {attrs}></td>"
     if name == table.key:
         if table.name in (*FACT_TABLES, MENTION_TABLE):
-            inner = (f'<button type="button" class="fact-btn" data-fact="{e(table.name)}/{e(value)}" '
-                     f'title="Highlight its evidence in the article">{e(value)}</button>')
+            inner = (
+                f'<button type="button" class="fact-btn" data-fact="{e(table.name)}/{e(value)}" '
+                f'title="Highlight its evidence in the article">{e(value)}</button>'
+            )
         else:
             inner = f"<code>{e(value)}</code>"
     elif targets.get(name) == "actors":
-        inner = (f'<a href="#{e(row_anchor("actors", value))}">{e(names.get(value, value))}</a> '
-                 f'<code class="id">{e(value)}</code>')
+        inner = (
+            f'<a href="#{e(row_anchor("actors", value))}">{e(names.get(value, value))}</a> '
+            f'<code class="id">{e(value)}</code>'
+        )
     elif targets.get(name) in SHOWN_TABLES and targets.get(name) in package.tables:
         inner = f'<a href="#{e(row_anchor(targets[name], value))}"><code>{e(value)}</code></a>'
     elif field.get("categories"):
@@ -280,12 +333,14 @@ def filters_html(table: Table) -> str:
         if f["name"] in HIDDEN_COLUMNS or not f.get("constraints", {}).get("enum"):
             continue
         counts = Counter(r[f["name"]] for r in table.rows)
-        options = "".join(f'<option value="{e(v)}">{e(v)} ({counts[v]})</option>'
-                          for v in f["constraints"]["enum"] if counts.get(v))
-        selects.append(f'<label>{e(f.get("title", f["name"]))} <select data-filter="{e(f["name"])}">'
-                       f'<option value="">all ({len(table.rows)})</option>{options}</select></label>')
-    count = (f'<output class="row-count" aria-live="polite">{len(table.rows)} of {len(table.rows)} rows'
-             "</output>")
+        options = "".join(
+            f'<option value="{e(v)}">{e(v)} ({counts[v]})</option>' for v in f["constraints"]["enum"] if counts.get(v)
+        )
+        selects.append(
+            f'<label>{e(f.get("title", f["name"]))} <select data-filter="{e(f["name"])}">'
+            f'<option value="">all ({len(table.rows)})</option>{options}</select></label>'
+        )
+    count = f'<output class="row-count" aria-live="polite">{len(table.rows)} of {len(table.rows)} rows</output>'
     return f'<div class="filters" data-table="{e(table.name)}">{"".join(selects)}{count}</div>'
 
 
@@ -296,7 +351,9 @@ def table_html(package: Package, table: Table) -> str:
     head = "".join(
         f'<th scope="col" data-type="{e(f.get("type", "string"))}" aria-sort="none">'
         f'<button type="button" class="sort" data-sort="{e(f["name"])}">{e(f.get("title", f["name"]))}'
-        f'<span class="arrow" aria-hidden="true"></span></button></th>' for f in columns)
+        f'<span class="arrow" aria-hidden="true"></span></button></th>'
+        for f in columns
+    )
     rows = []
     for row in table.rows:
         key = row[table.key]
@@ -306,11 +363,11 @@ def table_html(package: Package, table: Table) -> str:
     return (
         f'<section class="data-table" id="table-{e(table.name)}" aria-labelledby="table-{e(table.name)}-h">\n'
         f'<h3 id="table-{e(table.name)}-h">{e(title)} <small>({len(table.rows)} rows)</small></h3>\n'
-        f'<p>{e(table.resource.get("description", ""))}</p>\n'
+        f"<p>{e(table.resource.get('description', ''))}</p>\n"
         f"{filters_html(table)}\n"
         f'<div class="table-wrap" tabindex="0" role="region" aria-label="{e(title)}, scrolls sideways">'
         f'<table data-table="{e(table.name)}"><thead><tr>{head}</tr></thead>\n'
-        f'<tbody>{"".join(rows)}</tbody></table></div>\n</section>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>\n</section>"
     )
 
 
@@ -319,14 +376,16 @@ def tables_section(package: Package) -> str:
     toc = "".join(f'<li><a href="#table-{t.name}">{e(t.resource.get("title", t.name))}</a></li>' for t in shown)
     return (
         '<section id="tables" aria-labelledby="tables-h">\n<h2 id="tables-h">Tables</h2>\n'
-        '<p>One row per line of the published CSV. Select an id in the first column to highlight its '
-        'evidence in the article; select a column heading to sort; actors are named, with their ids. '
+        "<p>One row per line of the published CSV. Select an id in the first column to highlight its "
+        "evidence in the article; select a column heading to sort; actors are named, with their ids. "
         f'Offsets and source columns are in the downloads.</p>\n<ul class="toc">{toc}</ul>\n'
-        + "\n".join(table_html(package, t) for t in shown) + "\n</section>"
+        + "\n".join(table_html(package, t) for t in shown)
+        + "\n</section>"
     )
 
 
 # -- data dictionary and codebook --------------------------------------------------
+
 
 def codebook_groups(package: Package) -> list[tuple[str, list[dict[str, Any]], list[str]]]:
     """(anchor, categories, [table.field, ...]): each distinct list once, with where it is used."""
@@ -356,50 +415,65 @@ def dictionary_section(package: Package) -> str:
             c = f.get("constraints", {})
             flags = ", ".join(w for w, on in (("required", c.get("required")), ("unique", c.get("unique"))) if on)
             ref = f"{table.name}.{f['name']}"
-            values = (f'<a href="#{anchor_of[ref]}">{len(f["categories"])} codes</a>' if ref in anchor_of
-                      else (f'<code>{e(c["pattern"])}</code>' if c.get("pattern") else ""))
-            rows.append(f'<tr><td><code>{e(f["name"])}</code></td><td>{e(f.get("title", ""))}</td>'
-                        f'<td>{e(f.get("type", "string"))}</td><td>{flags}</td>'
-                        f'<td>{e(f.get("description", ""))}</td><td>{values}</td></tr>')
-        fks = "; ".join(f'{", ".join(fk["fields"]) if isinstance(fk["fields"], list) else fk["fields"]} → '
-                        f'{fk["reference"].get("resource", table.name).removesuffix("-parquet")}'
-                        for fk in schema.get("foreignKeys", []))
+            values = (
+                f'<a href="#{anchor_of[ref]}">{len(f["categories"])} codes</a>'
+                if ref in anchor_of
+                else (f"<code>{e(c['pattern'])}</code>" if c.get("pattern") else "")
+            )
+            rows.append(
+                f"<tr><td><code>{e(f['name'])}</code></td><td>{e(f.get('title', ''))}</td>"
+                f"<td>{e(f.get('type', 'string'))}</td><td>{flags}</td>"
+                f"<td>{e(f.get('description', ''))}</td><td>{values}</td></tr>"
+            )
+        fks = "; ".join(
+            f"{', '.join(fk['fields']) if isinstance(fk['fields'], list) else fk['fields']} → "
+            f"{fk['reference'].get('resource', table.name).removesuffix('-parquet')}"
+            for fk in schema.get("foreignKeys", [])
+        )
         parts.append(
             f'<section class="dict" id="dict-{e(table.name)}"><h3>{e(table.resource.get("title", table.name))} '
-            f'<small><code>{e(table.resource["path"])}</code></small></h3>'
-            f'<p>{e(table.resource.get("description", ""))}</p>'
+            f"<small><code>{e(table.resource['path'])}</code></small></h3>"
+            f"<p>{e(table.resource.get('description', ''))}</p>"
             f'<p class="keys">Primary key: <code>{e(", ".join(schema.get("primaryKey", [])))}</code>'
-            + (f". Foreign keys: {e(fks)}" if fks else "") + ".</p>"
+            + (f". Foreign keys: {e(fks)}" if fks else "")
+            + ".</p>"
             '<div class="table-wrap" tabindex="0" role="region" aria-label="Columns of '
             f'{e(table.name)}"><table class="dictionary"><thead><tr><th scope="col">Column</th>'
             '<th scope="col">Title</th><th scope="col">Type</th><th scope="col">Constraints</th>'
             '<th scope="col">Description</th><th scope="col">Values</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div></section>')
+            f"<tbody>{''.join(rows)}</tbody></table></div></section>"
+        )
     codes = []
     for anchor, cats, uses in groups:
         extra = sorted({k for c in cats for k in c if k not in ("value", "label")})
         head = "".join(f'<th scope="col">{e(k.upper())}</th>' for k in extra)
         body = "".join(
-            f'<tr><td><code>{e(c["value"])}</code></td><td>{e(c.get("label", ""))}</td>'
-            + "".join(f"<td>{e(c.get(k, ''))}</td>" for k in extra) + "</tr>" for c in cats)
+            f"<tr><td><code>{e(c['value'])}</code></td><td>{e(c.get('label', ''))}</td>"
+            + "".join(f"<td>{e(c.get(k, ''))}</td>" for k in extra)
+            + "</tr>"
+            for c in cats
+        )
         codes.append(
             f'<section class="codes" id="{anchor}"><h4>{e(uses[0].split(".")[1])}</h4>'
             f'<p class="uses">Used in {e(", ".join(uses))}.</p>'
             '<div class="table-wrap" tabindex="0" role="region" aria-label="Codes of '
             f'{e(uses[0])}"><table class="codebook"><thead><tr><th scope="col">Code</th>'
-            f'<th scope="col">Meaning</th>{head}</tr></thead><tbody>{body}</tbody></table></div></section>')
+            f'<th scope="col">Meaning</th>{head}</tr></thead><tbody>{body}</tbody></table></div></section>'
+        )
     return (
         '<section id="dictionary" aria-labelledby="dictionary-h">\n'
         '<h2 id="dictionary-h">Data dictionary</h2>\n'
-        '<p>Every column of every table, from the Table Schemas in datapackage.json.</p>\n'
+        "<p>Every column of every table, from the Table Schemas in datapackage.json.</p>\n"
         + "\n".join(parts)
         + '\n<h2 id="codebook">Codebook</h2>\n<p>Every closed list of codes, from the schemas\' '
-        '<code>categories</code>; extra columns are crosswalks to other codebooks.</p>\n'
-        + "\n".join(codes) + "\n</section>"
+        "<code>categories</code>; extra columns are crosswalks to other codebooks.</p>\n"
+        + "\n".join(codes)
+        + "\n</section>"
     )
 
 
 # -- downloads -----------------------------------------------------------------------
+
 
 def file_facts(path: Path) -> tuple[int, str]:
     data = path.read_bytes()
@@ -423,20 +497,25 @@ def downloads_section(package: Package, release_zip: str | None) -> str:
             continue
         seen.add(rel)
         size, digest = file_facts(package.root / rel)
-        rows.append(f'<tr><td><a class="download" href="{e(rel)}" download>{e(rel)}</a></td><td>{e(kind)}</td>'
-                    f'<td>{e(what)}</td><td>{size_text(size)}</td><td class="long"><code class="hash">{digest}</code></td></tr>')
+        rows.append(
+            f'<tr><td><a class="download" href="{e(rel)}" download>{e(rel)}</a></td><td>{e(kind)}</td>'
+            f'<td>{e(what)}</td><td>{size_text(size)}</td><td class="long"><code class="hash">{digest}</code></td></tr>'
+        )
     release = ""
     if release_zip:
-        release = (f'<p class="release">Everything in one file: <a class="download" href="{e(release_zip)}" '
-                   f'download>{e(release_zip)}</a>, the release archive of version {e(package.version)}.</p>\n')
+        release = (
+            f'<p class="release">Everything in one file: <a class="download" href="{e(release_zip)}" '
+            f"download>{e(release_zip)}</a>, the release archive of version {e(package.version)}.</p>\n"
+        )
     return (
         '<section id="downloads" aria-labelledby="downloads-h">\n'
-        '<h2 id="downloads-h">Downloads</h2>\n' + release +
-        '<p>Each table as CSV and as Parquet (the same rows and types), the descriptor, and the verbatim '
-        'source text. Each file keeps its path in the package, so datapackage.json saved beside a '
-        '<code>data/</code> folder holding the tables finds them.</p>\n'
+        '<h2 id="downloads-h">Downloads</h2>\n'
+        + release
+        + "<p>Each table as CSV and as Parquet (the same rows and types), the descriptor, and the verbatim "
+        "source text. Each file keeps its path in the package, so datapackage.json saved beside a "
+        "<code>data/</code> folder holding the tables finds them.</p>\n"
         '<div class="table-wrap" tabindex="0" role="region" aria-label="Published files">'
         '<table class="downloads"><thead><tr><th scope="col">File</th><th scope="col">Format</th>'
         '<th scope="col">What</th><th scope="col">Size</th><th scope="col">sha256</th></tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table></div>\n</section>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>\n</section>"
     )

@@ -65,11 +65,17 @@ def read_sources(spec: Spec, root: Path) -> SourceRows:
         passages = data.get("passage", [])
         shape = value_problems(shown, entry.label, {k: v for k, v in data.items() if k != "passage"})
         if not isinstance(passages, list) or not all(isinstance(p, dict) for p in passages):
-            problems.add("entries-not-tables", shown, entry.label, "passage",
-                         "expected passages written as [[source.passage]] tables")
+            problems.add(
+                "entries-not-tables",
+                shown,
+                entry.label,
+                "passage",
+                "expected passages written as [[source.passage]] tables",
+            )
             continue
-        shape += [q for j, p in enumerate(passages, start=1)
-                  for q in value_problems(shown, f"{entry.label}, passage #{j}", p)]
+        shape += [
+            q for j, p in enumerate(passages, start=1) for q in value_problems(shown, f"{entry.label}, passage #{j}", p)
+        ]
         if shape:
             problems.extend(shape)
             continue
@@ -95,24 +101,39 @@ def _read_text(root: Path, entry: Entry, problems: Collector) -> tuple[str, byte
     data = entry.data
     text_path = root / str(data.get("path", ""))
     if not _inside(root, data.get("path")):
-        problems.add("source-path-outside", entry.file, entry.label, "path",
-                     f"{data.get('path')!r} is not a file inside the repository (absolute paths, '..' and "
-                     "symbolic links that lead out are refused); copy the text into data/source/ and give "
-                     "its path relative to the repository root")
+        problems.add(
+            "source-path-outside",
+            entry.file,
+            entry.label,
+            "path",
+            f"{data.get('path')!r} is not a file inside the repository (absolute paths, '..' and "
+            "symbolic links that lead out are refused); copy the text into data/source/ and give "
+            "its path relative to the repository root",
+        )
         return None
     try:
         raw = text_path.read_bytes()
     except (OSError, ValueError):
-        problems.add("source-unreadable", entry.file, entry.label, "path",
-                     f"cannot read the source text at {data.get('path')!r}; "
-                     "give its path relative to the repository root, e.g. data/source/<file>.txt")
+        problems.add(
+            "source-unreadable",
+            entry.file,
+            entry.label,
+            "path",
+            f"cannot read the source text at {data.get('path')!r}; "
+            "give its path relative to the repository root, e.g. data/source/<file>.txt",
+        )
         return None
     digest = hashlib.sha256(raw).hexdigest()
     if digest != data.get("sha256"):
-        problems.add("source-hash-mismatch", entry.file, entry.label, "sha256",
-                     f"the text at {data.get('path')} has sha256 {digest}, not the recorded {data.get('sha256')}: "
-                     "the source text changed after curation. Restore the original bytes; if the change is "
-                     "intended, re-check every quote against the new text, then record the new sha256")
+        problems.add(
+            "source-hash-mismatch",
+            entry.file,
+            entry.label,
+            "sha256",
+            f"the text at {data.get('path')} has sha256 {digest}, not the recorded {data.get('sha256')}: "
+            "the source text changed after curation. Restore the original bytes; if the change is "
+            "intended, re-check every quote against the new text, then record the new sha256",
+        )
         return None
     try:
         return raw.decode("utf-8"), raw
@@ -132,36 +153,60 @@ def _passages(spec: Spec, entry: Entry, source: Source, curated: list[dict], pro
         text = p.get("text")
         unknown = set(p) - allowed
         if unknown:
-            problems.add("unknown-field", entry.file, label, ", ".join(sorted(unknown)),
-                         f"unknown field; a passage has {' and '.join(f'`{k}`' for k in sorted(allowed))}")
+            problems.add(
+                "unknown-field",
+                entry.file,
+                label,
+                ", ".join(sorted(unknown)),
+                f"unknown field; a passage has {' and '.join(f'`{k}`' for k in sorted(allowed))}",
+            )
         if not isinstance(text, str) or not text:
             problems.add("passage-empty", entry.file, label, "text", "give the passage's words verbatim")
             return rows
         start = source.text.find(text, cursor)
         if start == -1 or source.text[cursor:start].strip():
-            gap = source.text[cursor:cursor + 80]
-            problems.add("passage-out-of-order", entry.file, label, "text",
-                         f"passages must follow one another through the text; "
-                         f"the next words are {gap!r}, but this passage is {text[:80]!r}")
+            gap = source.text[cursor : cursor + 80]
+            problems.add(
+                "passage-out-of-order",
+                entry.file,
+                label,
+                "text",
+                f"passages must follow one another through the text; "
+                f"the next words are {gap!r}, but this passage is {text[:80]!r}",
+            )
             return rows
         end = start + len(text)
         if "\n" in text:
-            problems.add("passage-crosses-line", entry.file, label, "text",
-                         "a passage may not cross a line break; split it at the break")
+            problems.add(
+                "passage-crosses-line",
+                entry.file,
+                label,
+                "text",
+                "a passage may not cross a line break; split it at the break",
+            )
         paragraph = bisect.bisect_right(line_starts, start) - 1
         sentence_in[paragraph] = sentence_in.get(paragraph, 0) + 1
         values = {
             "passage_id": f"{source.source_id}-p{paragraph:02d}-s{sentence_in[paragraph]}",
-            "source_id": source.source_id, "paragraph": paragraph, "sentence": sentence_in[paragraph],
-            "passage_kind": p.get("passage_kind"), "text": text, "char_start": start, "char_end": end,
+            "source_id": source.source_id,
+            "paragraph": paragraph,
+            "sentence": sentence_in[paragraph],
+            "passage_kind": p.get("passage_kind"),
+            "text": text,
+            "char_start": start,
+            "char_end": end,
         }
         rows.append(Row(Entry(entry.file, label, p), values))
         source.passages.append(values)
         cursor = end
     if source.text[cursor:].strip():
-        problems.add("passages-incomplete", entry.file, entry.label, "passage",
-                     f"the passages stop before the end of the text; add one starting "
-                     f"{source.text[cursor:].strip()[:80]!r}")
+        problems.add(
+            "passages-incomplete",
+            entry.file,
+            entry.label,
+            "passage",
+            f"the passages stop before the end of the text; add one starting {source.text[cursor:].strip()[:80]!r}",
+        )
     source._starts = [p["char_start"] for p in source.passages]
     return rows
 

@@ -52,7 +52,9 @@ def locate(text: str, quote: str, within: str | None = None) -> tuple[int, int]:
     offset, haystack = 0, text
     if within is not None:
         if not find_all(within, quote):
-            raise SpanError("quote-outside-within", f"the quote {quote!r} is not part of its `within` quote {within!r}", "within")
+            raise SpanError(
+                "quote-outside-within", f"the quote {quote!r} is not part of its `within` quote {within!r}", "within"
+            )
         try:
             offset, _ = locate(text, within)
         except SpanError as exc:
@@ -83,8 +85,7 @@ def _absent_message(text: str, quote: str) -> str:
 def _curly_variant(text: str, quote: str) -> str | None:
     """The quote with straight marks made curly, if that form is in the text."""
     pattern = "".join(
-        f"[{re.escape(STRAIGHT_TO_CURLY[ch])}]" if ch in STRAIGHT_TO_CURLY else re.escape(ch)
-        for ch in quote
+        f"[{re.escape(STRAIGHT_TO_CURLY[ch])}]" if ch in STRAIGHT_TO_CURLY else re.escape(ch) for ch in quote
     )
     match = re.search(pattern, text)
     return match.group(0) if match else None
@@ -92,12 +93,14 @@ def _curly_variant(text: str, quote: str) -> str | None:
 
 def _ambiguous_message(text: str, quote: str, starts: list[int]) -> str:
     contexts = ", ".join(f"{s} ({_context(text, s, len(quote))!r})" for s in starts[:4])
-    return (f"the quote {quote!r} occurs {len(starts)} times, at offsets {contexts}; "
-            f"add `within = \"...\"` with longer words around the one you mean, which occur once")
+    return (
+        f"the quote {quote!r} occurs {len(starts)} times, at offsets {contexts}; "
+        f'add `within = "..."` with longer words around the one you mean, which occur once'
+    )
 
 
 def _context(text: str, start: int, length: int, pad: int = 20) -> str:
-    return text[max(0, start - pad): start + length + pad]
+    return text[max(0, start - pad) : start + length + pad]
 
 
 def closest_passage(text: str, quote: str) -> str:
@@ -108,8 +111,8 @@ def closest_passage(text: str, quote: str) -> str:
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(quote)
     for i in range(max(1, len(words) - n + 1)):
-        chunk = words[i: i + n]
-        candidate = text[chunk[0].start(): chunk[-1].end()]
+        chunk = words[i : i + n]
+        candidate = text[chunk[0].start() : chunk[-1].end()]
         matcher.set_seq1(candidate)
         if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
             continue

@@ -16,8 +16,18 @@ from .errors import Collector, did_you_mean
 
 # The Table Schema types a curated field may have (a year is written as an integer).
 FIELD_TYPES = tuple(name for name in TYPES if name != "year")
-FIELD_KEYS = ("name", "type", "title", "description", "required", "unique", "pattern", "vocabulary", "references",
-              "computed")
+FIELD_KEYS = (
+    "name",
+    "type",
+    "title",
+    "description",
+    "required",
+    "unique",
+    "pattern",
+    "vocabulary",
+    "references",
+    "computed",
+)
 TABLE_KEYS = ("title", "description", "primary_key", "fields", "curated_keys")
 PACKAGE_KEYS = ("name", "title", "description", "version", "keywords", "licenses", "contributors")
 # Known only once the package is published; empty until then, and left out of
@@ -112,28 +122,53 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
     package = _section(raw, "package", bad)
     for section in ("package", "vocabularies"):
         for where in _dates_in(raw.get(section), section):
-            bad("schema-toml-date", f"[{section}]", where, "a TOML date or time cannot be written to datapackage.json; put it in quotes")
+            bad(
+                "schema-toml-date",
+                f"[{section}]",
+                where,
+                "a TOML date or time cannot be written to datapackage.json; put it in quotes",
+            )
     for key in PACKAGE_KEYS:
         if key not in package:
             bad("package-key-missing", "[package]", key, f"missing; the descriptor needs the package's {key}")
     for key, (pattern, what) in IDENTIFIER_KEYS.items():
         value = package.get(key, "")
         if not isinstance(value, str) or (value and not re.fullmatch(pattern, value)):
-            bad("package-identifier-malformed", "[package]", key, f"expected {what}, or \"\" while unknown; got {value!r}")
+            bad(
+                "package-identifier-malformed", "[package]", key, f'expected {what}, or "" while unknown; got {value!r}'
+            )
     if "sources" in package:
-        bad("package-sources-key", "[package]", "sources", "the package's sources are the entries of sources.toml; remove this key")
+        bad(
+            "package-sources-key",
+            "[package]",
+            "sources",
+            "the package's sources are the entries of sources.toml; remove this key",
+        )
     vocabularies = {}
     for name, v in _section(raw, "vocabularies", bad).items():
         values = v.get("values") if isinstance(v, dict) else None
-        if not (isinstance(v, dict) and isinstance(v.get("description"), str) and isinstance(values, list)
-                and all(isinstance(x, dict) and isinstance(x.get("value"), str) for x in values)):
-            bad("vocabulary-malformed", f"vocabulary '{name}'", "values", 'write description = "..." and '
-                'values = [{ value = "...", label = "..." }, ...], each value as text')
+        if not (
+            isinstance(v, dict)
+            and isinstance(v.get("description"), str)
+            and isinstance(values, list)
+            and all(isinstance(x, dict) and isinstance(x.get("value"), str) for x in values)
+        ):
+            bad(
+                "vocabulary-malformed",
+                f"vocabulary '{name}'",
+                "values",
+                'write description = "..." and values = [{ value = "...", label = "..." }, ...], each value as text',
+            )
             continue
         codes = [x["value"] for x in values]
         twice = sorted({c for c in codes if codes.count(c) > 1})
         if twice:
-            bad("vocabulary-duplicate-value", f"vocabulary '{name}'", "values", f"{', '.join(twice)} listed twice; list each value once")
+            bad(
+                "vocabulary-duplicate-value",
+                f"vocabulary '{name}'",
+                "values",
+                f"{', '.join(twice)} listed twice; list each value once",
+            )
         vocabularies[name] = Vocabulary(name, v["description"], tuple(values))
     groups = _section(raw, "groups", bad)
     tables, listed = {}, _section(raw, "tables", bad)
@@ -141,7 +176,12 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
         label = f"table '{name}'"
         entries = t.get("fields") if isinstance(t, dict) else None
         if not isinstance(entries, list):
-            bad("table-fields-malformed", label, "fields", 'write fields = [{ name = "...", type = "...", title = "...", description = "..." }, ...]')
+            bad(
+                "table-fields-malformed",
+                label,
+                "fields",
+                'write fields = [{ name = "...", type = "...", title = "...", description = "..." }, ...]',
+            )
             continue
         fields: list[Field] = []
         for entry in entries:
@@ -149,7 +189,12 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
             if isinstance(entry, dict) and "group" in entry:
                 members = groups.get(entry["group"]) if isinstance(entry["group"], str) else None
                 if not isinstance(members, list):
-                    bad("schema-unknown-group", label, "fields", f"unknown group {entry['group']!r}; known: {', '.join(sorted(groups))}")
+                    bad(
+                        "schema-unknown-group",
+                        label,
+                        "fields",
+                        f"unknown group {entry['group']!r}; known: {', '.join(sorted(groups))}",
+                    )
                     continue
             for f in members:
                 checked = _field(label, f, vocabularies, bad)
@@ -169,16 +214,23 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
             bad("table-unknown-key", label, extra, "unknown key" + did_you_mean(extra, list(TABLE_KEYS)))
         curated_keys = t.get("curated_keys", [])
         if not (isinstance(curated_keys, list) and all(isinstance(k, str) for k in curated_keys)):
-            bad("table-curated-keys-malformed", label, "curated_keys", "expected a list of key names, "
-                'e.g. curated_keys = ["within", "date"]')
+            bad(
+                "table-curated-keys-malformed",
+                label,
+                "curated_keys",
+                'expected a list of key names, e.g. curated_keys = ["within", "date"]',
+            )
             continue
-        tables[name] = Table(name, t.get("title"), t.get("description"), tuple(key), tuple(fields),
-                             tuple(curated_keys))
+        tables[name] = Table(name, t.get("title"), t.get("description"), tuple(key), tuple(fields), tuple(curated_keys))
     for t in tables.values():
         for f in t.fields:
             if f.references and f.references not in listed:
-                bad("schema-unknown-reference-table", f"table '{t.name}'", f.name, f"references unknown table {f.references!r}"
-                    + did_you_mean(f.references, sorted(tables)))
+                bad(
+                    "schema-unknown-reference-table",
+                    f"table '{t.name}'",
+                    f.name,
+                    f"references unknown table {f.references!r}" + did_you_mean(f.references, sorted(tables)),
+                )
     problems.raise_if_any()
     return Spec(package, vocabularies, tables)
 
@@ -205,7 +257,12 @@ def _section(raw: dict[str, Any], key: str, bad) -> dict[str, Any]:
 def _field(label: str, f: object, vocabularies: dict[str, Vocabulary], bad) -> Field | None:
     """One field of a Table Schema, or None after reporting what is wrong with it."""
     if not isinstance(f, dict) or not isinstance(f.get("name"), str):
-        bad("field-malformed", label, "fields", f'expected {{ name = "...", type = "...", title = "...", description = "..." }}, got {f!r}')
+        bad(
+            "field-malformed",
+            label,
+            "fields",
+            f'expected {{ name = "...", type = "...", title = "...", description = "..." }}, got {f!r}',
+        )
         return None
     name = f["name"]
     wrong: list[tuple[str, str]] = []  # (code, message)
@@ -213,10 +270,16 @@ def _field(label: str, f: object, vocabularies: dict[str, Vocabulary], bad) -> F
         wrong.append(("field-unknown-key", f"unknown key `{key}`" + did_you_mean(key, list(FIELD_KEYS))))
     if f.get("type") not in FIELD_TYPES:
         wrong.append(("field-unknown-type", f"type must be one of {', '.join(FIELD_TYPES)}, got {f.get('type')!r}"))
-    wrong += [("field-text-missing", f"give `{key}` as text")
-              for key in ("title", "description") if not isinstance(f.get(key), str)]
-    wrong += [("field-flag-not-boolean", f"`{key}` must be true or false") for key in ("required", "unique", "computed")
-              if key in f and not isinstance(f[key], bool)]
+    wrong += [
+        ("field-text-missing", f"give `{key}` as text")
+        for key in ("title", "description")
+        if not isinstance(f.get(key), str)
+    ]
+    wrong += [
+        ("field-flag-not-boolean", f"`{key}` must be true or false")
+        for key in ("required", "unique", "computed")
+        if key in f and not isinstance(f[key], bool)
+    ]
     for key in ("pattern", "vocabulary", "references"):
         if key in f and not isinstance(f[key], str):
             wrong.append(("field-key-not-text", f"give `{key}` as text"))
@@ -226,10 +289,14 @@ def _field(label: str, f: object, vocabularies: dict[str, Vocabulary], bad) -> F
         except (re.error, RecursionError, OverflowError, ValueError) as exc:
             wrong.append(("pattern-invalid", f"`pattern` {f['pattern']!r} is not a regular expression ({exc})"))
     if isinstance(f.get("vocabulary"), str) and f["vocabulary"] not in vocabularies:
-        wrong.append(("field-unknown-vocabulary", f"unknown vocabulary {f['vocabulary']!r}"
-                      + did_you_mean(f["vocabulary"], sorted(vocabularies))))
+        wrong.append(
+            (
+                "field-unknown-vocabulary",
+                f"unknown vocabulary {f['vocabulary']!r}" + did_you_mean(f["vocabulary"], sorted(vocabularies)),
+            )
+        )
     if (f.get("pattern") or f.get("vocabulary")) and f.get("type") != "string":
-        wrong.append(("pattern-on-non-string", "`pattern` and `vocabulary` apply to type \"string\" only"))
+        wrong.append(("pattern-on-non-string", '`pattern` and `vocabulary` apply to type "string" only'))
     for code, message in wrong:
         bad(code, label, name, message)
     return None if wrong else Field(**f)

@@ -45,9 +45,12 @@ def compare_twin(root: Path, csv_resource: dict[str, Any], parquet_resource: dic
         return [f"{shown}: not readable Parquet ({exc})"]
     if parquet.column_names != names:
         return [f"{shown}: columns {parquet.column_names} differ from the schema's {names}"]
-    problems = [f"{shown}: column '{f['name']}' is {parquet.schema.field(f['name']).type}, "
-                f"the schema calls for {expected_arrow_type(f)}"
-                for f in fields if parquet.schema.field(f["name"]).type != expected_arrow_type(f)]
+    problems = [
+        f"{shown}: column '{f['name']}' is {parquet.schema.field(f['name']).type}, "
+        f"the schema calls for {expected_arrow_type(f)}"
+        for f in fields
+        if parquet.schema.field(f["name"]).type != expected_arrow_type(f)
+    ]
     if problems:
         return problems
     value_types = {f["name"]: expected_arrow_type(f) for f in fields}
@@ -55,8 +58,9 @@ def compare_twin(root: Path, csv_resource: dict[str, Any], parquet_resource: dic
     text = pacsv.read_csv(
         root / csv_resource["path"],
         read_options=pacsv.ReadOptions(use_threads=False),
-        convert_options=pacsv.ConvertOptions(column_types=value_types, null_values=[""],
-                                             strings_can_be_null=True, quoted_strings_can_be_null=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=value_types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
+        ),
     )
     for name in names:
         ours = parquet.column(name).combine_chunks()
@@ -79,7 +83,7 @@ def validate_package(root: Path) -> list[str]:
     for resource in descriptor["resources"]:
         if resource.get("format") != "csv":
             continue
-        twin = by_name.get(resource['name'] + PARQUET_SUFFIX)
+        twin = by_name.get(resource["name"] + PARQUET_SUFFIX)
         if twin is None:
             problems.append(f"{resource['name']}: no Parquet twin '{resource['name']}-parquet' in datapackage.json")
         else:

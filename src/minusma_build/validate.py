@@ -31,19 +31,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         problems = validate_package(args.root.resolve())
     except ModuleNotFoundError as exc:
-        print(f"validate.py needs {exc.name}: pip install \"minusma-data[validate]\"", file=sys.stderr)
+        print(f'validate.py needs {exc.name}: pip install "minusma-data[validate]"', file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"cannot read {exc.filename}: {exc.strerror}; build the package first: python scripts/build.py",
-              file=sys.stderr)
+        print(
+            f"cannot read {exc.filename}: {exc.strerror}; build the package first: python scripts/build.py",
+            file=sys.stderr,
+        )
         return 1
     if problems:
         print(f"invalid: {len(problems)} problem(s):", file=sys.stderr)
         for p in problems:
             print(f"  {p}", file=sys.stderr)
         return 1
-    print(f"valid: CSV resources checked by frictionless, Parquet twins identical to them "
-          f"({time.perf_counter() - began:.2f} s)")
+    print(
+        f"valid: CSV resources checked by frictionless, Parquet twins identical to them "
+        f"({time.perf_counter() - began:.2f} s)"
+    )
     return 0
 
 

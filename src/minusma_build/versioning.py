@@ -39,7 +39,7 @@ def bump_between(old: str, new: str) -> str:
     a, b = parse_version(old, "old package"), parse_version(new, "new package")
     if b < a:
         raise ReleaseError(f"the new version {new} is lower than the old one, {old}; versions only go up")
-    for part, (x, y) in zip(("major", "minor", "patch"), zip(a, b)):
+    for part, (x, y) in zip(("major", "minor", "patch"), zip(a, b, strict=False), strict=False):
         if y != x:
             return part
     return "none"
@@ -64,16 +64,28 @@ def check_bump(base: Path, head: Path) -> tuple[bool, str]:
     old_version = result["old"]["version"]
     new_version = curated_version(head)
     if result["new"]["version"] != new_version:
-        raise ReleaseError(f"{head}: datapackage.json says {result['new']['version']} but package.toml says "
-                           f"{new_version}; run `python -m minusma_build` and commit the result")
+        raise ReleaseError(
+            f"{head}: datapackage.json says {result['new']['version']} but package.toml says "
+            f"{new_version}; run `python -m minusma_build` and commit the result"
+        )
     bumped = bump_between(old_version, new_version)
     wanted = result["suggested_bump"]
     ok = BUMPS.index(bumped) >= BUMPS.index(wanted)
-    verdict = (f"version {old_version} -> {new_version} is a {bumped} bump; the changes call for {wanted}: "
-               + ("enough." if ok else f"not enough. Raise `version` in data/curated/package.toml "
-                  f"to at least {next_version(old_version, wanted)} and add it to CHANGELOG.md."))
-    lines = ["## Data package changes against the base branch", "", "```", *text_lines(result), "```", "",
-             ("**OK**: " if ok else "**Version not bumped far enough**: ") + verdict]
+    verdict = f"version {old_version} -> {new_version} is a {bumped} bump; the changes call for {wanted}: " + (
+        "enough."
+        if ok
+        else f"not enough. Raise `version` in data/curated/package.toml "
+        f"to at least {next_version(old_version, wanted)} and add it to CHANGELOG.md."
+    )
+    lines = [
+        "## Data package changes against the base branch",
+        "",
+        "```",
+        *text_lines(result),
+        "```",
+        "",
+        ("**OK**: " if ok else "**Version not bumped far enough**: ") + verdict,
+    ]
     return ok, "\n".join(lines) + "\n"
 
 
@@ -90,11 +102,16 @@ def next_version(version: str, bump: str) -> str:
 
 # -- preparing a release -------------------------------------------------------
 
+
 def previous_release(root: Path, dest: Path) -> tuple[str, Path] | None:
     """The newest `v*` tag before HEAD, its package written into dest; None
     when there is no earlier release."""
-    done = subprocess.run(["git", "-C", str(root), "describe", "--tags", "--abbrev=0", "--match", "v*", "HEAD"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["git", "-C", str(root), "describe", "--tags", "--abbrev=0", "--match", "v*", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         return None
     tag = done.stdout.strip()
@@ -108,8 +125,10 @@ def extract_commit(root: Path, commit: str, dest: Path, paths: list[str] | None 
     done = subprocess.run(args, capture_output=True, check=False)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ReleaseError(f"{root}: git archive {commit} failed ({message[-1] if message else 'no message'}); "
-                           "run this in a git checkout of the repository")
+        raise ReleaseError(
+            f"{root}: git archive {commit} failed ({message[-1] if message else 'no message'}); "
+            "run this in a git checkout of the repository"
+        )
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile() as fh:
         fh.write(done.stdout)
@@ -118,9 +137,11 @@ def extract_commit(root: Path, commit: str, dest: Path, paths: list[str] | None 
             try:
                 tar.extractall(dest, filter="data")
             except tarfile.FilterError as exc:
-                raise ReleaseError(f"{root}: commit {commit} holds {exc.tarinfo.name!r}, which would be written "
-                                   f"outside the release tree ({type(exc).__name__}); remove it from the "
-                                   "repository (git rm --cached) and commit") from None
+                raise ReleaseError(
+                    f"{root}: commit {commit} holds {exc.tarinfo.name!r}, which would be written "
+                    f"outside the release tree ({type(exc).__name__}); remove it from the "
+                    "repository (git rm --cached) and commit"
+                ) from None
 
 
 def data_section(result: dict[str, Any], previous: str) -> str:
@@ -156,14 +177,16 @@ def date_changelog(text: str, version: str, date: str, section: str | None) -> s
     if match is None:
         unreleased = re.search(r"^## \[Unreleased\].*$", text, re.M)
         if unreleased is None:
-            raise ReleaseError(f"CHANGELOG.md has no '## [{version}]' or '## [Unreleased]' heading; "
-                               f"add '## [{version}] - Unreleased' with the release's notes")
+            raise ReleaseError(
+                f"CHANGELOG.md has no '## [{version}]' or '## [Unreleased]' heading; "
+                f"add '## [{version}] - Unreleased' with the release's notes"
+            )
         match = unreleased
-    text = text[:match.start()] + f"## [{version}] - {date}" + text[match.end():]
+    text = text[: match.start()] + f"## [{version}] - {date}" + text[match.end() :]
     if section is None:
         return text
     start = match.start()
-    following = re.search(r"^## \[", text[start + 4:], re.M)
+    following = re.search(r"^## \[", text[start + 4 :], re.M)
     end = start + 4 + following.start() if following else len(text)
     body = text[start:end]
     if DATA_START in body and DATA_END in body:
@@ -208,15 +231,17 @@ def prepare(root: Path, date: str, previous: Path | None) -> list[str]:
                 raise ReleaseError(str(exc)) from None
             label = f"{result['old']['version']}" if result["old"]["version"] else label
             section = data_section(result, label)
-            notes.append(f"data section written from the diff against {label} "
-                         f"(suggested bump: {result['suggested_bump']})")
+            notes.append(
+                f"data section written from the diff against {label} (suggested bump: {result['suggested_bump']})"
+            )
         else:
             notes.append("no earlier release (no v* tag): no data section written")
     set_created(root, f"{date}T00:00:00Z")
     notes.append(f"package.toml: created = {date}T00:00:00Z; datapackage.json rebuilt")
     changelog, citation = root / "CHANGELOG.md", root / "CITATION.cff"
-    changelog.write_text(date_changelog(changelog.read_text(encoding="utf-8"), version, date, section),
-                         encoding="utf-8")
+    changelog.write_text(
+        date_changelog(changelog.read_text(encoding="utf-8"), version, date, section), encoding="utf-8"
+    )
     citation.write_text(date_citation(citation.read_text(encoding="utf-8"), version, date), encoding="utf-8")
     notes.append(f"CHANGELOG.md and CITATION.cff: version {version}, released {date}")
     return notes
@@ -243,6 +268,6 @@ def release_notes(text: str, version: str) -> str:
     heading = re.search(rf"^## \[{re.escape(version)}\].*$", text, re.M)
     if heading is None:
         raise ReleaseError(f"CHANGELOG.md has no '## [{version}]' section to take the release notes from")
-    following = re.search(r"^## \[", text[heading.end():], re.M)
-    body = text[heading.end(): heading.end() + following.start() if following else len(text)]
+    following = re.search(r"^## \[", text[heading.end() :], re.M)
+    body = text[heading.end() : heading.end() + following.start() if following else len(text)]
     return body.strip("\n") + "\n"

@@ -60,19 +60,40 @@ if TYPE_CHECKING:
 
     TABLES: tuple[str, ...]
     __version__: str
-    TableName = Literal["sources", "passages", "references", "places", "actors", "mentions", "events", "statements", "figures"]
+    TableName = Literal[
+        "sources", "passages", "references", "places", "actors", "mentions", "events", "statements", "figures"
+    ]
     Format = Literal["parquet", "csv"]
     Backend = Literal["pandas", "polars", "pyarrow"]
     DataHome = str | os.PathLike[str] | None
     Frame = pd.DataFrame | pl.DataFrame | pa.Table
 
 __all__ = [
-    "TABLES", "FORMATS", "BACKENDS", "TableName", "Format", "Backend",
-    "load", "load_sources", "load_passages", "load_references", "load_places", "load_actors", "load_mentions",
-    "load_events", "load_statements", "load_figures",
-    "path", "descriptor", "codebook",
-    "DataFileError", "DescriptorError", "UnknownTableError", "UnknownFormatError", "UnknownBackendError",
+    "BACKENDS",
+    "FORMATS",
+    "TABLES",
+    "Backend",
+    "DataFileError",
+    "DescriptorError",
+    "Format",
+    "TableName",
+    "UnknownBackendError",
+    "UnknownFormatError",
+    "UnknownTableError",
     "__version__",
+    "codebook",
+    "descriptor",
+    "load",
+    "load_actors",
+    "load_events",
+    "load_figures",
+    "load_mentions",
+    "load_passages",
+    "load_places",
+    "load_references",
+    "load_sources",
+    "load_statements",
+    "path",
 ]
 
 FORMATS: tuple[str, ...] = ("parquet", "csv")
@@ -92,8 +113,15 @@ def _package(data_home: DataHome) -> Package:
         return read_package(location)
 
 
-def load(name: TableName | str, *, format: Format = "parquet", resolve_actors: bool = False,
-         verify: bool = False, backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
+def load(
+    name: TableName | str,
+    *,
+    format: Format = "parquet",
+    resolve_actors: bool = False,
+    verify: bool = False,
+    backend: Backend = "pandas",
+    data_home: DataHome = None,
+) -> Frame:
     """Load one table by name.
 
     Parameters
@@ -143,8 +171,9 @@ def load(name: TableName | str, *, format: Format = "parquet", resolve_actors: b
         id_columns = package.actor_columns(table) if resolve_actors else []
         if resolve_actors and not id_columns:
             with_actors = [t for t in package.tables if package.actor_columns(t)]
-            raise ValueError(f"table {table!r} has no actor columns to resolve; resolve_actors applies to "
-                             f"{', '.join(with_actors)}.")
+            raise ValueError(
+                f"table {table!r} has no actor columns to resolve; resolve_actors applies to {', '.join(with_actors)}."
+            )
         frame = _frame(package, table, format, verify)
         actors = None
         if id_columns:
@@ -170,79 +199,118 @@ def _frame(package: Package, table: str, format: str, verify: bool) -> pd.DataFr
     return read_table(package, table, format, verify=verify)
 
 
-def load_sources(*, format: Format = "parquet", verify: bool = False, backend: Backend = "pandas",
-                 data_home: DataHome = None) -> Frame:
+def load_sources(
+    *, format: Format = "parquet", verify: bool = False, backend: Backend = "pandas", data_home: DataHome = None
+) -> Frame:
     """The source documents: the article's title, language, the path and
     sha256 of its verbatim text in the package, and what is known and unknown
     about its publisher and date. Options as for `load`."""
     return load("sources", format=format, verify=verify, backend=backend, data_home=data_home)
 
 
-def load_passages(*, format: Format = "parquet", verify: bool = False, backend: Backend = "pandas",
-                  data_home: DataHome = None) -> Frame:
+def load_passages(
+    *, format: Format = "parquet", verify: bool = False, backend: Backend = "pandas", data_home: DataHome = None
+) -> Frame:
     """The article cut into sentences, each with its span and the kind of
     passage it is (headline, reporting, commentary, question, fragment).
     Options as for `load`."""
     return load("passages", format=format, verify=verify, backend=backend, data_home=data_home)
 
 
-def load_references(*, format: Format = "parquet", verify: bool = False,
-                    backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
+def load_references(
+    *, format: Format = "parquet", verify: bool = False, backend: Backend = "pandas", data_home: DataHome = None
+) -> Frame:
     """The outside records that values marked ``external`` cite. Options as for `load`."""
     return load("references", format=format, verify=verify, backend=backend, data_home=data_home)
 
 
-def load_places(*, format: Format = "parquet", verify: bool = False,
-                backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
+def load_places(
+    *, format: Format = "parquet", verify: bool = False, backend: Backend = "pandas", data_home: DataHome = None
+) -> Frame:
     """The countries where events take place, with their ISO 3166-1 codes and
     ACLED region, each citing the reference it comes from. Options as for `load`."""
     return load("places", format=format, verify=verify, backend=backend, data_home=data_home)
 
 
-def load_actors(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
-                backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
+def load_actors(
+    *,
+    format: Format = "parquet",
+    resolve_actors: bool = False,
+    verify: bool = False,
+    backend: Backend = "pandas",
+    data_home: DataHome = None,
+) -> Frame:
     """Every person, state, government, force, organisation, UN organ, mission
     and group the article names, with type, country, the actor each belongs to
     (``part_of_actor_id``) and a CAMEO-style code. Options as for `load`."""
-    return load("actors", format=format, resolve_actors=resolve_actors, verify=verify,
-                backend=backend, data_home=data_home)
+    return load(
+        "actors", format=format, resolve_actors=resolve_actors, verify=verify, backend=backend, data_home=data_home
+    )
 
 
-def load_mentions(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
-                  backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
+def load_mentions(
+    *,
+    format: Format = "parquet",
+    resolve_actors: bool = False,
+    verify: bool = False,
+    backend: Backend = "pandas",
+    data_home: DataHome = None,
+) -> Frame:
     """Each place the article names or refers to an actor, with its span.
     Options as for `load`."""
-    return load("mentions", format=format, resolve_actors=resolve_actors, verify=verify,
-                backend=backend, data_home=data_home)
+    return load(
+        "mentions", format=format, resolve_actors=resolve_actors, verify=verify, backend=backend, data_home=data_home
+    )
 
 
-def load_events(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
-                backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
+def load_events(
+    *,
+    format: Format = "parquet",
+    resolve_actors: bool = False,
+    verify: bool = False,
+    backend: Backend = "pandas",
+    data_home: DataHome = None,
+) -> Frame:
     """Who did what to whom, and when: event type, status, PLOVER category,
     mode, context and quad code, initiator and target actors, place, dates
     with their precision and basis and their ACLED and UCDP precision codes,
     and the evidence. ``resolve_actors=True`` adds ``initiator_actor_name`` and
     ``target_actor_name``. Options as for `load`."""
-    return load("events", format=format, resolve_actors=resolve_actors, verify=verify,
-                backend=backend, data_home=data_home)
+    return load(
+        "events", format=format, resolve_actors=resolve_actors, verify=verify, backend=backend, data_home=data_home
+    )
 
 
-def load_statements(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
-                    backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
+def load_statements(
+    *,
+    format: Format = "parquet",
+    resolve_actors: bool = False,
+    verify: bool = False,
+    backend: Backend = "pandas",
+    data_home: DataHome = None,
+) -> Frame:
     """Attributed claims (speaker, addressee, target, speech act, quoted words,
     paraphrase) and the article's own commentary as editorial statements.
     ``resolve_actors=True`` adds ``speaker_actor_name``, ``addressee_actor_name``
     and ``target_actor_name``. Options as for `load`."""
-    return load("statements", format=format, resolve_actors=resolve_actors, verify=verify,
-                backend=backend, data_home=data_home)
+    return load(
+        "statements", format=format, resolve_actors=resolve_actors, verify=verify, backend=backend, data_home=data_home
+    )
 
 
-def load_figures(*, format: Format = "parquet", resolve_actors: bool = False, verify: bool = False,
-                 backend: Backend = "pandas", data_home: DataHome = None) -> Frame:
+def load_figures(
+    *,
+    format: Format = "parquet",
+    resolve_actors: bool = False,
+    verify: bool = False,
+    backend: Backend = "pandas",
+    data_home: DataHome = None,
+) -> Frame:
     """Numeric claims: what is measured, of whom, the value, unit, qualifier
     and implied bounds, and the phrase as written. Options as for `load`."""
-    return load("figures", format=format, resolve_actors=resolve_actors, verify=verify,
-                backend=backend, data_home=data_home)
+    return load(
+        "figures", format=format, resolve_actors=resolve_actors, verify=verify, backend=backend, data_home=data_home
+    )
 
 
 def path(name: TableName | str, *, format: Format = "parquet", data_home: DataHome = None) -> Path:
@@ -290,9 +358,11 @@ def _literal_aliases() -> dict[str, Any]:
     the static copies above are for type checkers, and a test keeps them equal."""
     from typing import Literal
 
-    return {"TableName": Literal[_package(None).tables],  # type: ignore[valid-type]
-            "Format": Literal[FORMATS],  # type: ignore[valid-type]
-            "Backend": Literal[BACKENDS]}  # type: ignore[valid-type]
+    return {
+        "TableName": Literal[_package(None).tables],  # type: ignore[valid-type]
+        "Format": Literal[FORMATS],  # type: ignore[valid-type]
+        "Backend": Literal[BACKENDS],
+    }  # type: ignore[valid-type]
 
 
 def __getattr__(name: str) -> Any:

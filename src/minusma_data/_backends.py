@@ -53,12 +53,14 @@ def convert(frame: pd.DataFrame, fields: list[dict[str, Any]], backend: str) -> 
     try:
         import polars as pl
     except ImportError:
-        raise ImportError(f"backend='polars' needs polars, which is not installed. Install it with: "
-                          f"{EXTRAS['polars']}") from None
+        raise ImportError(
+            f"backend='polars' needs polars, which is not installed. Install it with: {EXTRAS['polars']}"
+        ) from None
     by_name = {f["name"]: f for f in fields}
     out = pl.DataFrame(pl.from_arrow(table))
-    return out.with_columns([pl.col(name).cast(polars_dtype(by_name.get(name, {"type": "string"})))
-                             for name in out.columns])
+    return out.with_columns(
+        [pl.col(name).cast(polars_dtype(by_name.get(name, {"type": "string"}))) for name in out.columns]
+    )
 
 
 def to_arrow(frame: pd.DataFrame, fields: list[dict[str, Any]]) -> Any:

@@ -33,29 +33,29 @@ BUMPS = ("none", "patch", "minor", "major")
 # recipe (frictionlessdata/datapackage, recipes/data-package-version).
 CHANGE_BUMPS: dict[str, str] = {
     # MAJOR: "incompatible changes"
-    "package_renamed": "major",        # change the data package `name` or identifier
-    "table_removed": "major",          # change a resource `name` / delete data
-    "format_removed": "major",         # a table's CSV or Parquet file is no longer published
-    "field_added": "major",            # "add, remove or re-order fields"
+    "package_renamed": "major",  # change the data package `name` or identifier
+    "table_removed": "major",  # change a resource `name` / delete data
+    "format_removed": "major",  # a table's CSV or Parquet file is no longer published
+    "field_added": "major",  # "add, remove or re-order fields"
     "field_removed": "major",
     "fields_reordered": "major",
-    "field_retyped": "major",          # "change a field type or format"
-    "category_removed": "major",       # enum narrowed: a constraint made more restrictive
-    "constraint_tightened": "major",   # required, unique or pattern added, or any constraint added
-    "constraint_changed": "major",     # a constraint replaced by another (e.g. a new pattern)
-    "primary_key_changed": "major",    # the rows' identifiers change
-    "foreign_key_added": "major",      # a reference constraint is more restrictive
-    "rows_removed": "major",           # ids are cited: removing one breaks a citation
+    "field_retyped": "major",  # "change a field type or format"
+    "category_removed": "major",  # enum narrowed: a constraint made more restrictive
+    "constraint_tightened": "major",  # required, unique or pattern added, or any constraint added
+    "constraint_changed": "major",  # a constraint replaced by another (e.g. a new pattern)
+    "primary_key_changed": "major",  # the rows' identifiers change
+    "foreign_key_added": "major",  # a reference constraint is more restrictive
+    "rows_removed": "major",  # ids are cited: removing one breaks a citation
     # MINOR: "add data or change metadata in a backwards-compatible manner"
-    "table_added": "minor",            # "add a new data resource"
+    "table_added": "minor",  # "add a new data resource"
     "format_added": "minor",
-    "category_added": "minor",         # enum widened: "a constraint ... less restrictive"
+    "category_added": "minor",  # enum widened: "a constraint ... less restrictive"
     "constraint_loosened": "minor",
     "foreign_key_removed": "minor",
-    "rows_added": "minor",             # "add new data to an existing data resource"
+    "rows_added": "minor",  # "add new data to an existing data resource"
     # PATCH: "backwards-compatible fixes"
-    "values_changed": "patch",         # "correct errors in existing data"
-    "metadata_changed": "patch",       # "change descriptive metadata properties"
+    "values_changed": "patch",  # "correct errors in existing data"
+    "metadata_changed": "patch",  # "change descriptive metadata properties"
 }
 
 # Package properties that change with every release or follow from the data,
@@ -71,6 +71,7 @@ class DiffError(Exception):
 
 
 # -- reading a package ---------------------------------------------------------
+
 
 @dataclass
 class Snapshot:
@@ -97,8 +98,7 @@ def open_package(given: str | Path) -> Snapshot:
     if path.is_file() and zipfile.is_zipfile(path):
         return _zip(path)
     if not path.exists():
-        raise DiffError(f"{path}: no such file or folder; give a package folder, its datapackage.json "
-                        "or a release zip")
+        raise DiffError(f"{path}: no such file or folder; give a package folder, its datapackage.json or a release zip")
     raise DiffError(f"{path}: not a package folder, a datapackage.json or a zip file")
 
 
@@ -108,14 +108,17 @@ def _folder(root: Path, shown: Path) -> Snapshot:
     def read(rel: str) -> bytes:
         target = (base / _safe(rel, shown)).resolve()
         if not target.is_relative_to(base):
-            raise DiffError(f"{shown}: {rel!r} leads outside the package folder (a link); "
-                            "a file inside the folder would be right")
+            raise DiffError(
+                f"{shown}: {rel!r} leads outside the package folder (a link); a file inside the folder would be right"
+            )
         try:
             return target.read_bytes()
         except FileNotFoundError:
             if rel == DESCRIPTOR:
-                raise DiffError(f"{shown}: no {DESCRIPTOR} here; give a package folder (one holding "
-                                f"{DESCRIPTOR}), its {DESCRIPTOR} or a release zip") from None
+                raise DiffError(
+                    f"{shown}: no {DESCRIPTOR} here; give a package folder (one holding "
+                    f"{DESCRIPTOR}), its {DESCRIPTOR} or a release zip"
+                ) from None
             raise DiffError(f"{shown}: {rel} is missing; the package lists it") from None
         except OSError as exc:
             raise DiffError(f"{shown}: {rel} cannot be read ({exc.strerror})") from None
@@ -136,11 +139,14 @@ def _zip(path: Path) -> Snapshot:
     def read(rel: str) -> bytes:
         info = infos.get(_safe(rel, path))
         if info is None:
-            raise DiffError(f"{path}: the zip has no {rel}; a release zip holds datapackage.json at its root "
-                            "and every file it lists")
+            raise DiffError(
+                f"{path}: the zip has no {rel}; a release zip holds datapackage.json at its root "
+                "and every file it lists"
+            )
         if info.file_size > MAX_MEMBER_BYTES:
-            raise DiffError(f"{path}: {rel} claims {info.file_size} bytes, more than the "
-                            f"{MAX_MEMBER_BYTES} a package file may have")
+            raise DiffError(
+                f"{path}: {rel} claims {info.file_size} bytes, more than the {MAX_MEMBER_BYTES} a package file may have"
+            )
         try:
             return archive.read(info)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -154,10 +160,20 @@ def _safe(rel: str, where: Path, member: bool = False) -> str:
     anywhere but inside the package (absolute, `..`, a drive, a URL)."""
     what = "zip member" if member else "path"
     normal = posixpath.normpath(rel) if rel else ""
-    if (not rel or "\\" in rel or "\x00" in rel or rel.startswith("/") or ":" in rel.split("/")[0]
-            or normal == ".." or normal.startswith("../") or ".." in rel.split("/")):
-        raise DiffError(f"{where}: {what} {rel!r} points outside the package; "
-                        "a relative path inside it, like data/events.csv, would be right")
+    if (
+        not rel
+        or "\\" in rel
+        or "\x00" in rel
+        or rel.startswith("/")
+        or ":" in rel.split("/")[0]
+        or normal == ".."
+        or normal.startswith("../")
+        or ".." in rel.split("/")
+    ):
+        raise DiffError(
+            f"{where}: {what} {rel!r} points outside the package; "
+            "a relative path inside it, like data/events.csv, would be right"
+        )
     return normal
 
 
@@ -174,9 +190,13 @@ def _snapshot(label: str, read: Callable[[str], bytes]) -> Snapshot:
             continue
         name, path = resource.get("name"), resource.get("path")
         schema = resource.get("schema")
-        if not (isinstance(name, str) and isinstance(path, str) and isinstance(schema, dict)
-                and isinstance(schema.get("fields"), list)
-                and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in schema["fields"])):
+        if not (
+            isinstance(name, str)
+            and isinstance(path, str)
+            and isinstance(schema, dict)
+            and isinstance(schema.get("fields"), list)
+            and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in schema["fields"])
+        ):
             raise DiffError(f"{label}: resource {name!r} lacks a name, a path or a schema with named fields")
         _safe(path, Path(label))
         table = name.removesuffix("-parquet") if resource["format"] == "parquet" else name
@@ -196,8 +216,12 @@ def read_rows(snapshot: Snapshot, table: str) -> tuple[list[str], list[list[str]
     data = snapshot.read(resource["path"])
     try:
         text = data.decode(resource.get("encoding", "utf-8") or "utf-8")
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.get("delimiter", ","),
-                            quotechar=dialect.get("quoteChar", '"'), strict=True)
+        reader = csv.reader(
+            io.StringIO(text, newline=""),
+            delimiter=dialect.get("delimiter", ","),
+            quotechar=dialect.get("quoteChar", '"'),
+            strict=True,
+        )
         rows = list(reader)
     except (UnicodeDecodeError, LookupError, csv.Error) as exc:
         raise DiffError(f"{snapshot.label}: {resource['path']} is not valid CSV ({exc})") from None
@@ -208,8 +232,10 @@ def read_rows(snapshot: Snapshot, table: str) -> tuple[list[str], list[list[str]
 
 # -- comparing -----------------------------------------------------------------
 
-def change(code: str, table: str | None = None, field: str | None = None,
-           old: Any = None, new: Any = None) -> dict[str, Any]:
+
+def change(
+    code: str, table: str | None = None, field: str | None = None, old: Any = None, new: Any = None
+) -> dict[str, Any]:
     return {"change": code, "bump": CHANGE_BUMPS[code], "table": table, "field": field, "old": old, "new": new}
 
 
@@ -245,7 +271,9 @@ def _table_changes(table: str, old: Snapshot, new: Snapshot) -> list[dict[str, A
         ro, rn = old.tables[table][fmt], new.tables[table][fmt]
         for key in sorted((set(ro) | set(rn)) - IGNORED_RESOURCE_KEYS):
             if ro.get(key) != rn.get(key):
-                changes.append(change("metadata_changed", table, field=f"{fmt}:{key}", old=ro.get(key), new=rn.get(key)))
+                changes.append(
+                    change("metadata_changed", table, field=f"{fmt}:{key}", old=ro.get(key), new=rn.get(key))
+                )
     so, sn = _schema(old, table), _schema(new, table)
     fo = {f["name"]: f for f in so["fields"]}
     fn = {f["name"]: f for f in sn["fields"]}
@@ -262,8 +290,9 @@ def _table_changes(table: str, old: Snapshot, new: Snapshot) -> list[dict[str, A
     for name in common_new:
         changes += _field_changes(table, fo[name], fn[name])
     if _names(so.get("primaryKey")) != _names(sn.get("primaryKey")):
-        changes.append(change("primary_key_changed", table, old=_names(so.get("primaryKey")),
-                              new=_names(sn.get("primaryKey"))))
+        changes.append(
+            change("primary_key_changed", table, old=_names(so.get("primaryKey")), new=_names(sn.get("primaryKey")))
+        )
     keys_old, keys_new = _foreign_keys(so, table), _foreign_keys(sn, table)
     for key in sorted(keys_old - keys_new):
         changes.append(change("foreign_key_removed", table, ",".join(key[0]), old=_fk_text(key)))
@@ -312,11 +341,25 @@ def _field_changes(table: str, fo: dict[str, Any], fn: dict[str, Any]) -> list[d
     labels_old, labels_new = _category_entries(fo), _category_entries(fn)
     for value in labels_new:
         if value in labels_old and labels_old[value] != labels_new[value]:
-            changes.append(change("metadata_changed", table, f"{name}:categories[{value}]",
-                                  old=labels_old[value], new=labels_new[value]))
+            changes.append(
+                change(
+                    "metadata_changed",
+                    table,
+                    f"{name}:categories[{value}]",
+                    old=labels_old[value],
+                    new=labels_new[value],
+                )
+            )
     if bool(fo.get("categories")) != bool(fn.get("categories")):
-        changes.append(change("metadata_changed", table, f"{name}:categories",
-                              old=_category_values(fo) or None, new=_category_values(fn) or None))
+        changes.append(
+            change(
+                "metadata_changed",
+                table,
+                f"{name}:categories",
+                old=_category_values(fo) or None,
+                new=_category_values(fn) or None,
+            )
+        )
     return changes
 
 
@@ -368,9 +411,9 @@ def compare_rows(old: Snapshot, new: Snapshot, table: str) -> dict[str, Any]:
     in_old, in_new = "csv" in old.tables.get(table, {}), "csv" in new.tables.get(table, {})
     if not in_old and not in_new:
         return result
-    if in_old and in_new and _schema(old, table) == _schema(new, table):
-        if old.read(old.tables[table]["csv"]["path"]) == new.read(new.tables[table]["csv"]["path"]):
-            return result  # the same bytes under the same schema: nothing to parse
+    same_schema = in_old and in_new and _schema(old, table) == _schema(new, table)
+    if same_schema and old.read(old.tables[table]["csv"]["path"]) == new.read(new.tables[table]["csv"]["path"]):
+        return result  # the same bytes under the same schema: nothing to parse
     key = _names(_schema(new if in_new else old, table).get("primaryKey"))
     header_old, rows_old = _keyed(old, table, key) if in_old else ([], {})
     header_new, rows_new = _keyed(new, table, key) if in_new else ([], {})
@@ -394,8 +437,11 @@ def compare_rows(old: Snapshot, new: Snapshot, table: str) -> dict[str, Any]:
         if b is None or (a == b if same_layout else pick_old(a) == pick_new(b)):
             continue
         cells_a, cells_b = (pick_old(a), pick_new(b)) if len(common) > 1 else ((pick_old(a),), (pick_new(b),))
-        changed[k] = {name: [None if x in missing_o else x, None if y in missing_n else y]
-                      for name, x, y in zip(common, cells_a, cells_b) if x != y}
+        changed[k] = {
+            name: [None if x in missing_o else x, None if y in missing_n else y]
+            for name, x, y in zip(common, cells_a, cells_b, strict=False)
+            if x != y
+        }
     result["changed"] = {k: changed[k] for k in sorted(changed)}
     return result
 
@@ -458,12 +504,13 @@ def diff_paths(old: str | Path, new: str | Path) -> dict[str, Any]:
 
 # -- showing -------------------------------------------------------------------
 
+
 def _show(value: Any, width: int = 80) -> str:
     if value is None:
         return "(empty)"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
     if len(text) > width:
-        text = text[:width - 3] + "..."
+        text = text[: width - 3] + "..."
     return repr(text) if isinstance(value, str) else text
 
 
@@ -494,8 +541,7 @@ def text_lines(result: dict[str, Any]) -> Iterator[str]:
     if result["tables"]:
         yield "rows:"
     for table, rows in result["tables"].items():
-        yield (f"  {table}: {len(rows['added'])} added, {len(rows['removed'])} removed, "
-               f"{len(rows['changed'])} changed")
+        yield (f"  {table}: {len(rows['added'])} added, {len(rows['removed'])} removed, {len(rows['changed'])} changed")
         for ident in rows["added"]:
             yield f"    + {ident}"
         for ident in rows["removed"]:

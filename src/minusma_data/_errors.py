@@ -65,9 +65,9 @@ CODES = {
     "descriptor-missing": "datapackage.json is absent",
     "descriptor-unreadable": "datapackage.json cannot be read, or is not JSON",
     "descriptor-malformed": "datapackage.json is not a Data Package the loader can read; the message names "
-                            "the resource and the key",
+    "the resource and the key",
     "path-outside-package": "a resource path that is absolute, climbs out with '..', holds a NUL or leads "
-                            "outside the data folder through a symbolic link",
+    "outside the data folder through a symbolic link",
     "interrupted-publish": "a build was stopped while publishing; the build must be run again to finish it",
     "no-data": "the package has neither bundled data nor a checkout",
 }
@@ -87,8 +87,10 @@ def remedy(kind: str, root: Path) -> str:
         return f"The package's data is damaged; reinstall it to restore the files: {REINSTALL}"
     if kind == "checkout":
         return f"Rebuild the published files: run `{REBUILD}` in the checkout at {root}."
-    return (f"It belongs to the copy given as data_home ({root}): restore that copy, "
-            "or leave data_home out to read the installed data.")
+    return (
+        f"It belongs to the copy given as data_home ({root}): restore that copy, "
+        "or leave data_home out to read the installed data."
+    )
 
 
 def unknown(kind: str, given: object, choices: Iterable[str]) -> str:

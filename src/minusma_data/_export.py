@@ -76,8 +76,10 @@ def _inside(package: Package, relative: str) -> str:
     export's folder too); a descriptor naming anything else is refused."""
     parts = PurePosixPath(relative).parts
     if not parts or PurePosixPath(relative).is_absolute() or ".." in parts or "\\" in relative:
-        raise package.error(f"it names the file {relative!r}, which lies outside the package folder; "
-                            "paths must be relative, without '..'.")
+        raise package.error(
+            f"it names the file {relative!r}, which lies outside the package folder; "
+            "paths must be relative, without '..'."
+        )
     return relative
 
 
@@ -94,8 +96,8 @@ def _table_bytes(package: Package, table: str, format: str) -> bytes:
 
 def _source_bytes(package: Package, source: dict[str, Any]) -> bytes:
     """The source text, checked against the hash the descriptor records (if any)."""
-    from ._read import _verify  # the size-and-hash check every published file goes through
     from ._errors import DataFileError, remedy
+    from ._read import _verify  # the size-and-hash check every published file goes through
 
     path = package.location.root / source["path"]
     fix = remedy(package.location.kind, package.location.root)
@@ -104,8 +106,7 @@ def _source_bytes(package: Package, source: dict[str, Any]) -> bytes:
     except OSError:
         raise DataFileError(path, "the source text is missing.", fix, "file-missing") from None
     if source.get("hash"):
-        _verify(data, {"hash": source["hash"]},
-                lambda problem, code=None: DataFileError(path, problem, fix, code))
+        _verify(data, {"hash": source["hash"]}, lambda problem, code=None: DataFileError(path, problem, fix, code))
     return data
 
 
@@ -119,8 +120,11 @@ def licence_bytes(package: Package, name: str) -> bytes:
     for path in candidates:
         if path is not None and path.is_file():
             return path.read_bytes()
-    raise DataFileError(package.location.root / name, f"the licence file {name} is missing.",
-                        remedy(package.location.kind, package.location.root))
+    raise DataFileError(
+        package.location.root / name,
+        f"the licence file {name} is missing.",
+        remedy(package.location.kind, package.location.root),
+    )
 
 
 def _installed_licence(name: str) -> Path | None:
@@ -167,23 +171,41 @@ def readme_bytes(package: Package, format: str, description: dict[str, Any]) -> 
     """A short README: what the folder holds, its licence, and how to read it."""
     raw = package.raw
     licences = ", ".join(str(x.get("name")) for x in raw.get("licenses", []))
-    lines = [f"# {raw.get('title', raw.get('name', 'minusma-data'))}", "",
-             f"Version {raw.get('version', '(unknown)')} of the `{raw.get('name', 'minusma-data')}` data package, "
-             f"exported as {format.upper() if format != 'jsonl' else 'JSON Lines'}.", "",
-             str(raw.get("description", "")), "", "## Files", ""]
+    lines = [
+        f"# {raw.get('title', raw.get('name', 'minusma-data'))}",
+        "",
+        f"Version {raw.get('version', '(unknown)')} of the `{raw.get('name', 'minusma-data')}` data package, "
+        f"exported as {format.upper() if format != 'jsonl' else 'JSON Lines'}.",
+        "",
+        str(raw.get("description", "")),
+        "",
+        "## Files",
+        "",
+    ]
     for resource in description["resources"]:
         lines.append(f"- `{resource['path']}`: {resource.get('description', '')}")
-    lines += ["", "`datapackage.json` gives every column's type, description and allowed values, and each file's "
-              "sha256; `data/source/` holds the text whose characters `char_start`/`char_end` count.", "",
-              "## Reading it", "",
-              "    frictionless validate datapackage.json"]
+    lines += [
+        "",
+        "`datapackage.json` gives every column's type, description and allowed values, and each file's "
+        "sha256; `data/source/` holds the text whose characters `char_start`/`char_end` count.",
+        "",
+        "## Reading it",
+        "",
+        "    frictionless validate datapackage.json",
+    ]
     if format in ("csv", "parquet"):
-        lines += ["    minusma-data --data-home . info",
-                  f"    python -c \"import minusma_data as m; print(m.load('events', format='{format}', "
-                  "data_home='.'))\""]
-    lines += ["", "## Licence", "",
-              f"Data: {licences} (LICENSE-DATA). Code of the minusma-data package: MIT (LICENSE). "
-              "Cite the source article as well as this package.", ""]
+        lines += [
+            "    minusma-data --data-home . info",
+            f"    python -c \"import minusma_data as m; print(m.load('events', format='{format}', data_home='.'))\"",
+        ]
+    lines += [
+        "",
+        "## Licence",
+        "",
+        f"Data: {licences} (LICENSE-DATA). Code of the minusma-data package: MIT (LICENSE). "
+        "Cite the source article as well as this package.",
+        "",
+    ]
     return "\n".join(lines).encode("utf-8")
 
 
@@ -206,7 +228,7 @@ def _records(package: Package, table: str) -> list[dict[str, Any]]:
         values = frame[field["name"]].astype(object).tolist()
         columns[field["name"]] = [_plain(v, kind) for v in values]
     names = list(columns)
-    return [dict(zip(names, row)) for row in zip(*columns.values())]
+    return [dict(zip(names, row, strict=False)) for row in zip(*columns.values(), strict=False)]
 
 
 def _plain(value: Any, kind: str) -> Any:

@@ -26,14 +26,46 @@ LAYOUTS = ("plover", "acled")
 
 # The columns of ACLED's export, in ACLED's order (ACLED Codebook; acledR).
 ACLED_COLUMNS = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
-    "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location",
-    "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 )
-ACLED_DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
-                  "Violence against civilians": "Political violence", "Protests": "Demonstrations",
-                  "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
+ACLED_DISORDER = {
+    "Battles": "Political violence",
+    "Explosions/Remote violence": "Political violence",
+    "Violence against civilians": "Political violence",
+    "Protests": "Demonstrations",
+    "Riots": "Demonstrations",
+    "Strategic developments": "Strategic developments",
+}
 PLOVER_CODEBOOK = "PLOVER manual, openeventdata/PLOVER PLOVER_MANUAL.tex at 5e0c24fba623f2d8df5ae3c7de7a94dba90d5b6f"
 OMITTED_COLUMNS = ("event_id", "reason_code", "reason")
 
@@ -103,6 +135,7 @@ def _number(code: str | None) -> int | None:
 
 # -- PLOVER -----------------------------------------------------------------
 
+
 def _announcements(statements: pd.DataFrame) -> dict[str, pd.Series]:
     """Each event's earliest dated statement: for a planned event, the
     announcement PLOVER codes (CONCEDE, AGREE) rather than the plan."""
@@ -111,13 +144,20 @@ def _announcements(statements: pd.DataFrame) -> dict[str, pd.Series]:
     return {str(eid): rows.iloc[0] for eid, rows in dated.groupby("event_id", sort=True)}
 
 
-def _plover(package: Package, events: pd.DataFrame, announcements: dict[str, pd.Series], actors: pd.DataFrame,
-            sources: pd.DataFrame) -> tuple[list[dict[str, Any]], list[Omitted]]:
+def _plover(
+    package: Package,
+    events: pd.DataFrame,
+    announcements: dict[str, pd.Series],
+    actors: pd.DataFrame,
+    sources: pd.DataFrame,
+) -> tuple[list[dict[str, Any]], list[Omitted]]:
     """[P6, P8] One record per event PLOVER can express, in the manual's fields."""
     records, omitted = [], []
     for _, e in events.iterrows():
         eid = _value(e, "event_id")
-        category, initiator, target = (_value(e, c) for c in ("plover_category", "initiator_actor_id", "target_actor_id"))
+        category, initiator, target = (
+            _value(e, c) for c in ("plover_category", "initiator_actor_id", "target_actor_id")
+        )
         start, end = _value(e, "date_start"), _value(e, "date_end")
         announced = None
         if _value(e, "status") == "planned":
@@ -130,16 +170,23 @@ def _plover(package: Package, events: pd.DataFrame, announcements: dict[str, pd.
         if category is None:
             reason = ("no-category", f"PLOVER has no category for event type {_value(e, 'event_type')!r}")
         elif initiator is None:
-            reason = ("no-actor", "the text names no actor; PLOVER requires one (manual, Data Fields; "
-                                  "Some residual issues: Required entities)")
+            reason = (
+                "no-actor",
+                "the text names no actor; PLOVER requires one (manual, Data Fields; "
+                "Some residual issues: Required entities)",
+            )
         elif _value(actors.loc[initiator], "plover_code") is None:
             reason = ("actor-not-coded", f"PLOVER codes no entity for actor {initiator!r}")
         elif target is not None and _value(actors.loc[target], "plover_code") is None:
-            reason = ("recipient-not-coded", f"PLOVER codes no entity for recipient {target!r} "
-                                             "(a regional construct: manual, Country names)")
+            reason = (
+                "recipient-not-coded",
+                f"PLOVER codes no entity for recipient {target!r} (a regional construct: manual, Country names)",
+            )
         elif start is None and _value(e, "status") == "planned":
-            reason = ("no-announcement", "a planned event is coded at its announcement, and no dated statement "
-                                         "announces it")
+            reason = (
+                "no-announcement",
+                "a planned event is coded at its announcement, and no dated statement announces it",
+            )
         elif start is None:
             reason = ("no-date", "the event has no date; PLOVER's `date` is required")
         if reason:
@@ -159,12 +206,19 @@ def _plover(package: Package, events: pd.DataFrame, announcements: dict[str, pd.
             "event_text": [_value(e, "evidence")],
             "link": _value(e, "response_to_event_id"),
             "text_info": {"start": _value(e, "char_start"), "end": _value(e, "char_end")},
-            "cite_info": {"title": _value(source, "title"), "language": _value(source, "language"),
-                          "codebook": PLOVER_CODEBOOK, "version": str(package.raw.get("version", ""))},
-            "comment": f"{_value(e, 'summary')} Status: {_value(e, 'status')}. " + (
+            "cite_info": {
+                "title": _value(source, "title"),
+                "language": _value(source, "language"),
+                "codebook": PLOVER_CODEBOOK,
+                "version": str(package.raw.get("version", "")),
+            },
+            "comment": f"{_value(e, 'summary')} Status: {_value(e, 'status')}. "
+            + (
                 f"Coded at its announcement, statement {_value(announced, 'statement_id')}; "
-                f"date basis: {_value(announced, 'date_basis')}." if announced is not None
-                else f"Date basis: {_value(e, 'date_basis')}."),
+                f"date basis: {_value(announced, 'date_basis')}."
+                if announced is not None
+                else f"Date basis: {_value(e, 'date_basis')}."
+            ),
         }
         records.append(record)
     return records, omitted
@@ -172,14 +226,23 @@ def _plover(package: Package, events: pd.DataFrame, announcements: dict[str, pd.
 
 def _entity(actor: pd.Series) -> dict[str, Any]:
     """[P7] The manual's entity object."""
-    return {"code": _value(actor, "plover_code"), "sector": _value(actor, "plover_sector"),
-            "entity_text": _value(actor, "name")}
+    return {
+        "code": _value(actor, "plover_code"),
+        "sector": _value(actor, "plover_sector"),
+        "entity_text": _value(actor, "name"),
+    }
 
 
 # -- ACLED --------------------------------------------------------------------
 
-def _acled(crosswalk: dict[str, tuple[str | None, str | None]], events: pd.DataFrame, actors: pd.DataFrame,
-           places: pd.DataFrame, sources: pd.DataFrame) -> tuple[list[dict[str, Any]], list[Omitted]]:
+
+def _acled(
+    crosswalk: dict[str, tuple[str | None, str | None]],
+    events: pd.DataFrame,
+    actors: pd.DataFrame,
+    places: pd.DataFrame,
+    sources: pd.DataFrame,
+) -> tuple[list[dict[str, Any]], list[Omitted]]:
     """[A1-A5] One row per event in ACLED's scope, placed, dated to a month or better."""
     rows, omitted = [], []
     for _, e in events.iterrows():
@@ -204,19 +267,41 @@ def _acled(crosswalk: dict[str, tuple[str | None, str | None]], events: pd.DataF
         actor2 = _acled_actor(actors, _value(e, "target_actor_id"), country)
         inter1, inter2 = actor1[1], actor2[1]
         start = _value(e, "date_start")
-        rows.append({
-            "event_id_cnty": eid, "event_date": start.isoformat(), "year": start.year,
-            "time_precision": _number(precision), "disorder_type": ACLED_DISORDER[event_type],
-            "event_type": event_type, "sub_event_type": sub_type,
-            "actor1": actor1[0], "assoc_actor_1": None, "inter1": inter1,
-            "actor2": actor2[0], "assoc_actor_2": None, "inter2": inter2,
-            "interaction": _interaction(inter1, inter2), "civilian_targeting": None,
-            "iso": int(_value(place, "iso_numeric")), "region": _value(place, "acled_region"),
-            "country": _value(place, "name"), "admin1": None, "admin2": None, "admin3": None, "location": None,
-            "latitude": None, "longitude": None, "geo_precision": _number(_value(e, "acled_geo_precision")),
-            "source": _value(sources.loc[_value(e, "source_id")], "title"), "source_scale": None,
-            "notes": _value(e, "summary"), "fatalities": 0, "tags": None, "timestamp": None,
-        })
+        rows.append(
+            {
+                "event_id_cnty": eid,
+                "event_date": start.isoformat(),
+                "year": start.year,
+                "time_precision": _number(precision),
+                "disorder_type": ACLED_DISORDER[event_type],
+                "event_type": event_type,
+                "sub_event_type": sub_type,
+                "actor1": actor1[0],
+                "assoc_actor_1": None,
+                "inter1": inter1,
+                "actor2": actor2[0],
+                "assoc_actor_2": None,
+                "inter2": inter2,
+                "interaction": _interaction(inter1, inter2),
+                "civilian_targeting": None,
+                "iso": int(_value(place, "iso_numeric")),
+                "region": _value(place, "acled_region"),
+                "country": _value(place, "name"),
+                "admin1": None,
+                "admin2": None,
+                "admin3": None,
+                "location": None,
+                "latitude": None,
+                "longitude": None,
+                "geo_precision": _number(_value(e, "acled_geo_precision")),
+                "source": _value(sources.loc[_value(e, "source_id")], "title"),
+                "source_scale": None,
+                "notes": _value(e, "summary"),
+                "fatalities": 0,
+                "tags": None,
+                "timestamp": None,
+            }
+        )
     return rows, omitted
 
 
@@ -224,8 +309,10 @@ def _acled_crosswalk(package: Package) -> dict[str, tuple[str | None, str | None
     """[A1] Each event type's ACLED event and sub-event type, from the
     crosswalk the descriptor keeps beside the `event_type` field's categories."""
     field = next(f for f in package.fields("events") if f["name"] == "event_type")
-    return {c["value"]: (c.get("acled_event_type") or None, c.get("acled_sub_event_type") or None)
-            for c in field.get("categories", [])}
+    return {
+        c["value"]: (c.get("acled_event_type") or None, c.get("acled_sub_event_type") or None)
+        for c in field.get("categories", [])
+    }
 
 
 def _acled_actor(actors: pd.DataFrame, actor_id: str | None, country: str | None) -> tuple[str | None, int]:

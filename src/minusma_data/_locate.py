@@ -88,6 +88,7 @@ def reading(location: Location) -> Iterator[None]:
             stack.enter_context(package_lock(location.root, exclusive=False))
         journal = location.root / JOURNAL
         if os.path.lexists(journal):
-            raise DescriptorError(journal, INTERRUPTED, remedy(location.kind, location.root),
-                                  code="interrupted-publish")
+            raise DescriptorError(
+                journal, INTERRUPTED, remedy(location.kind, location.root), code="interrupted-publish"
+            )
         yield

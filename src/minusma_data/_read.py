@@ -48,17 +48,15 @@ def read_table(package: Package, table: str, format: str, *, verify: bool = Fals
     except FileNotFoundError:
         raise fail(f"the {format} file of table {table!r} is missing.", "file-missing") from None
     except OSError as exc:
-        raise fail(f"the {format} file of table {table!r} cannot be read ({exc.strerror}).",
-                   "file-unreadable") from None
+        raise fail(
+            f"the {format} file of table {table!r} cannot be read ({exc.strerror}).", "file-unreadable"
+        ) from None
     key = (str(path), format)
     signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev, package.signature)
     cached = _CACHE.get(key)
     if cached is not None and cached[0] == signature and not verify:
         return cached[1].copy(deep=True)
-    if format == "csv":
-        raw = _read_csv(path, resource, verify, fail)
-    else:
-        raw = _read_parquet(path, fail)
+    raw = _read_csv(path, resource, verify, fail) if format == "csv" else _read_parquet(path, fail)
     frame = normalise(raw, resource["schema"], fail)
     _CACHE[key] = (signature, frame)
     return frame.copy(deep=True)
@@ -99,9 +97,15 @@ def _read_csv(path: Path, resource: dict[str, Any], verify: bool, fail: Fail) ->
         _verify(data, resource, fail)
     dialect = resource.get("dialect", {})
     try:
-        return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""],
-                           sep=dialect.get("delimiter", ","), quotechar=dialect.get("quoteChar", '"'),
-                           encoding=resource.get("encoding", "utf-8"))
+        return pd.read_csv(
+            io.BytesIO(data),
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            sep=dialect.get("delimiter", ","),
+            quotechar=dialect.get("quoteChar", '"'),
+            encoding=resource.get("encoding", "utf-8"),
+        )
     except ValueError as exc:  # ParserError, EmptyDataError and UnicodeDecodeError are ValueErrors
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise fail(f"the file is not valid CSV ({reason}); it may be truncated or overwritten.") from None
@@ -111,17 +115,22 @@ def _verify(data: bytes, resource: dict[str, Any], fail: Fail) -> None:
     """Compare the file with the `bytes` and `hash` datapackage.json records."""
     size, recorded = resource.get("bytes"), resource.get("hash")
     if size is None and recorded is None:
-        raise fail("datapackage.json records neither bytes nor hash for this file, so it cannot be verified.",
-                   "hash-mismatch")
+        raise fail(
+            "datapackage.json records neither bytes nor hash for this file, so it cannot be verified.", "hash-mismatch"
+        )
     if size is not None and len(data) != size:
-        raise fail(f"the file has {len(data)} bytes where datapackage.json records {size}: "
-                   "it was altered or truncated.", "hash-mismatch")
+        raise fail(
+            f"the file has {len(data)} bytes where datapackage.json records {size}: it was altered or truncated.",
+            "hash-mismatch",
+        )
     if recorded is not None:
         algorithm, _, digest = str(recorded).rpartition(":")
         actual = hashlib.new(algorithm or "md5", data).hexdigest()
         if actual != digest.lower():
-            raise fail(f"the file's {algorithm or 'md5'} is {actual} where datapackage.json records "
-                       f"{digest}: it was altered.", "hash-mismatch")
+            raise fail(
+                f"the file's {algorithm or 'md5'} is {actual} where datapackage.json records {digest}: it was altered.",
+                "hash-mismatch",
+            )
 
 
 def _read_parquet(path: Path, fail: Fail) -> pd.DataFrame:
@@ -132,8 +141,13 @@ def _read_parquet(path: Path, fail: Fail) -> pd.DataFrame:
         table = pq.read_table(path, use_threads=False)  # small files; threads only risk a crash at exit
     except (pa.ArrowException, OSError) as exc:
         raise fail(f"the file is not readable Parquet ({exc}); it may be truncated or overwritten.") from None
-    mapper = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
-              pa.string(): string_dtype(), pa.large_string(): string_dtype()}
+    mapper = {
+        pa.int64(): pd.Int64Dtype(),
+        pa.float64(): pd.Float64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+        pa.string(): string_dtype(),
+        pa.large_string(): string_dtype(),
+    }
     try:
         return table.to_pandas(types_mapper=mapper.get, date_as_object=False, ignore_metadata=True)
     except (pa.ArrowException, ValueError, TypeError) as exc:
@@ -161,8 +175,9 @@ def _dates(series: pd.Series, pattern: str) -> pd.Series:
             return None
 
     days = [parse(v) for v in series.astype(object)]
-    values = np.array([np.datetime64("NaT") if d is None else np.datetime64(d, "D") for d in days],
-                      dtype="datetime64[D]")
+    values = np.array(
+        [np.datetime64("NaT") if d is None else np.datetime64(d, "D") for d in days], dtype="datetime64[D]"
+    )
     return pd.Series(values.astype("datetime64[s]"), index=series.index)
 
 
@@ -181,10 +196,15 @@ def normalise(frame: pd.DataFrame, schema: dict[str, Any], fail: Fail) -> pd.Dat
     missing = [n for n in names if n not in columns]
     extra = [c for c in columns if c not in names]
     if missing or extra or len(set(columns)) != len(columns):
-        found = "; ".join(part for part in (
-            missing and "missing " + ", ".join(missing), extra and "unexpected " + ", ".join(extra)) if part)
-        raise fail(f"its columns do not match the table's schema in datapackage.json ({found or 'duplicated'}). "
-                   f"Expected: {', '.join(names)}.")
+        found = "; ".join(
+            part
+            for part in (missing and "missing " + ", ".join(missing), extra and "unexpected " + ", ".join(extra))
+            if part
+        )
+        raise fail(
+            f"its columns do not match the table's schema in datapackage.json ({found or 'duplicated'}). "
+            f"Expected: {', '.join(names)}."
+        )
     missing_values = list(schema.get("missingValues", [""]))
     converted = {f["name"]: _column(frame[f["name"]], f, missing_values, fail) for f in fields}
     out = pd.DataFrame(converted).set_axis(pd.RangeIndex(len(frame)), axis=0)
@@ -202,10 +222,14 @@ def _refuse_repeated_keys(frame: pd.DataFrame, schema: dict[str, Any], fail: Fai
         present = frame[columns].dropna()
         repeated = present.duplicated(keep=False)
         if repeated.any():
-            values = ", ".join(repr("/".join(map(str, row))) for row in present[repeated].drop_duplicates().head(3)
-                               .itertuples(index=False))
-            raise fail(f"{', '.join(columns)} must be unique, but {values} occurs more than once; "
-                       "the file may have been altered.")
+            values = ", ".join(
+                repr("/".join(map(str, row)))
+                for row in present[repeated].drop_duplicates().head(3).itertuples(index=False)
+            )
+            raise fail(
+                f"{', '.join(columns)} must be unique, but {values} occurs more than once; "
+                "the file may have been altered."
+            )
 
 
 def _column(series: pd.Series, field: dict[str, Any], missing_values: list[str], fail: Fail) -> pd.Series:
@@ -269,6 +293,5 @@ def _column(series: pd.Series, field: dict[str, Any], missing_values: list[str],
         empty = out.isna()
         if empty.any():
             rows = ", ".join(str(i + 1) for i in empty[empty].index[:5])
-            raise fail(f"column {name!r} is required but empty in data row {rows}; "
-                       "the file may be truncated.")
+            raise fail(f"column {name!r} is required but empty in data row {rows}; the file may be truncated.")
     return out.rename(name)

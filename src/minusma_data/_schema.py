@@ -54,9 +54,12 @@ class Package:
         except (OSError, RuntimeError):  # a symlink loop
             inside = False
         if not inside:
-            raise self.error(f"resource {resource['name']!r} 'path' {resource['path']!r} leads outside the "
-                             f"package folder {self.location.root} (through a symbolic link); the loader reads "
-                             "only files inside it.", code="path-outside-package")
+            raise self.error(
+                f"resource {resource['name']!r} 'path' {resource['path']!r} leads outside the "
+                f"package folder {self.location.root} (through a symbolic link); the loader reads "
+                "only files inside it.",
+                code="path-outside-package",
+            )
         return path
 
     def describing(self, table: str) -> dict[str, Any]:
@@ -73,8 +76,9 @@ class Package:
     def actor_columns(self, table: str) -> list[str]:
         """Columns whose foreign key points at the actors table, in schema order."""
         schema = self.describing(table)["schema"]
-        targets = {fields[0] for fields, target, _ in foreign_keys(schema, table)
-                   if len(fields) == 1 and target == "actors"}
+        targets = {
+            fields[0] for fields, target, _ in foreign_keys(schema, table) if len(fields) == 1 and target == "actors"
+        }
         return [f["name"] for f in schema["fields"] if f["name"] in targets]
 
     def error(self, problem: str, code: str | None = None) -> DescriptorError:
@@ -103,8 +107,9 @@ def read_package(location: Location) -> Package:
             problem = f"datapackage.json is missing: data_home {location.root} is not a folder."
         raise DescriptorError(path, problem, fix, code="descriptor-missing") from None
     except OSError as exc:
-        raise DescriptorError(path, f"datapackage.json cannot be read ({exc.strerror}).", fix,
-                              code="descriptor-unreadable") from None
+        raise DescriptorError(
+            path, f"datapackage.json cannot be read ({exc.strerror}).", fix, code="descriptor-unreadable"
+        ) from None
     # The inode too: a build replaces the file, and the new one may have the old size and mtime.
     key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_dev)
     hit = _cache.get(location)
@@ -113,11 +118,13 @@ def read_package(location: Location) -> Package:
     try:
         raw = json.loads(path.read_bytes())
     except OSError as exc:
-        raise DescriptorError(path, f"datapackage.json cannot be read ({exc.strerror}).", fix,
-                              code="descriptor-unreadable") from None
+        raise DescriptorError(
+            path, f"datapackage.json cannot be read ({exc.strerror}).", fix, code="descriptor-unreadable"
+        ) from None
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, deep nesting
-        raise DescriptorError(path, f"datapackage.json is not valid JSON ({exc}).", fix,
-                              code="descriptor-unreadable") from None
+        raise DescriptorError(
+            path, f"datapackage.json is not valid JSON ({exc}).", fix, code="descriptor-unreadable"
+        ) from None
     package = _parse(location, raw, key)
     _cache[location] = package
     return package
@@ -125,6 +132,7 @@ def read_package(location: Location) -> Package:
 
 def _parse(location: Location, raw: Any, signature: tuple[int, ...] = ()) -> Package:
     """The descriptor's tables, after checking the shape of every key the loader uses."""
+
     def fail(problem: str, code: str | None = None) -> DescriptorError:
         return DescriptorError(location.descriptor, problem, remedy(location.kind, location.root), code=code)
 
@@ -139,8 +147,10 @@ def _parse(location: Location, raw: Any, signature: tuple[int, ...] = ()) -> Pac
             check_resource(f"resource {name!r}" if isinstance(name, str) else f"resource #{i + 1}", r)
             table = name.removesuffix(PARQUET_SUFFIX) if format == "parquet" else name
             if (table, format) in resources:
-                raise Malformed(f"resource {name!r}: a second {format} resource for table {table!r}; "
-                                "list each table once per format.")
+                raise Malformed(
+                    f"resource {name!r}: a second {format} resource for table {table!r}; "
+                    "list each table once per format."
+                )
             resources[(table, format)] = r
             if table not in tables:
                 tables.append(table)
@@ -166,8 +176,7 @@ def pandas_dtype(field: dict[str, Any]) -> Any:
     kind = field.get("type", "string")
     enum = enum_of(field)
     if enum is None and kind not in TYPES:
-        raise ValueError(f"field {field.get('name')!r} has type {kind!r}; "
-                         f"the loader reads {', '.join(TYPES)}")
+        raise ValueError(f"field {field.get('name')!r} has type {kind!r}; the loader reads {', '.join(TYPES)}")
     return _dtype(kind, None if enum is None else tuple(enum), bool(field.get("categoriesOrdered", False)))
 
 
@@ -190,18 +199,21 @@ def codebook(package: Package, table: str) -> pd.DataFrame:
     for f in package.fields(table):
         constraints = f.get("constraints", {})
         enum = constraints.get("enum")
-        rows.append({
-            "field": f["name"],
-            "title": f.get("title"),
-            "type": f.get("type", "string"),
-            "dtype": str(pandas_dtype(f)),
-            "required": bool(constraints.get("required", False)),
-            "description": f.get("description"),
-            "allowed_values": None if enum is None else ", ".join(map(str, enum)),
-        })
+        rows.append(
+            {
+                "field": f["name"],
+                "title": f.get("title"),
+                "type": f.get("type", "string"),
+                "dtype": str(pandas_dtype(f)),
+                "required": bool(constraints.get("required", False)),
+                "description": f.get("description"),
+                "allowed_values": None if enum is None else ", ".join(map(str, enum)),
+            }
+        )
     s, b = string_dtype(), pd.BooleanDtype()
-    frame = pd.DataFrame(rows).astype({"field": s, "title": s, "type": s, "dtype": s, "required": b,
-                                        "description": s, "allowed_values": s})
+    frame = pd.DataFrame(rows).astype(
+        {"field": s, "title": s, "type": s, "dtype": s, "required": b, "description": s, "allowed_values": s}
+    )
     resource = package.describing(table)
     frame.attrs.update(table=table, title=resource.get("title"), description=resource.get("description"))
     return frame

@@ -26,8 +26,14 @@ class Malformed(Exception):
 def _kind(value: object) -> str:
     if value is None:
         return "null"
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
 
 
 def _want(where: str, value: object, types: type, what: str) -> None:
@@ -61,11 +67,20 @@ def check_path(where: str, value: object) -> str:
     _want(f"{where} 'path'", value, str, "a string (one file)")
     path: str = value  # type: ignore[assignment]
     parts = path.replace("\\", "/").split("/")
-    if (not path or "\0" in path or path.startswith(("/", "\\", "~")) or ".." in parts or ":" in parts[0]
-            or any(ord(c) < 32 for c in path)):
-        raise Malformed(f"{where} 'path' {path!r} is not a relative path inside the package; the loader "
-                        "reads only files under its data folder (absolute paths, '..', URLs and control "
-                        "characters are refused).", code="path-outside-package")
+    if (
+        not path
+        or "\0" in path
+        or path.startswith(("/", "\\", "~"))
+        or ".." in parts
+        or ":" in parts[0]
+        or any(ord(c) < 32 for c in path)
+    ):
+        raise Malformed(
+            f"{where} 'path' {path!r} is not a relative path inside the package; the loader "
+            "reads only files under its data folder (absolute paths, '..', URLs and control "
+            "characters are refused).",
+            code="path-outside-package",
+        )
     return path
 
 
@@ -100,15 +115,20 @@ def check_resource(where: str, r: dict[str, Any]) -> None:
             codecs.lookup(r["encoding"])
         except LookupError:
             raise Malformed(f"{where} 'encoding' {r['encoding']!r} is not a known text encoding.") from None
-    if "bytes" in r:
-        if not isinstance(r["bytes"], int) or isinstance(r["bytes"], bool) or r["bytes"] < 0:
-            raise Malformed(f"{where} 'bytes' must be a whole number of bytes, got {r['bytes']!r}.")
+    if "bytes" in r and (not isinstance(r["bytes"], int) or isinstance(r["bytes"], bool) or r["bytes"] < 0):
+        raise Malformed(f"{where} 'bytes' must be a whole number of bytes, got {r['bytes']!r}.")
     if "hash" in r:
         _want(f"{where} 'hash'", r["hash"], str, "a string like 'sha256:<hex digest>'")
         algorithm, _, digest = r["hash"].rpartition(":")
-        if (algorithm or "md5") not in HASH_ALGORITHMS or not digest or any(c not in "0123456789abcdefABCDEF" for c in digest):
-            raise Malformed(f"{where} 'hash' {r['hash']!r} is not '<algorithm>:<hex digest>' with one of the "
-                            f"algorithms {', '.join(HASH_ALGORITHMS)}.")
+        if (
+            (algorithm or "md5") not in HASH_ALGORITHMS
+            or not digest
+            or any(c not in "0123456789abcdefABCDEF" for c in digest)
+        ):
+            raise Malformed(
+                f"{where} 'hash' {r['hash']!r} is not '<algorithm>:<hex digest>' with one of the "
+                f"algorithms {', '.join(HASH_ALGORITHMS)}."
+            )
     if "dialect" in r:
         dialect = r["dialect"]
         _want(f"{where} 'dialect'", dialect, dict, "an object")

@@ -22,17 +22,19 @@ from ._tableschema import enum_of, field_type, foreign_keys
 SQL_NAMES = {"references": "reference_records"}
 """Package name -> SQLite name, for names SQLite takes only in quotes."""
 
-LABEL_COLUMNS = {"actors": "name", "sources": "title", "references": "title", "events": "summary",
-                 "passages": "text"}
+LABEL_COLUMNS = {"actors": "name", "sources": "title", "references": "title", "events": "summary", "passages": "text"}
 """The column Datasette shows beside a foreign key into each table."""
 
 DESCRIPTION_TABLES = {
-    "table_descriptions": ("table_name TEXT PRIMARY KEY NOT NULL, package_name TEXT NOT NULL, "
-                           "title TEXT, description TEXT"),
-    "column_descriptions": ("table_name TEXT NOT NULL REFERENCES table_descriptions (table_name), "
-                            "column_name TEXT NOT NULL, position INTEGER NOT NULL, title TEXT, "
-                            "type TEXT NOT NULL, sql_type TEXT NOT NULL, required INTEGER NOT NULL, "
-                            "allowed_values TEXT, description TEXT, PRIMARY KEY (table_name, column_name)"),
+    "table_descriptions": (
+        "table_name TEXT PRIMARY KEY NOT NULL, package_name TEXT NOT NULL, title TEXT, description TEXT"
+    ),
+    "column_descriptions": (
+        "table_name TEXT NOT NULL REFERENCES table_descriptions (table_name), "
+        "column_name TEXT NOT NULL, position INTEGER NOT NULL, title TEXT, "
+        "type TEXT NOT NULL, sql_type TEXT NOT NULL, required INTEGER NOT NULL, "
+        "allowed_values TEXT, description TEXT, PRIMARY KEY (table_name, column_name)"
+    ),
 }
 
 
@@ -70,11 +72,12 @@ def write_database(package: Package, target: Path, records: Any) -> None:
     `records(table)` gives a table's rows as dicts of plain Python values.
     Foreign keys are checked once, after every row is in (a table may refer
     to itself, or to a later table)."""
-    refused = needs_quoting([sql_name(n) for t in package.tables
-                             for n in [t, *(f["name"] for f in package.fields(t))]])
+    refused = needs_quoting([sql_name(n) for t in package.tables for n in [t, *(f["name"] for f in package.fields(t))]])
     if refused:
-        raise package.error(f"names {', '.join(refused)} need quotes in SQLite; the SQLite export "
-                            "maps such names to others (minusma_data._sqlite.SQL_NAMES).")
+        raise package.error(
+            f"names {', '.join(refused)} need quotes in SQLite; the SQLite export "
+            "maps such names to others (minusma_data._sqlite.SQL_NAMES)."
+        )
     db = sqlite3.connect(target)
     try:
         with db:
@@ -87,8 +90,9 @@ def write_database(package: Package, target: Path, records: Any) -> None:
                     db.execute(index)
                 _describe(db, package, table)
                 marks = ", ".join("?" for _ in schema["fields"])
-                db.executemany(f"INSERT INTO {sql_name(table)} VALUES ({marks})",
-                               [tuple(r.values()) for r in records(table)])
+                db.executemany(
+                    f"INSERT INTO {sql_name(table)} VALUES ({marks})", [tuple(r.values()) for r in records(table)]
+                )
             broken = db.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
                 where = ", ".join(f"{t} row {rowid} -> {target}" for t, rowid, target, _ in broken[:5])
@@ -113,8 +117,10 @@ def create_table(table: str, schema: dict[str, Any]) -> str:
     if key:
         lines.append("PRIMARY KEY (" + ", ".join(sql_name(k) for k in ([key] if isinstance(key, str) else key)) + ")")
     for fields, target, ref_fields in foreign_keys(schema, table):
-        lines.append(f"FOREIGN KEY ({', '.join(map(sql_name, fields))}) "
-                     f"REFERENCES {sql_name(target)} ({', '.join(map(sql_name, ref_fields))})")
+        lines.append(
+            f"FOREIGN KEY ({', '.join(map(sql_name, fields))}) "
+            f"REFERENCES {sql_name(target)} ({', '.join(map(sql_name, ref_fields))})"
+        )
     return f"CREATE TABLE {sql_name(table)} (\n  " + ",\n  ".join(lines) + "\n)"
 
 
@@ -123,22 +129,35 @@ def create_indexes(table: str, schema: dict[str, Any]) -> list[str]:
     statements = []
     for fields, _, _ in foreign_keys(schema, table):
         columns = [sql_name(f) for f in fields]
-        statements.append(f"CREATE INDEX {sql_name(table)}_{'_'.join(columns)} "
-                          f"ON {sql_name(table)} ({', '.join(columns)})")
+        statements.append(
+            f"CREATE INDEX {sql_name(table)}_{'_'.join(columns)} ON {sql_name(table)} ({', '.join(columns)})"
+        )
     return statements
 
 
 def _describe(db: sqlite3.Connection, package: Package, table: str) -> None:
     resource = package.describing(table)
-    db.execute("INSERT INTO table_descriptions VALUES (?, ?, ?, ?)",
-               (sql_name(table), table, resource.get("title"), resource.get("description")))
+    db.execute(
+        "INSERT INTO table_descriptions VALUES (?, ?, ?, ?)",
+        (sql_name(table), table, resource.get("title"), resource.get("description")),
+    )
     for position, f in enumerate(package.fields(table), start=1):
         kind = f.get("type", "string")
         enum = enum_of(f)
-        db.execute("INSERT INTO column_descriptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (sql_name(table), sql_name(f["name"]), position, f.get("title"), kind,
-                    sql_type(f), int(bool(f.get("constraints", {}).get("required"))),
-                    None if enum is None else ", ".join(enum), f.get("description")))
+        db.execute(
+            "INSERT INTO column_descriptions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                sql_name(table),
+                sql_name(f["name"]),
+                position,
+                f.get("title"),
+                kind,
+                sql_type(f),
+                int(bool(f.get("constraints", {}).get("required"))),
+                None if enum is None else ", ".join(enum),
+                f.get("description"),
+            ),
+        )
 
 
 def metadata_path(database: Path) -> Path:
@@ -157,23 +176,32 @@ def datasette_metadata(package: Package, database: Path) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for table in package.tables:
         resource = package.describing(table)
-        entry: dict[str, Any] = {"title": resource.get("title"), "description": resource.get("description"),
-                                 "columns": {sql_name(f["name"]): f.get("description", "")
-                                             for f in package.fields(table)}}
+        entry: dict[str, Any] = {
+            "title": resource.get("title"),
+            "description": resource.get("description"),
+            "columns": {sql_name(f["name"]): f.get("description", "") for f in package.fields(table)},
+        }
         if table in LABEL_COLUMNS:
             entry["label_column"] = sql_name(LABEL_COLUMNS[table])
         tables[sql_name(table)] = entry
-    tables["table_descriptions"] = {"title": "Table descriptions",
-                                    "description": "Every table: its name here, its name in datapackage.json, "
-                                                   "title and description.",
-                                    "label_column": "title"}
-    tables["column_descriptions"] = {"title": "Column descriptions",
-                                     "description": "Every column: its Table Schema type, SQLite type, whether it "
-                                                    "is required, its allowed values and description."}
-    metadata = {"title": raw.get("title"), "description": raw.get("description"),
-                "license": licence.get("name"), "license_url": licence.get("path"),
-                "source": sources[0].get("title"),
-                "databases": {database.stem: {"title": raw.get("title"), "tables": tables}}}
+    tables["table_descriptions"] = {
+        "title": "Table descriptions",
+        "description": "Every table: its name here, its name in datapackage.json, title and description.",
+        "label_column": "title",
+    }
+    tables["column_descriptions"] = {
+        "title": "Column descriptions",
+        "description": "Every column: its Table Schema type, SQLite type, whether it "
+        "is required, its allowed values and description.",
+    }
+    metadata = {
+        "title": raw.get("title"),
+        "description": raw.get("description"),
+        "license": licence.get("name"),
+        "license_url": licence.get("path"),
+        "source": sources[0].get("title"),
+        "databases": {database.stem: {"title": raw.get("title"), "tables": tables}},
+    }
     return {k: v for k, v in metadata.items() if v is not None}
 
 

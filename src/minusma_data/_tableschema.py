@@ -30,15 +30,19 @@ class FieldType:
     excel: str  # the XlsxWriter method that writes its spreadsheet cell
 
 
-TYPES: dict[str, FieldType] = {t.name: t for t in (
-    FieldType("string", "string", "string", "String", "TEXT", (str,), "text in quotes", "write_string"),
-    FieldType("integer", "Int64", "int64", "Int64", "INTEGER", (int,), "a whole number", "write_number"),
-    FieldType("year", "Int64", "int64", "Int64", "INTEGER", (int,), "a year as a whole number", "write_number"),
-    FieldType("number", "Float64", "float64", "Float64", "REAL", (int, float), "a number", "write_number"),
-    FieldType("boolean", "boolean", "bool_", "Boolean", "INTEGER", (bool,), "true or false", "write_boolean"),
-    FieldType("date", "datetime64[s]", "date32", "Date", "TEXT", (dt.date,), "a date like 2023-06-30",
-              "write_datetime"),
-)}
+TYPES: dict[str, FieldType] = {
+    t.name: t
+    for t in (
+        FieldType("string", "string", "string", "String", "TEXT", (str,), "text in quotes", "write_string"),
+        FieldType("integer", "Int64", "int64", "Int64", "INTEGER", (int,), "a whole number", "write_number"),
+        FieldType("year", "Int64", "int64", "Int64", "INTEGER", (int,), "a year as a whole number", "write_number"),
+        FieldType("number", "Float64", "float64", "Float64", "REAL", (int, float), "a number", "write_number"),
+        FieldType("boolean", "boolean", "bool_", "Boolean", "INTEGER", (bool,), "true or false", "write_boolean"),
+        FieldType(
+            "date", "datetime64[s]", "date32", "Date", "TEXT", (dt.date,), "a date like 2023-06-30", "write_datetime"
+        ),
+    )
+}
 """Strings load as pandas' own string dtype with Python storage and dates at
 seconds, because pandas 2.2 and 3.x pick different defaults for both; seconds,
 not nanoseconds, so every date a Table Schema allows (years 1 to 9999) loads. A
@@ -122,6 +126,7 @@ def foreign_keys(schema: dict[str, Any], table: str) -> list[tuple[list[str], st
     """(fields, target table, target fields) of each foreign key, whichever
     form the descriptor uses: a name or a list, the Parquet twin or the table
     itself (an empty resource)."""
+
     def names(value: object) -> list[str]:
         return [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
 
@@ -142,5 +147,8 @@ PARQUET_SUFFIX = "-parquet"
 def table_names(descriptor: dict[str, Any]) -> list[str]:
     """The tables a descriptor lists, in its order: one per CSV resource."""
     resources = descriptor.get("resources")
-    return [r["name"] for r in resources or [] if isinstance(r, dict) and r.get("format") == "csv"
-            and isinstance(r.get("name"), str)]
+    return [
+        r["name"]
+        for r in resources or []
+        if isinstance(r, dict) and r.get("format") == "csv" and isinstance(r.get("name"), str)
+    ]

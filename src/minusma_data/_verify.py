@@ -27,21 +27,24 @@ def verify_parquet(package: Package, table: str) -> pd.DataFrame:
         _verify(_bytes(path, fail), resource, fail)
         return read_table(package, table, "parquet", verify=True)
     if (table, "csv") not in package.resources:
-        raise fail("datapackage.json records no sha256 for this file and lists no CSV twin, "
-                   "so it cannot be verified.")
+        raise fail("datapackage.json records no sha256 for this file and lists no CSV twin, so it cannot be verified.")
     twin = read_table(package, table, "csv", verify=True)
     frame = read_table(package, table, "parquet", verify=True)
     if frame.shape != twin.shape:
-        raise fail(f"it holds {len(frame)} rows where its CSV twin {package.path(table, 'csv').name}, "
-                   f"checked against its sha256, holds {len(twin)}: the Parquet file was altered.")
+        raise fail(
+            f"it holds {len(frame)} rows where its CSV twin {package.path(table, 'csv').name}, "
+            f"checked against its sha256, holds {len(twin)}: the Parquet file was altered."
+        )
     for column in twin.columns:
         mine, theirs = frame[column], twin[column]
         if mine.dtype != theirs.dtype or not mine.equals(theirs):
-            pairs = zip(mine.astype(object), theirs.astype(object))
+            pairs = zip(mine.astype(object), theirs.astype(object), strict=False)
             rows = [str(i + 1) for i, (a, b) in enumerate(pairs) if _differ(a, b)][:5]
-            raise fail(f"column {column!r} differs from its CSV twin {package.path(table, 'csv').name} "
-                       f"(checked against its sha256) in data row {', '.join(rows) or '(its dtype)'}: "
-                       "the Parquet file was altered.")
+            raise fail(
+                f"column {column!r} differs from its CSV twin {package.path(table, 'csv').name} "
+                f"(checked against its sha256) in data row {', '.join(rows) or '(its dtype)'}: "
+                "the Parquet file was altered."
+            )
     return frame
 
 

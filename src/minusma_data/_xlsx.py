@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import math
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ CODEBOOK_SHEET = "codebook"
 ABOUT_SHEET = "about"
 CODEBOOK_COLUMNS = ("field", "title", "type", "required", "description", "allowed_values")
 CITATION_FILE = "CITATION.cff"
-FIXED_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip format's first date
+FIXED_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # the zip format's first date
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_STYLE = {"bold": True, "bg_color": "#DDEBF7", "bottom": 1}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,10 +69,15 @@ def workbook_bytes(package: Package) -> bytes:
     about = _about_rows(package, frames)
     created = created_date(package)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {
-        "in_memory": True,
-        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
-    })
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     book.set_properties({"title": str(package.raw.get("title", "")), "created": created})
     styles = {
         "header": book.add_format(HEADER_STYLE),
@@ -84,8 +89,13 @@ def workbook_bytes(package: Package) -> bytes:
         columns = [(name, kinds.get(name, "string"), frame[name].astype(object).tolist()) for name in frame.columns]
         _sheet(book, table, columns, styles, package.path(table, "csv"))
     _sheet(book, CODEBOOK_SHEET, _codebook_columns(package), styles, package.location.descriptor)
-    _sheet(book, ABOUT_SHEET, [("item", "string", [item for item, _ in about]),
-                               ("value", "string", [value for _, value in about])], styles, package.location.descriptor)
+    _sheet(
+        book,
+        ABOUT_SHEET,
+        [("item", "string", [item for item, _ in about]), ("value", "string", [value for _, value in about])],
+        styles,
+        package.location.descriptor,
+    )
     book.close()
     return buffer.getvalue()
 
@@ -93,11 +103,15 @@ def workbook_bytes(package: Package) -> bytes:
 def _codebook_columns(package: Package) -> list[Column]:
     """The codebook of every table (as `minusma_data.codebook` gives it, less
     the pandas dtype), one row per column, with the table's name in front."""
-    rows = [(table, *[row[c] for c in CODEBOOK_COLUMNS])
-            for table in package.tables for row in codebook(package, table).astype(object).to_dict("records")]
+    rows = [
+        (table, *[row[c] for c in CODEBOOK_COLUMNS])
+        for table in package.tables
+        for row in codebook(package, table).astype(object).to_dict("records")
+    ]
     names = ("table", *CODEBOOK_COLUMNS)
-    return [(name, "boolean" if name == "required" else "string", [row[i] for row in rows])
-            for i, name in enumerate(names)]
+    return [
+        (name, "boolean" if name == "required" else "string", [row[i] for row in rows]) for i, name in enumerate(names)
+    ]
 
 
 def _published(package: Package, table: str) -> Any:
@@ -106,16 +120,17 @@ def _published(package: Package, table: str) -> Any:
     from . import load
 
     home = package.location.root if package.location.kind == "data_home" else None
-    return load(table, format="csv", verify=True, resolve_actors=bool(package.actor_columns(table)),
-                data_home=home)
+    return load(table, format="csv", verify=True, resolve_actors=bool(package.actor_columns(table)), data_home=home)
 
 
 def _sheet(book: Any, name: str, columns: list[Column], styles: dict[str, Any], origin: Path) -> None:
     """One sheet: a frozen, filtered, styled header row, then one typed cell per value."""
     height = len(columns[0][2]) if columns else 0
     if height + 1 > MAX_ROWS:
-        raise ExportError(f"{origin}: sheet {name!r} would need {height + 1} rows; a spreadsheet holds at most "
-                          f"{MAX_ROWS}. Read this table from its CSV or Parquet file instead.")
+        raise ExportError(
+            f"{origin}: sheet {name!r} would need {height + 1} rows; a spreadsheet holds at most "
+            f"{MAX_ROWS}. Read this table from its CSV or Parquet file instead."
+        )
     sheet = book.add_worksheet(name)
     for col, (header, kind, values) in enumerate(columns):
         sheet.write_string(0, col, header, styles["header"])
@@ -124,8 +139,10 @@ def _sheet(book: Any, name: str, columns: list[Column], styles: dict[str, Any], 
             try:
                 shown = _cell(sheet, row, col, value, kind, styles)
             except ExportError as exc:
-                raise ExportError(f"{origin}: column {header!r} of sheet {name!r}, row {row}, holds {exc}. "
-                                  "Read this table from its CSV or Parquet file instead.") from None
+                raise ExportError(
+                    f"{origin}: column {header!r} of sheet {name!r}, row {row}, holds {exc}. "
+                    "Read this table from its CSV or Parquet file instead."
+                ) from None
             width = max(width, len(shown))
         sheet.set_column(col, col, min(width + 2, MAX_WIDTH))
     sheet.freeze_panes(1, 0)
@@ -180,13 +197,19 @@ def _check_sheet_names(package: Package) -> None:
     taken = {CODEBOOK_SHEET, ABOUT_SHEET, "history"}
     for table in package.tables:
         bad = sorted(SHEET_NAME_FORBIDDEN & set(table))
-        problem = ("is empty" if not table
-                   else "is longer than the 31 characters a sheet name may have"
-                   if len(table.encode("utf-16-le")) > 62
-                   else f"holds {' '.join(bad)}, which a sheet name may not" if bad
-                   else "starts or ends with an apostrophe" if table.startswith("'") or table.endswith("'")
-                   else "is the name of another sheet" if table.lower() in taken
-                   else None)
+        problem = (
+            "is empty"
+            if not table
+            else "is longer than the 31 characters a sheet name may have"
+            if len(table.encode("utf-16-le")) > 62
+            else f"holds {' '.join(bad)}, which a sheet name may not"
+            if bad
+            else "starts or ends with an apostrophe"
+            if table.startswith("'") or table.endswith("'")
+            else "is the name of another sheet"
+            if table.lower() in taken
+            else None
+        )
         if problem:
             raise package.error(f"table {table!r} cannot be a spreadsheet sheet: its name {problem}.")
         taken.add(table.lower())
@@ -198,25 +221,30 @@ def created_date(package: Package) -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
         except (ValueError, OverflowError, OSError):
-            raise ExportError(f"SOURCE_DATE_EPOCH is {epoch!r}, which is not a count of seconds since "
-                              "1970-01-01; set it to an integer such as 1700000000, or unset it.") from None
+            raise ExportError(
+                f"SOURCE_DATE_EPOCH is {epoch!r}, which is not a count of seconds since "
+                "1970-01-01; set it to an integer such as 1700000000, or unset it."
+            ) from None
     created = package.raw.get("created")
     if isinstance(created, str):
         try:
             stamp = datetime.fromisoformat(created)
         except ValueError:
             raise package.error(f"'created' is {created!r}, which is not an ISO 8601 date-time.") from None
-        return stamp.astimezone(timezone.utc) if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+        return stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)
     return FIXED_EPOCH
 
 
 def _about_rows(package: Package, frames: dict[str, Any]) -> list[tuple[str, str]]:
     """(item, value) rows: what the data is, its licences, source and citation."""
     raw = package.raw
-    rows = [("title", str(raw.get("title", ""))), ("description", str(raw.get("description", ""))),
-            ("version", str(raw.get("version", "")))]
+    rows = [
+        ("title", str(raw.get("title", ""))),
+        ("description", str(raw.get("description", ""))),
+        ("version", str(raw.get("version", ""))),
+    ]
     for licence in _entries(raw, "licenses"):
         parts = [licence.get("name"), licence.get("title"), licence.get("path")]
         rows.append(("licence", "; ".join(str(p) for p in parts if p)))
@@ -232,8 +260,13 @@ def _about_rows(package: Package, frames: dict[str, Any]) -> list[tuple[str, str
     rows.append((f"sheet {CODEBOOK_SHEET}", "Every column of every table: its type, meaning and allowed values."))
     named = sorted({name_column(c) for t in package.tables for c in package.actor_columns(t)})
     if named:
-        rows.append(("actor names", f"{', '.join(named)}: not in the CSV files. Each gives the name (actors.name) "
-                                    "of the actor whose id is in the column to its left."))
+        rows.append(
+            (
+                "actor names",
+                f"{', '.join(named)}: not in the CSV files. Each gives the name (actors.name) "
+                "of the actor whose id is in the column to its left.",
+            )
+        )
     return rows
 
 
@@ -253,19 +286,30 @@ def citation(package: Package) -> str:
         try:
             cff = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ExportError(f"{path}: cannot be read as CITATION.cff ({type(exc).__name__}); "
-                              "repair it or remove it to cite from datapackage.json.") from None
+            raise ExportError(
+                f"{path}: cannot be read as CITATION.cff ({type(exc).__name__}); "
+                "repair it or remove it to cite from datapackage.json."
+            ) from None
         if not isinstance(cff, dict):
-            raise ExportError(f"{path}: is not a CITATION.cff mapping; repair it or remove it "
-                              "to cite from datapackage.json.")
-        authors = [str(a.get("name") or " ".join(str(p) for p in (a.get("given-names"), a.get("family-names")) if p))
-                   for a in _entries(cff, "authors")]
+            raise ExportError(
+                f"{path}: is not a CITATION.cff mapping; repair it or remove it to cite from datapackage.json."
+            )
+        authors = [
+            str(a.get("name") or " ".join(str(p) for p in (a.get("given-names"), a.get("family-names")) if p))
+            for a in _entries(cff, "authors")
+        ]
         doi = cff.get("doi")
-        return _cite(authors, cff.get("title"), cff.get("version"), str(cff.get("date-released", ""))[:4],
-                     f"https://doi.org/{doi}" if doi else cff.get("url"))
+        return _cite(
+            authors,
+            cff.get("title"),
+            cff.get("version"),
+            str(cff.get("date-released", ""))[:4],
+            f"https://doi.org/{doi}" if doi else cff.get("url"),
+        )
     raw = package.raw
-    authors = [str(c.get("title", "")) for c in _entries(raw, "contributors")
-               if "author" in (c.get("roles") or ["author"])]
+    authors = [
+        str(c.get("title", "")) for c in _entries(raw, "contributors") if "author" in (c.get("roles") or ["author"])
+    ]
     return _cite(authors, raw.get("title"), raw.get("version"), "", raw.get("homepage"))
 
 

@@ -45,15 +45,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"minusma-data: error: {_one_line(str(exc))}", file=sys.stderr)
         return 1
     except sqlite3_errors() as exc:
-        print(f"minusma-data: error: cannot write the SQLite file ({exc}); the package's keys do not hold. "
-              "Rebuild or restore the data, then export again", file=sys.stderr)
+        print(
+            f"minusma-data: error: cannot write the SQLite file ({exc}); the package's keys do not hold. "
+            "Rebuild or restore the data, then export again",
+            file=sys.stderr,
+        )
         return 1
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as exc:  # e.g. export --output names a file, or a folder we may not write to
-        print(f"minusma-data: error: cannot write {exc.filename}: {exc.strerror}; "
-              "choose an --output you can write to", file=sys.stderr)
+        print(
+            f"minusma-data: error: cannot write {exc.filename}: {exc.strerror}; choose an --output you can write to",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -71,42 +76,70 @@ def _one_line(text: str) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-home", metavar="DIR", default=argparse.SUPPRESS,
-                        help="read datapackage.json and data/ from DIR instead of the installed copy")
-    parser = argparse.ArgumentParser(prog="minusma-data", parents=[common], description=(
-        "The MINUSMA dataset: events, actors, statements and figures on the UN Security Council's "
-        "2023 decision to end its Mali mission."))
+    common.add_argument(
+        "--data-home",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="read datapackage.json and data/ from DIR instead of the installed copy",
+    )
+    parser = argparse.ArgumentParser(
+        prog="minusma-data",
+        parents=[common],
+        description=(
+            "The MINUSMA dataset: events, actors, statements and figures on the UN Security Council's "
+            "2023 decision to end its Mali mission."
+        ),
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     info = commands.add_parser("info", parents=[common], help="version, source, tables with row counts and files")
     info.set_defaults(run=_info)
 
-    export = commands.add_parser("export", parents=[common],
-                                 help="write every table to a folder, a SQLite file or an Excel workbook")
-    export.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
-                        help="csv, parquet and jsonl write a data package (datapackage.json, data/, "
-                             "licences, README) that --data-home reads back; sqlite writes one database "
-                             "and a Datasette metadata file beside it; xlsx writes one workbook (needs the "
-                             "xlsx extra) (default: csv)")
-    export.add_argument("--layout", choices=EXPORT_LAYOUTS, default=None,
-                        help="instead of every table, write the events in PLOVER's JSON Lines records or ACLED's "
-                             "CSV columns, with the events left out and why (see docs/coding.md)")
-    export.add_argument("--output", required=True, type=Path, metavar="PATH",
-                        help="folder to write into; for sqlite, a folder or a file name ending .sqlite or .db; "
-                             "for xlsx, a folder or a file name ending .xlsx")
+    export = commands.add_parser(
+        "export", parents=[common], help="write every table to a folder, a SQLite file or an Excel workbook"
+    )
+    export.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default="csv",
+        help="csv, parquet and jsonl write a data package (datapackage.json, data/, "
+        "licences, README) that --data-home reads back; sqlite writes one database "
+        "and a Datasette metadata file beside it; xlsx writes one workbook (needs the "
+        "xlsx extra) (default: csv)",
+    )
+    export.add_argument(
+        "--layout",
+        choices=EXPORT_LAYOUTS,
+        default=None,
+        help="instead of every table, write the events in PLOVER's JSON Lines records or ACLED's "
+        "CSV columns, with the events left out and why (see docs/coding.md)",
+    )
+    export.add_argument(
+        "--output",
+        required=True,
+        type=Path,
+        metavar="PATH",
+        help="folder to write into; for sqlite, a folder or a file name ending .sqlite or .db; "
+        "for xlsx, a folder or a file name ending .xlsx",
+    )
     export.set_defaults(run=_export)
 
-    validate = commands.add_parser("validate", parents=[common],
-                                   help="validate the package with frictionless (needs the validate extra)")
+    validate = commands.add_parser(
+        "validate", parents=[common], help="validate the package with frictionless (needs the validate extra)"
+    )
     validate.set_defaults(run=_validate)
 
-    diff = commands.add_parser("diff", help="compare two versions of the package: schemas, then rows by "
-                               "primary key; exit 0 identical, 1 different, 2 error")
+    diff = commands.add_parser(
+        "diff",
+        help="compare two versions of the package: schemas, then rows by "
+        "primary key; exit 0 identical, 1 different, 2 error",
+    )
     diff.add_argument("old", metavar="OLD", help="package folder, datapackage.json or release zip")
     diff.add_argument("new", metavar="NEW", help="package folder, datapackage.json or release zip")
-    diff.add_argument("--format", choices=("text", "json"), default="text",
-                      help="text for people (default); json prints one object")
+    diff.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text for people (default); json prints one object"
+    )
     diff.set_defaults(run=_diff)
     return parser
 
@@ -158,8 +191,10 @@ def _export(args: argparse.Namespace) -> int:
             import xlsxwriter  # noqa: F401
             import yaml  # noqa: F401
         except ImportError:
-            print(f"minusma-data: export --format xlsx needs XlsxWriter and PyYAML; install them with: {XLSX_EXTRA}",
-                  file=sys.stderr)
+            print(
+                f"minusma-data: export --format xlsx needs XlsxWriter and PyYAML; install them with: {XLSX_EXTRA}",
+                file=sys.stderr,
+            )
             return 2
     from ._export import export
 
@@ -176,8 +211,11 @@ def _export_layout(args: argparse.Namespace) -> int:
     for path in result.written:
         print(path)
     if result.omitted:
-        print(f"minusma-data: {len(result.omitted)} event(s) left out of the {args.layout} layout "
-              f"(listed in {result.written[-1]}):", file=sys.stderr)
+        print(
+            f"minusma-data: {len(result.omitted)} event(s) left out of the {args.layout} layout "
+            f"(listed in {result.written[-1]}):",
+            file=sys.stderr,
+        )
         for o in result.omitted:
             print(f"  {o.event_id}: {o.reason_code}: {o.reason}", file=sys.stderr)
     return 0
@@ -188,8 +226,10 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         import frictionless
     except ImportError:
-        print("minusma-data: validate needs frictionless, which is not installed. Install it with:\n"
-              f"  {VALIDATE_EXTRA}", file=sys.stderr)
+        print(
+            f"minusma-data: validate needs frictionless, which is not installed. Install it with:\n  {VALIDATE_EXTRA}",
+            file=sys.stderr,
+        )
         return 2
     try:
         report = frictionless.validate(str(package.location.descriptor))
@@ -209,7 +249,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from ._diff import DiffError, differs, diff_paths, render
+    from ._diff import DiffError, diff_paths, differs, render
 
     try:
         result = diff_paths(args.old, args.new)
