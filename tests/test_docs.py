@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 PLOT = ROOT / "scripts" / "plot_timeline.py"
 FIGURE = ROOT / "docs" / "timeline.png"
-GENERATED = ("README.md", "docs/data-dictionary.md", "docs/codebook.md")
+GENERATED = ("README.md", "docs/data-dictionary.md", "docs/codebook.md", "docs/guarantees.md")
 # Every Markdown file a reader may open, and whose links must therefore resolve.
 DOCUMENTS = sorted(
     {

@@ -20,6 +20,7 @@ from pathlib import Path
 from . import signals
 from .errors import BuildError, one_line
 from .pipeline import produce
+from .problem_codes import known
 from .publish import JOURNAL, PublishError, build_lock, publish, recover, stale_outputs
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -140,6 +141,7 @@ class Report:
     def fault(self, code: str, path: str, message: str, status: int = 1, headline: str = "build failed") -> int:
         """A fault that stops the build at once (a file it cannot read or
         write, a signal): one line, or one JSON problem."""
+        known(code)
         if self.as_json:
             self._json(ok=False, problems=[{"code": code, "file": path, "entry": "", "field": "", "message": message}])
         else:

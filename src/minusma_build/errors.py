@@ -1,13 +1,16 @@
 """One error type for everything the build refuses, so every message names
 the file, the entry and the field, says what is wrong and what would be right,
 and carries a stable code (`quote-not-found`, `date-end-before-start`, ...)
-that tests and CI annotations match on; the wording may change, the code not."""
+that tests and CI annotations match on; the wording may change, the code not.
+Every code is listed, with what it means, in problem_codes.CODES."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
 from minusma_data._errors import closest
+
+from .problem_codes import known
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,9 @@ class Problem:
     entry: str
     field: str
     message: str
+
+    def __post_init__(self) -> None:
+        known(self.code)
 
     def __str__(self) -> str:
         where = self.file

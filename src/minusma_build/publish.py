@@ -36,6 +36,7 @@ from pathlib import Path
 from minusma_data._lock import package_lock
 
 from . import signals
+from .problem_codes import known
 
 JOURNAL = "data/.publish-journal.json"
 STAGING_PREFIX = ".staging-"
@@ -47,7 +48,7 @@ class PublishError(Exception):
     `code` is stable; the message is one line: the path, what is wrong, what to do."""
 
     def __init__(self, code: str, path: Path | str, problem: str, remedy: str) -> None:
-        self.code, self.path, self.problem, self.remedy = code, str(path), problem, remedy
+        self.code, self.path, self.problem, self.remedy = known(code), str(path), problem, remedy
         super().__init__(f"{self.path}: {problem}; {remedy}")
 
 

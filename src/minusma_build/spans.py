@@ -57,8 +57,9 @@ def locate(text: str, quote: str, within: str | None = None) -> tuple[int, int]:
             )
         try:
             offset, _ = locate(text, within)
-        except SpanError as exc:
-            raise SpanError("within-" + exc.code.removeprefix("quote-"), f"`within`: {exc}", "within") from None
+        except SpanError as exc:  # `within` is not empty here, so it is absent or ambiguous
+            code = "within-ambiguous" if exc.code == "quote-ambiguous" else "within-not-found"
+            raise SpanError(code, f"`within`: {exc}", "within") from None
         haystack = within
     starts = find_all(haystack, quote)
     if not starts:
