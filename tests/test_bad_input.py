@@ -1,38 +1,58 @@
 """Nothing bad gets in, nothing is lost: each case below damages one curated
-file (or the source text) in a scratch copy of the repository, runs the build
-as a command, and demands
+file, the source text, a published file or the filesystem in a scratch copy
+of the repository, runs the build's command line (`cli.main`, in this process)
+and demands
 
-- exit status 1 and no traceback;
-- exactly one problem, naming the file, the entry and the field, and saying
-  what would be right;
-- every published file byte-identical to before, and no staging folder left.
+- exit status 1 (130 or 143 for a signal) and no traceback;
+- exactly the problems the case names, each with its code, file, entry and
+  field, and the values the message must carry for the curator;
+- every file of the tree byte-identical to before: a refused build writes
+  nothing, and leaves no staging folder.
 
-Each edit is a small function that proves it changed what it meant to change
-(the old text must be there exactly once), so no case can pass by doing nothing.
+Every code of minusma_build.problem_codes has at least one case here
+(tests/test_problem_codes.py fails when one has none). Each edit is a small
+function that proves it changed what it meant to change (the old text must be
+there exactly once), so no case can pass by doing nothing. A few tests at the
+end run the build as a separate command, as a curator does.
 """
 
 from __future__ import annotations
 
+import errno
+import fnmatch
+import hashlib
 import json
+import os
+import pathlib
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import published_snapshot, run_build
+
+from minusma_build import cli
+from minusma_build import publish as publishing
+from minusma_build.pipeline import produce
+from minusma_build.problem_codes import CODES
+from minusma_build.publish import JOURNAL, build_lock, publish
 
 SOURCE_TEXT = "data/source/000_93716cde958e498d.txt"
 HEADER = "build failed with 1 problem(s); no file was written:"
 
 Edit = Callable[[Path], None]
 Expected = str | Callable[[Path], str]
+# Sets up a fault of the filesystem or the process for the build to meet, with pytest's monkeypatch.
+Fault = Callable[[Path, pytest.MonkeyPatch], None]
 
 
 # -- edits --------------------------------------------------------------------
 
 
 def _path(root: Path, file: str) -> Path:
-    return root / file if "/" in file else root / "data" / "curated" / file
+    """A path relative to the root, or the name of a curated file."""
+    return root / file if "/" in file or not file.endswith(".toml") else root / "data" / "curated" / file
 
 
 def _replace_once(text: str, old: str, new: str, where: str) -> str:
@@ -51,21 +71,46 @@ def replace(file: str, old: str, new: str) -> Edit:
     return edit
 
 
-def in_entry(file: str, id_line: str, old: str, new: str) -> Edit:
-    """Replace text inside one entry: from its id line to the next [[...]] header."""
+def replace_every(file: str, old: str, new: str, count: int) -> Edit:
+    """Replace text that occurs exactly `count` times in the file."""
 
     def edit(root: Path) -> None:
         path = _path(root, file)
         text = path.read_text(encoding="utf-8")
-        # the id line itself, not a link to the id such as `response_to_event_id = "..."`
-        assert text.count("\n" + id_line) == 1, f"{file}: expected {id_line!r} exactly once"
-        start = text.index("\n" + id_line) + 1
-        end = text.find("\n[[", start)
+        assert text.count(old) == count, f"{file}: expected {old!r} {count} times, found {text.count(old)}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    return edit
+
+
+def _in_block(file: str, head: str, end_mark: str, old: str, new: str) -> Edit:
+    def edit(root: Path) -> None:
+        path = _path(root, file)
+        text = path.read_text(encoding="utf-8")
+        # the head line itself, not a link to it such as `response_to_event_id = "..."`
+        assert text.count("\n" + head) == 1, f"{file}: expected {head!r} exactly once"
+        start = text.index("\n" + head) + 1
+        end = text.find(end_mark, start)
         end = len(text) if end == -1 else end
-        block = _replace_once(text[start:end], old, new, f"{file}, {id_line}")
+        block = _replace_once(text[start:end], old, new, f"{file}, {head}")
         path.write_text(text[:start] + block + text[end:], encoding="utf-8")
 
     return edit
+
+
+def in_entry(file: str, id_line: str, old: str, new: str) -> Edit:
+    """Replace text inside one entry: from its id line to the next [[...]] header."""
+    return _in_block(file, id_line, "\n[[", old, new)
+
+
+def add_to_entry(file: str, id_line: str, line: str) -> Edit:
+    """Add a line to one entry, after its id line."""
+    return in_entry(file, id_line, id_line, f"{id_line}\n{line}")
+
+
+def in_section(file: str, header: str, old: str, new: str) -> Edit:
+    """Replace text inside one [section] of package.toml: from its header to the next header."""
+    return _in_block(file, header, "\n[", old, new)
 
 
 def append(file: str, block: str) -> Edit:
@@ -95,6 +140,46 @@ def reencode(file: str, old: bytes, new: bytes) -> Edit:
     return edit
 
 
+def both(*edits: Edit) -> Edit:
+    def edit(root: Path) -> None:
+        for one in edits:
+            one(root)
+
+    return edit
+
+
+def source_rerecorded(old: bytes, new: bytes) -> Edit:
+    """Change the source text's bytes and record their new sha256, as a
+    curator who re-checked the text would: the hash check passes."""
+
+    def edit(root: Path) -> None:
+        path = root / SOURCE_TEXT
+        data = path.read_bytes()
+        assert data.count(old) >= 1
+        changed = data.replace(old, new, 1)
+        sha = hashlib.sha256
+        replace("sources.toml", sha(data).hexdigest(), sha(changed).hexdigest())(root)
+        path.write_bytes(changed)
+
+    return edit
+
+
+def folder_in_place(file: str) -> Edit:
+    def edit(root: Path) -> None:
+        _path(root, file).unlink()
+        _path(root, file).mkdir()
+
+    return edit
+
+
+def symlink_loop(file: str) -> Edit:
+    def edit(root: Path) -> None:
+        _path(root, file).unlink()
+        _path(root, file).symlink_to(_path(root, file))
+
+    return edit
+
+
 def syntax_position(file: str, line_text: str, at: str | None = None) -> Callable[[Path], str]:
     """'line N, column M' of the (edited) line holding line_text: where `at`
     begins in it, or just past its end."""
@@ -108,34 +193,202 @@ def syntax_position(file: str, line_text: str, at: str | None = None) -> Callabl
     return expected
 
 
+def _prepend(root: Path, text: str) -> None:
+    path = _path(root, "package.toml")
+    path.write_text(text + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def remove_section(file: str, header: str, until: str) -> Edit:
+    """Remove a section of package.toml: from its header to the text `until`."""
+
+    def edit(root: Path) -> None:
+        path = _path(root, file)
+        text = path.read_text(encoding="utf-8")
+        assert text.count("\n" + header + "\n") == 1, f"{file}: expected {header!r} exactly once"
+        start = text.index("\n" + header + "\n") + 1
+        end = text.index(until, start)
+        path.write_text(text[:start] + text[end:], encoding="utf-8")
+
+    return edit
+
+
+# -- published files and publishing -------------------------------------------
+
+FRANCE = 'event_id = "france-drafts-resolution"'
+FRANCE_SUMMARY = 'summary = "France drafts the resolution that ends the mission."'
+# A new summary: the curated files then produce a package other than the published one.
+NEW_SUMMARY = replace("events.toml", FRANCE_SUMMARY, FRANCE_SUMMARY.replace("ends", "closes"))
+
+
+class Stop(BaseException):
+    """Ends a publish where a SIGKILL would: nothing after it runs."""
+
+
+def interrupted_publish(root: Path) -> None:
+    """A publish stopped after its journal is written, before its first
+    move: what a build killed at that instant leaves."""
+    NEW_SUMMARY(root)
+    outputs = produce(root).outputs
+
+    def hook(step: int, operation: str, path: Path) -> None:
+        if operation == "replace" and path != root / JOURNAL:
+            raise Stop
+
+    publishing.STEPS.hook = hook
+    try:
+        with build_lock(root):
+            publish(root, outputs)
+    except Stop:
+        pass
+    finally:
+        publishing.STEPS.hook = None
+    assert (root / JOURNAL).is_file()
+
+
+def write_bytes(rel: str, data: bytes) -> Edit:
+    def edit(root: Path) -> None:
+        (root / rel).write_bytes(data)
+
+    return edit
+
+
+def at(rel: str) -> Callable[[Path], str]:
+    """The absolute path a publishing fault names."""
+    return lambda root: str(root / rel)
+
+
+def first_move(root: Path) -> str:
+    """The first file the journal moves: the one a stopped publish is finished from."""
+    return str(root / json.loads((root / JOURNAL).read_bytes())["moves"][0]["path"])
+
+
+# -- faults -------------------------------------------------------------------
+
+
+def refuse_reading(file: str) -> Fault:
+    """Reading the file fails as a file without read permission would: tests
+    run as root, who may read anything, so the refusal is simulated."""
+
+    def fault(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        target, real = _path(root, file), pathlib.Path.read_bytes
+
+        def read_bytes(self: Path) -> bytes:
+            if self == target:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+            return real(self)
+
+        monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+
+    return fault
+
+
+def refuse_opening_data(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """data/ cannot be opened for its lock, as a folder without read permission
+    (but with search permission, so its files can be read) could not."""
+    real = os.open
+
+    def fake_open(path, flags, *args, **kwargs):
+        if Path(path) == root / "data" and flags & os.O_DIRECTORY:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", fake_open)
+
+
+def failing_step(operation: str, error: int, named: bool = True, name: str | None = None) -> Fault:
+    """The publishing step `operation` (of the file `name`, or any) fails with
+    `error`. A failed write names no file, as a full disk's does not."""
+
+    def fault(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        def hook(step: int, op: str, path: Path) -> None:
+            if op == operation and name in (None, path.name):
+                raise OSError(error, os.strerror(error), *([str(path)] if named else []))
+
+        monkeypatch.setattr(publishing.STEPS, "hook", hook)
+
+    return fault
+
+
+def signal_while_reading(signum: int) -> Fault:
+    """The signal arrives while the build reads the curated files."""
+
+    def fault(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        real = cli.produce
+
+        def produce_signalled(root: Path):
+            signal.raise_signal(signum)
+            return real(root)
+
+        monkeypatch.setattr(cli, "produce", produce_signalled)
+
+    return fault
+
+
 # -- the cases ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Case:
     code: str  # the problem's stable code
-    edit: Edit
-    file: str
+    edit: Edit | None
+    file: Expected
     entry: str
     field: str
     # Values the message must carry for the curator (a suggested id, the
     # corrected quote, a position), not its wording.
     carries: tuple[Expected, ...] = ()
     id: str = ""
+    also: tuple[tuple[str, str], ...] = ()  # (entry, field) of more problems with the same code and file
+    args: tuple[str, ...] = ()  # more command-line arguments, e.g. --check
+    fault: Fault | None = None
+    status: int = 1
 
     def __str__(self) -> str:
         return self.id or self.code
 
+    def expected(self, root: Path) -> list[tuple[str, str, str, str]]:
+        file = self.file(root) if callable(self.file) else self.file
+        return [(self.code, file, entry, field) for entry, field in ((self.entry, self.field), *self.also)]
 
-FRANCE = 'event_id = "france-drafts-resolution"'
+
 DIOP = 'event_id = "diop-demands-withdrawal"'
 WAGNER_IN = 'event_id = "junta-brings-in-wagner"'
 MUTINY = 'event_id = "wagner-mutiny"'
+PEACE_2015 = 'event_id = "peace-agreement-2015"'
+GERMANY_PLAN = 'event_id = "germany-original-withdrawal-plan"'
+GERMANY_FASTER = 'event_id = "german-troops-exit-faster"'
 PERSONNEL = 'figure_id = "minusma-personnel-withdrawn"'
+BUDGET = 'figure_id = "minusma-annual-budget"'
 LAVROV = 'statement_id = "lavrov-promises-unstinting-support"'
-EVENTS, STATEMENTS, FIGURES = "data/curated/events.toml", "data/curated/statements.toml", "data/curated/figures.toml"
+GERMANY_AID = 'statement_id = "germany-pledges-development-aid"'
+EDITORIAL = 'statement_id = "editorial-mission-dangerous-and-costly"'
+CURATED = "data/curated/"
+PACKAGE, SOURCES = CURATED + "package.toml", CURATED + "sources.toml"
+EVENTS, STATEMENTS, FIGURES = CURATED + "events.toml", CURATED + "statements.toml", CURATED + "figures.toml"
+MENTIONS, ACTORS, PLACES = CURATED + "mentions.toml", CURATED + "actors.toml", CURATED + "places.toml"
+REFERENCES = CURATED + "references.toml"
 FRANCE_LABEL = "event 'france-drafts-resolution'"
-FRANCE_SUMMARY = 'summary = "France drafts the resolution that ends the mission."'
+SOURCE_LABEL = "source 'unsc-ends-minusma'"
+TITLE = "UN Security Council Votes to End Peacekeeping Mission in Mali"
+FIRST_SENTENCE = (
+    "The UN Security Council has voted unanimously to end the decade-long peacekeeping mission in Mali, "
+    "as demanded by the country’s military junta."
+)
+LAST_PASSAGE = (
+    '\n# Paragraph 16\n[[source.passage]]\npassage_kind = "commentary"\ntext = "The withdrawal of UN troops from '
+    "Mali, prompted by the military junta’s demand, raises concerns about the future stability of the country and "
+    'the effectiveness of peacekeeping efforts."'
+)
+NEW_TABLE = (
+    '\n[tables.extra]\ntitle = "Extra"\ndescription = "A table the build does not make."\nprimary_key = ["extra_id"]\n'
+    'fields = [{ name = "extra_id", type = "string", title = "Id", description = "An id." }]\n'
+)
+
+
+def derived_from(anchor: str) -> str:
+    phrase = "faster than originally planned"
+    return f'date = {{ basis = "derived", anchor = "{anchor}", offset_days = 0, phrase = "{phrase}" }}'
+
 
 CASES = [
     # evidence
@@ -503,66 +756,759 @@ CASES = [
     ),
     Case("file-missing", delete("figures.toml"), FIGURES, "", ""),
     Case("not-utf8", reencode("events.toml", "“".encode(), b"\x93"), EVENTS, "", ""),
+    # -- reading a curated file
+    Case("file-is-folder", folder_in_place("events.toml"), EVENTS, "", ""),
+    Case("file-unreadable", symlink_loop("actors.toml"), ACTORS, "", "", ("loop",), id="symlink-loop"),
+    Case("file-unreadable", None, MENTIONS, "", "", ("permission",), fault=refuse_reading("mentions.toml")),
+    Case("file-empty", write_bytes(FIGURES, b""), FIGURES, "", ""),
+    Case("file-empty", write_bytes(PACKAGE, b" \n\n"), PACKAGE, "", "", id="package-toml-only-whitespace"),
+    Case("toml-bom", reencode("statements.toml", b"#", b"\xef\xbb\xbf#"), STATEMENTS, "", ""),
+    Case(
+        "entries-not-tables",
+        both(
+            replace("places.toml", '[[place]]\nplace_id = "mali"', '[place.mali]\nplace_id = "mali"'),
+            replace("places.toml", '[[place]]\nplace_id = "ukraine"', '[place.ukraine]\nplace_id = "ukraine"'),
+        ),
+        PLACES,
+        "",
+        "place",
+    ),
+    Case(
+        "entries-not-tables",
+        replace("sources.toml", "[[source]]\n", "[source]\n"),
+        SOURCES,
+        "",
+        "source",
+        id="source-not-an-array-of-tables",
+    ),
+    Case(
+        "entries-not-tables",
+        both(
+            replace_every("sources.toml", "[[source.passage]]", "[[source.sentence]]", 39),
+            replace("sources.toml", 'kind = "news article', 'passage = "all"\nkind = "news article'),
+        ),
+        SOURCES,
+        SOURCE_LABEL,
+        "passage",
+        id="passages-not-tables",
+    ),
+    Case(
+        "unknown-top-level-key",
+        replace(
+            "events.toml", 'source_id = "unsc-ends-minusma"\n', 'source_id = "unsc-ends-minusma"\nlanguage = "en"\n'
+        ),
+        EVENTS,
+        "",
+        "language",
+    ),
+    Case(
+        "source-id-not-text",
+        replace("figures.toml", 'source_id = "unsc-ends-minusma"', "source_id = 1"),
+        FIGURES,
+        "",
+        "source_id",
+    ),
+    # -- package.toml
+    Case(
+        "schema-section-not-table",
+        both(
+            replace_every("package.toml", "[tables.", "[old_tables.", 9),
+            lambda root: _prepend(root, 'tables = "all"\n'),
+        ),
+        PACKAGE,
+        "",
+        "tables",
+    ),
+    Case(
+        "schema-toml-date",
+        replace(
+            "package.toml",
+            '{ value = "headline", label = "The article\'s title." }',
+            '{ value = "headline", label = "The article\'s title.", since = 2023-06-30 }',
+        ),
+        PACKAGE,
+        "[vocabularies]",
+        "vocabularies.passage_kind.values[0].since",
+    ),
+    Case(
+        "package-key-missing",
+        in_section("package.toml", "[package]", "\nkeywords = [", "\n# keywords = ["),
+        PACKAGE,
+        "[package]",
+        "keywords",
+    ),
+    Case(
+        "package-identifier-malformed",
+        replace("package.toml", 'homepage = ""', 'homepage = "example.org/minusma-data"'),
+        PACKAGE,
+        "[package]",
+        "homepage",
+        ("an http(s) URL",),
+    ),
+    Case(
+        "package-sources-key",
+        replace("package.toml", 'homepage = ""', 'homepage = ""\nsources = []'),
+        PACKAGE,
+        "[package]",
+        "sources",
+    ),
+    Case(
+        "vocabulary-malformed",
+        append("package.toml", '\n[vocabularies.unused]\ndescription = "Not used."\nvalues = ["a", "b"]\n'),
+        PACKAGE,
+        "vocabulary 'unused'",
+        "values",
+    ),
+    Case(
+        "vocabulary-duplicate-value",
+        in_section(
+            "package.toml",
+            "[vocabularies.confidence]",
+            '  { value = "high", label = "Confirmed by an official record or several reports." },\n',
+            '  { value = "high", label = "Confirmed by an official record or several reports." },\n'
+            '  { value = "high", label = "The same value again." },\n',
+        ),
+        PACKAGE,
+        "vocabulary 'confidence'",
+        "values",
+        ("high",),
+    ),
+    Case(
+        "table-fields-malformed",
+        append("package.toml", NEW_TABLE.replace("fields = [{", 'fields = "none"\n# [{')),
+        PACKAGE,
+        "table 'extra'",
+        "fields",
+    ),
+    Case(
+        "table-text-missing",
+        in_section("package.toml", "[tables.places]", 'title = "Places"\n', ""),
+        PACKAGE,
+        "table 'places'",
+        "title",
+    ),
+    Case(
+        "table-unknown-key",
+        in_section("package.toml", "[tables.places]", 'title = "Places"\n', 'title = "Places"\ntitel = "Places"\n'),
+        PACKAGE,
+        "table 'places'",
+        "titel",
+        ("'title'",),
+    ),
+    Case(
+        "table-curated-keys-malformed",
+        in_section("package.toml", "[tables.mentions]", 'curated_keys = ["within"]', 'curated_keys = "within"'),
+        PACKAGE,
+        "table 'mentions'",
+        "curated_keys",
+    ),
+    Case(
+        "primary-key-invalid",
+        in_section("package.toml", "[tables.places]", 'primary_key = ["place_id"]', 'primary_key = ["place"]'),
+        PACKAGE,
+        "table 'places'",
+        "primary_key",
+    ),
+    Case(
+        "schema-unknown-group",
+        in_section("package.toml", "[tables.mentions]", '{ group = "provenance" }', '{ group = "provenence" }'),
+        PACKAGE,
+        "table 'mentions'",
+        "fields",
+        ("'provenence'", "provenance"),
+    ),
+    Case(
+        "schema-duplicate-field",
+        in_section(
+            "package.toml",
+            "[tables.places]",
+            "fields = [\n",
+            'fields = [\n  { name = "name", type = "string", title = "Name", description = "Again." },\n',
+        ),
+        PACKAGE,
+        "table 'places'",
+        "name",
+    ),
+    Case(
+        "schema-unknown-reference-table",
+        in_section("package.toml", "[tables.actors]", 'references = "actors"', 'references = "actor"'),
+        PACKAGE,
+        "table 'actors'",
+        "part_of_actor_id",
+        ("'actors'",),
+    ),
+    Case(
+        "field-malformed",
+        in_section("package.toml", "[tables.places]", "fields = [\n", 'fields = [\n  "name",\n'),
+        PACKAGE,
+        "table 'places'",
+        "fields",
+    ),
+    Case(
+        "field-unknown-key",
+        in_section(
+            "package.toml",
+            "[tables.places]",
+            'description = "How precise the place is.",',
+            'description = "How precise the place is.", requird = true,',
+        ),
+        PACKAGE,
+        "table 'places'",
+        "level",
+        ("'required'",),
+    ),
+    Case(
+        "field-unknown-type",
+        replace("package.toml", '{ name = "summary", type = "string"', '{ name = "summary", type = "text"'),
+        PACKAGE,
+        "table 'events'",
+        "summary",
+    ),
+    Case(
+        "field-text-missing",
+        in_section("package.toml", "[tables.places]", 'title = "Level", ', ""),
+        PACKAGE,
+        "table 'places'",
+        "level",
+    ),
+    Case(
+        "field-flag-not-boolean",
+        in_section(
+            "package.toml",
+            "[tables.places]",
+            'checks it is there).", required = true',
+            'checks it is there).", required = "yes"',
+        ),
+        PACKAGE,
+        "table 'places'",
+        "name",
+    ),
+    Case(
+        "field-key-not-text",
+        in_section("package.toml", "[tables.places]", 'pattern = "^[A-Z]{3}$"', "pattern = 3"),
+        PACKAGE,
+        "table 'places'",
+        "iso_alpha3",
+    ),
+    Case(
+        "pattern-invalid",
+        in_section("package.toml", "[tables.places]", 'pattern = "^[A-Z]{3}$"', 'pattern = "^[A-Z{3}$"'),
+        PACKAGE,
+        "table 'places'",
+        "iso_alpha3",
+    ),
+    Case(
+        "pattern-invalid",
+        replace("package.toml", 'pattern = "^[0-9a-f]{64}$"', 'pattern = "a{4294967296}"'),
+        PACKAGE,
+        "table 'sources'",
+        "sha256",
+        id="pattern-overflows",
+    ),
+    Case(
+        "pattern-on-non-string",
+        in_section(
+            "package.toml",
+            "[tables.passages]",
+            '{ name = "paragraph", type = "integer",',
+            '{ name = "paragraph", type = "integer", pattern = "^[0-9]+$",',
+        ),
+        PACKAGE,
+        "table 'passages'",
+        "paragraph",
+    ),
+    Case(
+        "field-unknown-vocabulary",
+        replace("package.toml", 'vocabulary = "event_status"', 'vocabulary = "event_statuses"'),
+        PACKAGE,
+        "table 'events'",
+        "status",
+        ("'event_status'",),
+    ),
+    Case("table-missing", remove_section("package.toml", "[tables.figures]", "# ----"), PACKAGE, "table 'figures'", ""),
+    Case("table-unknown", append("package.toml", NEW_TABLE), PACKAGE, "table 'extra'", ""),
+    Case(
+        "descriptor-invalid",
+        replace("package.toml", 'version = "0.1.0"', "version = 0.2"),
+        PACKAGE,
+        "[package]",
+        "version",
+        id="version-a-number",
+    ),
+    Case(
+        "descriptor-invalid",
+        replace("package.toml", "[[package.licenses]]", "[package.licenses]"),
+        PACKAGE,
+        "[package]",
+        "licenses",
+        id="licenses-a-table",
+    ),
+    # -- sources.toml and the source text
+    Case(
+        "unknown-field",
+        replace("sources.toml", 'kind = "news article', 'titel = "A title"\nkind = "news article'),
+        SOURCES,
+        SOURCE_LABEL,
+        "titel",
+        ("'title'",),
+        id="unknown-field-of-a-source",
+    ),
+    Case(
+        "unknown-field",
+        replace(
+            "sources.toml",
+            f'passage_kind = "headline"\ntext = "{TITLE}"',
+            f'passage_kind = "headline"\nkind = "title"\ntext = "{TITLE}"',
+        ),
+        SOURCES,
+        SOURCE_LABEL + ", passage #1",
+        "kind",
+        id="unknown-field-of-a-passage",
+    ),
+    Case(
+        "source-path-outside",
+        replace("sources.toml", f'path = "{SOURCE_TEXT}"', 'path = "../outside.txt"'),
+        SOURCES,
+        SOURCE_LABEL,
+        "path",
+    ),
+    Case(
+        "source-unreadable",
+        replace("sources.toml", f'path = "{SOURCE_TEXT}"', 'path = "data/source/missing.txt"'),
+        SOURCES,
+        SOURCE_LABEL,
+        "path",
+    ),
+    Case(
+        "not-utf8", source_rerecorded("’".encode(), b"\x92"), SOURCES, SOURCE_LABEL, "path", id="source-text-not-utf8"
+    ),
+    Case(
+        "passage-empty",
+        replace("sources.toml", f'text = "{TITLE}"', 'text = ""'),
+        SOURCES,
+        SOURCE_LABEL + ", passage #1",
+        "text",
+    ),
+    Case(
+        "passage-out-of-order",
+        replace("sources.toml", f'text = "{TITLE}"', 'text = "Peacekeeping Mission in Mali"'),
+        SOURCES,
+        SOURCE_LABEL + ", passage #1",
+        "text",
+        ("UN Security Council Votes",),
+    ),
+    Case(
+        "passage-crosses-line",
+        both(
+            replace("sources.toml", f'text = "{TITLE}"', f'text = "{TITLE}\\n{FIRST_SENTENCE}"'),
+            replace(
+                "sources.toml",
+                f'\n# Paragraph 1\n[[source.passage]]\npassage_kind = "reporting"\ntext = "{FIRST_SENTENCE}"',
+                "",
+            ),
+        ),
+        SOURCES,
+        SOURCE_LABEL + ", passage #1",
+        "text",
+    ),
+    Case(
+        "passages-incomplete",
+        replace("sources.toml", LAST_PASSAGE, ""),
+        SOURCES,
+        SOURCE_LABEL,
+        "passage",
+        ("The withdrawal of UN troops",),
+    ),
+    # -- evidence
+    Case(
+        "unknown-source",
+        add_to_entry("statements.toml", LAVROV, 'source_id = "unsc-ends-minusme"'),
+        STATEMENTS,
+        "statement 'lavrov-promises-unstinting-support'",
+        "source_id",
+        ("known: unsc-ends-minusma",),
+    ),
+    Case(
+        "evidence-not-text",
+        replace("mentions.toml", 'evidence = "United Nations"', "evidence = 5"),
+        MENTIONS,
+        "mention #1 (un: 5)",
+        "evidence",
+    ),
+    Case(
+        "quote-empty",
+        replace("mentions.toml", 'evidence = "United Nations"', 'evidence = ""'),
+        MENTIONS,
+        "mention #1 (un: '')",
+        "evidence",
+    ),
+    Case(
+        "within-ambiguous",
+        replace("mentions.toml", 'within = "to the UN Barbara Woodward"', 'within = "the UN"'),
+        MENTIONS,
+        "mention #2 (un: 'UN')",
+        "within",
+    ),
+    # -- facts and the text
+    Case(
+        "place-name-not-in-text",
+        in_entry("places.toml", 'place_id = "ukraine"', 'name = "Ukraine"', 'name = "Atlantis"'),
+        PLACES,
+        "place 'ukraine'",
+        "name",
+        ("'Atlantis'",),
+    ),
+    Case(
+        "plover-mode-mismatch",
+        in_entry("events.toml", 'event_id = "lavrov-calls-diop"', 'plover_mode = "phone"', 'plover_mode = "withdraw"'),
+        EVENTS,
+        "event 'lavrov-calls-diop'",
+        "plover_mode",
+        ("RETREAT",),
+    ),
+    Case(
+        "plover-context-without-category",
+        add_to_entry("events.toml", 'event_id = "mali-military-coups"', 'plover_context = "military"'),
+        EVENTS,
+        "event 'mali-military-coups'",
+        "plover_context",
+    ),
+    Case(
+        "initiator-reference-without-initiator",
+        add_to_entry("events.toml", PEACE_2015, 'initiator_reference_id = "un-sc-15341"'),
+        EVENTS,
+        "event 'peace-agreement-2015'",
+        "initiator_reference_id",
+    ),
+    Case(
+        "editorial-with-speaker",
+        add_to_entry("statements.toml", EDITORIAL, 'speaker_actor_id = "un"'),
+        STATEMENTS,
+        "statement 'editorial-mission-dangerous-and-costly'",
+        "speaker_actor_id",
+    ),
+    Case(
+        "speaker-missing",
+        in_entry("statements.toml", GERMANY_AID, 'speaker_actor_id = "germany"\n', ""),
+        STATEMENTS,
+        "statement 'germany-pledges-development-aid'",
+        "speaker_actor_id",
+    ),
+    Case(
+        "mode-needs-quotes",
+        in_entry("statements.toml", GERMANY_AID, 'mode = "indirect"', 'mode = "direct"'),
+        STATEMENTS,
+        "statement 'germany-pledges-development-aid'",
+        "mode",
+    ),
+    Case(
+        "reporting-verb-missing",
+        in_entry("statements.toml", GERMANY_AID, 'reporting_verb = "pledged"\n', ""),
+        STATEMENTS,
+        "statement 'germany-pledges-development-aid'",
+        "reporting_verb",
+    ),
+    Case(
+        "reporting-verb-not-in-evidence",
+        in_entry("statements.toml", LAVROV, 'reporting_verb = "promised"', 'reporting_verb = "whispered"'),
+        STATEMENTS,
+        "statement 'lavrov-promises-unstinting-support'",
+        "reporting_verb",
+        ("'whispered'",),
+    ),
+    Case(
+        "figure-phrase-not-in-evidence",
+        in_entry("figures.toml", BUDGET, 'phrase = "$1.2 billion"', 'phrase = "$1.3 billion"'),
+        FIGURES,
+        "figure 'minusma-annual-budget'",
+        "phrase",
+    ),
+    Case(
+        "figure-value-missing",
+        in_entry("figures.toml", BUDGET, "value = 1_200_000_000\n", ""),
+        FIGURES,
+        "figure 'minusma-annual-budget'",
+        "value",
+    ),
+    Case(
+        "figure-unquantified-has-value",
+        in_entry("figures.toml", BUDGET, 'qualifier = "rounded"', 'qualifier = "unquantified"'),
+        FIGURES,
+        "figure 'minusma-annual-budget'",
+        "value",
+    ),
+    # -- dates
+    Case(
+        "date-not-table",
+        in_entry("events.toml", PEACE_2015, 'date = { basis = "stated", start = "2015" }', 'date = "2015"'),
+        EVENTS,
+        "event 'peace-agreement-2015'",
+        "date",
+    ),
+    Case(
+        "date-basis-unknown",
+        in_entry("events.toml", PEACE_2015, 'basis = "stated"', 'basis = "said"'),
+        EVENTS,
+        "event 'peace-agreement-2015'",
+        "date",
+    ),
+    Case(
+        "date-unknown-key",
+        in_entry("events.toml", PEACE_2015, 'start = "2015" }', 'start = "2015", reference = "un-sc-15341" }'),
+        EVENTS,
+        "event 'peace-agreement-2015'",
+        "date",
+        ("reference",),
+    ),
+    Case(
+        "date-start-missing",
+        in_entry("events.toml", PEACE_2015, 'start = "2015"', 'end = "2015"'),
+        EVENTS,
+        "event 'peace-agreement-2015'",
+        "date",
+    ),
+    Case(
+        "date-not-text",
+        in_entry("events.toml", PEACE_2015, 'start = "2015"', "start = 2015"),
+        EVENTS,
+        "event 'peace-agreement-2015'",
+        "date",
+    ),
+    Case(
+        "date-precision-mismatch",
+        in_entry("events.toml", MUTINY, 'end = "2023-06-24"', 'end = "2023-06"'),
+        EVENTS,
+        "event 'wagner-mutiny'",
+        "date",
+    ),
+    Case(
+        "date-phrase-not-in-sentence",
+        in_entry("events.toml", DIOP, 'phrase = "two weeks after"', 'phrase = "two weeks before"'),
+        EVENTS,
+        "event 'diop-demands-withdrawal'",
+        "date",
+    ),
+    Case(
+        "date-offset-not-integer",
+        in_entry("events.toml", DIOP, "offset_days = -14", "offset_days = -14.5"),
+        EVENTS,
+        "event 'diop-demands-withdrawal'",
+        "date",
+    ),
+    Case(
+        "date-anchor-undated",
+        in_entry("events.toml", DIOP, 'anchor = "unsc-votes-to-end-minusma"', 'anchor = "france-drafts-resolution"'),
+        EVENTS,
+        "event 'diop-demands-withdrawal'",
+        "date",
+        ("'france-drafts-resolution'",),
+    ),
+    Case(
+        "date-cycle",
+        both(
+            add_to_entry("events.toml", GERMANY_PLAN, derived_from("german-troops-exit-faster")),
+            add_to_entry("events.toml", GERMANY_FASTER, derived_from("germany-original-withdrawal-plan")),
+        ),
+        EVENTS,
+        "event 'germany-original-withdrawal-plan'",
+        "date",
+        also=(("event 'german-troops-exit-faster'", "date"),),
+    ),
+    # -- values
+    Case(
+        "value-not-date",
+        in_entry(
+            "references.toml",
+            'reference_id = "un-sc-15341"',
+            "reference_date = 2023-06-30",
+            'reference_date = "2023-06-31"',
+        ),
+        REFERENCES,
+        "reference 'un-sc-15341'",
+        "reference_date",
+    ),
+    Case(
+        "value-pattern-mismatch",
+        in_entry("figures.toml", BUDGET, BUDGET, 'figure_id = "MINUSMA-annual-budget"'),
+        FIGURES,
+        "figure 'MINUSMA-annual-budget'",
+        "figure_id",
+    ),
+    Case(
+        "value-bidi-control",
+        replace("events.toml", FRANCE_SUMMARY, 'summary = "France drafts\\u2069 the resolution."'),
+        EVENTS,
+        FRANCE_LABEL,
+        "summary",
+        ("U+2069",),
+        id="lone-pop-directional-isolate",
+    ),
+    Case(
+        "value-line-break",
+        replace("events.toml", FRANCE_SUMMARY, 'summary = "France drafts\\u2029the resolution."'),
+        EVENTS,
+        FRANCE_LABEL,
+        "summary",
+        ("U+2029",),
+        id="paragraph-separator-in-a-cell",
+    ),
+    # -- publishing, and faults of the filesystem
+    Case(
+        "stale-output",
+        append("datapackage.json", "\n"),
+        "datapackage.json",
+        "",
+        "",
+        args=("--check",),
+    ),
+    Case(
+        "published-file-unreadable",
+        both(NEW_SUMMARY, folder_in_place("data/events.csv")),
+        at("data/events.csv"),
+        "",
+        "",
+    ),
+    Case("data-folder-unusable", NEW_SUMMARY, at("data"), "", "", fault=refuse_opening_data),
+    Case(
+        "data-folder-unwritable",
+        NEW_SUMMARY,
+        at("data"),
+        "",
+        "",
+        fault=failing_step("mkdtemp", errno.EROFS),
+    ),
+    Case(
+        "staging-failed",
+        NEW_SUMMARY,
+        "data/",
+        "",
+        "",
+        ("disk is full",),
+        fault=failing_step("write", errno.ENOSPC, named=False),
+    ),
+    Case(
+        "publish-failed",
+        NEW_SUMMARY,
+        at("datapackage.json"),
+        "",
+        "",
+        fault=failing_step("replace", errno.EBUSY, name="datapackage.json"),
+    ),
+    Case("interrupted-publish", interrupted_publish, at(JOURNAL), "", "", args=("--check",)),
+    Case(
+        "journal-damaged",
+        write_bytes(JOURNAL, b'{"staging": "../elsewhere", "moves": []}'),
+        at(JOURNAL),
+        "",
+        "",
+    ),
+    Case(
+        "filesystem-error",
+        interrupted_publish,
+        first_move,
+        "",
+        "",
+        fault=failing_step("replace", errno.EROFS),
+        id="finishing-a-publish-on-a-read-only-disk",
+    ),
+    Case("interrupted", None, at("."), "", "", fault=signal_while_reading(signal.SIGTERM), status=143),
 ]
 
 
-def _inputs(root: Path) -> dict[str, bytes]:
-    files = sorted((root / "data" / "curated").iterdir()) + sorted((root / "data" / "source").iterdir())
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in files}
+def concerned(code: str, file: str, root: Path) -> bool:
+    """Whether the file a problem names is one its code concerns, by the catalogue."""
+    path = PurePosixPath(file)
+    rel = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
+    return any(fnmatch.fnmatchcase(rel, pattern) for pattern in CODES[code].files)
+
+
+def tree(root: Path) -> dict[str, object]:
+    """Every file, folder and link under root, hidden ones included."""
+    found: dict[str, object] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            found[rel] = ("link", os.readlink(path))
+        elif path.is_dir():
+            found[rel] = "folder"
+        else:
+            found[rel] = path.read_bytes()
+    return found
+
+
+@pytest.fixture
+def build(monkeypatch, capsys):
+    """The build's command line, run in this process; the signal handlers it
+    installs are put back afterwards. Returns (exit status, JSON report)."""
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+    def run(root: Path, *args: str) -> tuple[int, dict]:
+        capsys.readouterr()
+        status = cli.main(["--root", str(root), "--json", *args])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err, err
+        return status, json.loads(out)
+
+    yield run
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
-def test_bad_input_is_refused_with_one_clear_problem(scratch_repo: Path, case: Case):
-    published = published_snapshot(scratch_repo)
-    inputs = _inputs(scratch_repo)
-    case.edit(scratch_repo)
-    assert _inputs(scratch_repo) != inputs, "the edit changed nothing"
+def test_bad_input_is_refused_with_exactly_its_problem(scratch_repo: Path, build, monkeypatch, case: Case):
+    before = tree(scratch_repo)
+    if case.edit:
+        case.edit(scratch_repo)
+        assert tree(scratch_repo) != before, "the edit changed nothing"
+    edited = tree(scratch_repo)
+    if case.fault:
+        case.fault(scratch_repo, monkeypatch)
 
-    result = run_build(scratch_repo, "--json")
+    status, report = build(scratch_repo, *case.args)
 
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
-    report = json.loads(result.stdout)
+    assert status == case.status, report
     assert report["ok"] is False
-    assert len(report["problems"]) == 1, report["problems"]
-    problem = report["problems"][0]
-    assert (problem["code"], problem["file"], problem["entry"], problem["field"]) == (
-        case.code,
-        case.file,
-        case.entry,
-        case.field,
-    ), problem
+    found = [(p["code"], p["file"], p["entry"], p["field"]) for p in report["problems"]]
+    assert found == case.expected(scratch_repo), report["problems"]
+    for code, file, _, _ in found:
+        assert concerned(code, file, scratch_repo), f"{file} is not a file problem_codes lists for {code}"
     for expected in case.carries:
         text = expected(scratch_repo) if callable(expected) else expected
-        assert text in problem["message"], f"{text!r} not in {problem['message']!r}"
-    assert published_snapshot(scratch_repo) == published
-    assert not list((scratch_repo / "data").glob(".staging-*"))
+        assert text in report["problems"][0]["message"], f"{text!r} not in {report['problems'][0]['message']!r}"
+    monkeypatch.undo()  # read the tree as it is, not through a simulated fault
+    assert tree(scratch_repo) == edited, "a refused build changed a file"
+
+
+def test_every_problem_of_a_build_is_reported_at_once(scratch_repo: Path, build):
+    """Two independent mistakes in two files: both are named in one run."""
+    in_entry("events.toml", FRANCE, '"The resolution, drafted by France"', '"The resolution, by France"')(scratch_repo)
+    in_entry("figures.toml", PERSONNEL, "value = 15000", "value = 16000")(scratch_repo)
+    edited = tree(scratch_repo)
+    status, report = build(scratch_repo)
+    assert status == 1
+    found = {(p["code"], p["entry"], p["field"]) for p in report["problems"]}
+    assert found == {
+        ("quote-not-found", FRANCE_LABEL, "evidence"),
+        ("figure-value-disagrees", "figure 'minusma-personnel-withdrawn'", "value"),
+    }
+    assert tree(scratch_repo) == edited
+
+
+# -- as a curator runs it -------------------------------------------------------
 
 
 def test_a_problem_prints_as_one_line_with_its_code(scratch_repo: Path):
     """Without --json: a header, then one line per problem naming file, entry,
     field, and the code in brackets."""
     CASES[0].edit(scratch_repo)
+    published = published_snapshot(scratch_repo)
     result = run_build(scratch_repo)
     assert result.returncode == 1
+    assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert lines[-2] == HEADER, result.stderr
     assert lines[-1].strip().startswith(f"{EVENTS}: {FRANCE_LABEL}, field 'evidence': ")
     assert lines[-1].endswith("[quote-not-found]")
-
-
-def test_every_problem_of_a_build_is_reported_at_once(scratch_repo: Path):
-    """Two independent mistakes in two files: both are named in one run."""
-    in_entry("events.toml", FRANCE, '"The resolution, drafted by France"', '"The resolution, by France"')(scratch_repo)
-    in_entry("figures.toml", PERSONNEL, "value = 15000", "value = 16000")(scratch_repo)
-    published = published_snapshot(scratch_repo)
-    result = run_build(scratch_repo, "--json")
-    assert result.returncode == 1
-    found = {(p["code"], p["entry"], p["field"]) for p in json.loads(result.stdout)["problems"]}
-    assert found == {
-        ("quote-not-found", FRANCE_LABEL, "evidence"),
-        ("figure-value-disagrees", "figure 'minusma-personnel-withdrawn'", "value"),
-    }
     assert published_snapshot(scratch_repo) == published
 
 
