@@ -252,6 +252,12 @@ def write_bytes(rel: str, data: bytes) -> Edit:
     return edit
 
 
+STAGED = "data/.staging-stopped"
+# A move whose new file is `..` of a staging folder: only its `..` tells it from a
+# real one; followed, the rollback would delete data/events.csv.
+CLIMBING_MOVE = {"path": "data/events.csv", "new": f"{STAGED}/..", "old": None, "sha256": "0" * 64}
+
+
 def at(rel: str) -> Callable[[Path], str]:
     """The absolute path a publishing fault names."""
     return lambda root: str(root / rel)
@@ -1401,6 +1407,14 @@ CASES = [
         at(JOURNAL),
         "",
         "",
+    ),
+    Case(
+        "journal-damaged",
+        write_bytes(JOURNAL, json.dumps({"staging": STAGED, "moves": [CLIMBING_MOVE]}).encode()),
+        at(JOURNAL),
+        "",
+        "",
+        id="journal-path-climbing-out-of-staging",
     ),
     Case(
         "filesystem-error",
