@@ -303,7 +303,8 @@ def refuse_opening_data(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def failing_step(operation: str, error: int, named: bool = True, name: str | None = None) -> Fault:
     """The publishing step `operation` (of the file `name`, or any) fails with
-    `error`. A failed write names no file, as a full disk's does not."""
+    `error`; the error names the step's file unless `named` is false, as a
+    write failing on a full disk names none."""
 
     def fault(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         def hook(step: int, op: str, path: Path) -> None:
