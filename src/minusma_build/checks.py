@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from minusma_data._tableschema import field_type, has_type
+from minusma_data.buildkit import FORMULA_START, field_type, has_type
 
 from .curated import Row
 from .errors import Collector, did_you_mean
@@ -17,8 +17,7 @@ from .spec import Field, Spec
 
 FACT_TABLES = ("events", "statements", "figures")
 
-FORMULA_START = ("=", "+", "-", "@")
-# A spreadsheet also runs a formula behind leading tabs, carriage returns and spaces.
+# A spreadsheet also runs a formula (FORMULA_START) behind leading tabs, carriage returns and spaces.
 HIDDEN_START = " \t\r\n"
 # C0 and C1 control characters other than tab and line feed: a carriage
 # return, for one, would split a CSV row for many readers; U+0085 is a line

@@ -30,7 +30,7 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
-from minusma_data._tableschema import PARQUET_SUFFIX, foreign_keys, table_names
+from minusma_data.buildkit import PARQUET_SUFFIX, foreign_keys, table_names
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Each document and the generated blocks it holds.

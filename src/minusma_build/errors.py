@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from minusma_data._errors import closest
+from minusma_data.buildkit import closest
 
 
 @dataclass(frozen=True)

@@ -33,13 +33,11 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from minusma_data._lock import package_lock
+from minusma_data.buildkit import FINISH, INTERRUPTED, JOURNAL, package_lock
 
 from . import signals
 
-JOURNAL = "data/.publish-journal.json"
 STAGING_PREFIX = ".staging-"
-INTERRUPTED = "a build was interrupted while publishing; run python scripts/build.py to finish it"
 
 
 class PublishError(Exception):
@@ -168,8 +166,7 @@ def publish(root: Path, outputs: dict[str, bytes], steps: Steps = STEPS) -> list
             raise _error(
                 "interrupted-publish",
                 exc,
-                "could not move a new file into place nor put the old "
-                "one back; " + INTERRUPTED.split("; ")[1] + " once the folder is writable",
+                f"could not move a new file into place nor put the old one back; {FINISH} once the folder is writable",
             ) from None
         _finish(root, plan, steps)
     return changed
@@ -397,8 +394,8 @@ def stale_outputs(root: Path, outputs: dict[str, bytes]) -> list[str]:
             raise PublishError(
                 "interrupted-publish",
                 root / JOURNAL,
-                "a build was interrupted while publishing",
-                "run python scripts/build.py to finish it",
+                INTERRUPTED,
+                FINISH,
             )
         return [rel for rel, data in outputs.items() if not _same(rel, _read_published(root, rel), data)]
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from minusma_data._tableschema import TYPES
+from minusma_data.buildkit import TYPES
 
 from .curated import read_toml
 from .errors import Collector, did_you_mean

@@ -19,10 +19,9 @@ from typing import Any
 import pandas as pd
 
 from ._atomic import write_atomic
+from ._exporters import Written
 from ._read import read_table
 from ._schema import Package
-
-LAYOUTS = ("plover", "acled")
 
 # The columns of ACLED's export, in ACLED's order (ACLED Codebook; acledR).
 ACLED_COLUMNS = (
@@ -77,13 +76,7 @@ class Omitted:
     reason: str
 
 
-@dataclass(frozen=True)
-class LayoutResult:
-    written: list[Path]
-    omitted: list[Omitted]
-
-
-def export_layout(package: Package, layout: str, output: Path) -> LayoutResult:
+def export_layout(package: Package, layout: str, output: Path) -> Written:
     """Write DIR/events_<layout>.* and DIR/events_<layout>_omitted.csv."""
     events = read_table(package, "events", "parquet")
     actors = read_table(package, "actors", "parquet").set_index("actor_id", drop=False)
@@ -104,7 +97,7 @@ def export_layout(package: Package, layout: str, output: Path) -> LayoutResult:
     write_atomic(target, lambda tmp: tmp.write_bytes(data))
     omitted_rows = [{"event_id": o.event_id, "reason_code": o.reason_code, "reason": o.reason} for o in omitted]
     write_atomic(sidecar, lambda tmp: tmp.write_bytes(_csv(OMITTED_COLUMNS, omitted_rows)))
-    return LayoutResult([target, sidecar], omitted)
+    return Written([target, sidecar], omitted)
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> bytes:
