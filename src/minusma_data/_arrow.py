@@ -1,5 +1,5 @@
 """Read a Parquet file into a pyarrow Table typed by its Table Schema, with
-pyarrow alone: no pandas on this path.
+pyarrow alone: pandas is not imported on this path (see `strings`).
 
 The checks are those of the pandas reader (`_read.normalise`), in the same
 words (`_refusals`): the schema's columns, the vocabularies, required values,
@@ -9,6 +9,7 @@ becomes a dictionary whose values are the schema's vocabulary in its order.
 
 from __future__ import annotations
 
+import struct
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,15 +20,20 @@ import pyarrow.parquet as pq
 
 from . import _refusals as say
 from ._resolve import name_column
-from ._resource import Fail, target
+from ._resource import Fail, stat, target
 from ._schema import Package
 from ._tableschema import enum_of, field_arrow_type
 
 
 def read_parquet(path: Path, fail: Fail) -> pa.Table:
-    """The file as stored, without the pandas metadata a writer may have left."""
+    """The file as stored, without the pandas metadata a writer may have left.
+    Through ParquetFile, because pq.read_table imports pandas."""
     try:
-        table = pq.read_table(path, use_threads=False)  # small files; threads only risk a crash at exit
+        reader = pq.ParquetFile(path)
+        try:
+            table = reader.read(use_threads=False)  # small files; threads only risk a crash at exit
+        finally:
+            reader.close()
     except FileNotFoundError:
         raise fail("the file is missing.", "file-missing") from None
     except (pa.ArrowException, OSError) as exc:
@@ -38,13 +44,14 @@ def read_parquet(path: Path, fail: Fail) -> pa.Table:
 def read_table(package: Package, table: str) -> pa.Table:
     """A table's Parquet file, typed and checked against its Table Schema."""
     resource, path, fail = target(package, table, "parquet")
+    stat(path, table, "parquet", fail)  # a missing file is named as the pandas reader names it
     raw = read_parquet(path, fail)
     schema = resource["schema"]
     fields = schema["fields"]
     wrong = say.wrong_columns([f["name"] for f in fields], raw.column_names)
     if wrong:
         raise fail(wrong)
-    missing = pa.array(list(schema.get("missingValues", [""])), type=pa.string())
+    missing = strings([str(v) for v in schema.get("missingValues", [""])])
     columns = [_column(raw.column(f["name"]).combine_chunks(), f, missing, fail) for f in fields]
     out = pa.Table.from_arrays(columns, names=[f["name"] for f in fields])
     for key in say.unique_keys(schema):
@@ -63,9 +70,9 @@ def _column(column: pa.Array, field: dict[str, Any], missing: pa.Array, fail: Fa
             column = column.dictionary_decode()
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             column = column.cast(pa.string())
-            column = pc.if_else(pc.is_in(column, value_set=missing), pa.scalar(None, pa.string()), column)
+            column = pc.if_else(pc.is_in(column, value_set=missing), pa.nulls(len(column), pa.string()), column)
         if enum is not None:
-            vocabulary = pa.array(enum, type=pa.string())
+            vocabulary = strings(enum)
             indices = pc.index_in(column, value_set=vocabulary)
             bad = pc.and_(pc.is_valid(column), pc.is_null(indices))
             if pc.any(bad).as_py():
@@ -78,6 +85,17 @@ def _column(column: pa.Array, field: dict[str, Any], missing: pa.Array, fail: Fa
     if (field.get("constraints") or {}).get("required") and out.null_count:
         raise fail(say.required_empty(name, _where(pc.is_null(out))))
     return out
+
+
+def strings(values: list[str]) -> pa.Array:
+    """An Arrow string array built from its buffers: `pa.array` of a list asks
+    pandas whether the list is array-like, which imports pandas."""
+    data = [v.encode("utf-8") for v in values]
+    offsets = [0]
+    for item in data:
+        offsets.append(offsets[-1] + len(item))
+    buffers = [None, pa.py_buffer(struct.pack(f"<{len(offsets)}i", *offsets)), pa.py_buffer(b"".join(data))]
+    return pa.Array.from_buffers(pa.string(), len(values), buffers)
 
 
 def _where(mask: pa.Array) -> list[int]:

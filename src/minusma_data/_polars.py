@@ -16,7 +16,7 @@ import polars as pl
 
 from . import _refusals as say
 from ._resolve import name_column
-from ._resource import Fail, target
+from ._resource import Fail, stat, target
 from ._schema import Package
 from ._tableschema import enum_of, polars_dtype
 
@@ -27,6 +27,7 @@ POLARS_ERRORS = (pl.exceptions.PolarsError, OSError, ValueError)
 def read_table(package: Package, table: str) -> pl.DataFrame:
     """A table's Parquet file, typed and checked against its Table Schema."""
     resource, path, fail = target(package, table, "parquet")
+    stat(path, table, "parquet", fail)  # a missing file is named as the pandas reader names it
     try:
         raw = pl.read_parquet(path, use_pyarrow=False)
     except FileNotFoundError:
