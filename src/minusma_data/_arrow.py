@@ -62,11 +62,11 @@ def read_table(package: Package, table: str) -> pa.Table:
     return out
 
 
-def _column(column: pa.Array, field: dict[str, Any], missing: pa.Array, fail: Fail) -> pa.Array:
+def _column(column: pa.Array[Any], field: dict[str, Any], missing: pa.Array[Any], fail: Fail) -> pa.Array[Any]:
     name, kind = field["name"], field.get("type", "string")
     enum = enum_of(field)
     try:
-        if pa.types.is_dictionary(column.type):
+        if isinstance(column, pa.DictionaryArray):
             column = column.dictionary_decode()
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             column = column.cast(pa.string())
@@ -77,7 +77,7 @@ def _column(column: pa.Array, field: dict[str, Any], missing: pa.Array, fail: Fa
             bad = pc.and_(pc.is_valid(column), pc.is_null(indices))
             if pc.any(bad).as_py():
                 raise _refuse(fail, name, column, bad, say.vocabulary(enum))
-            out = pa.DictionaryArray.from_arrays(indices.cast(pa.int32()), vocabulary)
+            out: pa.Array[Any] = pa.DictionaryArray.from_arrays(indices.cast(pa.int32()), vocabulary)
         else:
             out = column.cast(field_arrow_type(field))
     except pa.ArrowException as exc:
@@ -87,7 +87,7 @@ def _column(column: pa.Array, field: dict[str, Any], missing: pa.Array, fail: Fa
     return out
 
 
-def strings(values: list[str]) -> pa.Array:
+def strings(values: list[str]) -> pa.Array[Any]:
     """An Arrow string array built from its buffers: `pa.array` of a list asks
     pandas whether the list is array-like, which imports pandas."""
     data = [v.encode("utf-8") for v in values]
@@ -98,11 +98,11 @@ def strings(values: list[str]) -> pa.Array:
     return pa.Array.from_buffers(pa.string(), len(values), buffers)
 
 
-def _where(mask: pa.Array) -> list[int]:
+def _where(mask: pa.Array[Any]) -> list[int]:
     return [i for i, flag in enumerate(mask.to_pylist()) if flag]
 
 
-def _refuse(fail: Fail, name: str, column: pa.Array, bad: pa.Array, what: str) -> Exception:
+def _refuse(fail: Fail, name: str, column: pa.Array[Any], bad: pa.Array[Any], what: str) -> Exception:
     rows = _where(bad)
     values = column.to_pylist()
     return fail(say.not_allowed(name, [values[i] for i in rows], rows, what))

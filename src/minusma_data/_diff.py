@@ -121,10 +121,10 @@ def _table_changes(table: str, old: Snapshot, new: Snapshot) -> list[dict[str, A
             change("primary_key_changed", table, old=_names(so.get("primaryKey")), new=_names(sn.get("primaryKey")))
         )
     keys_old, keys_new = _foreign_keys(so, table), _foreign_keys(sn, table)
-    for key in sorted(keys_old - keys_new):
-        changes.append(change("foreign_key_removed", table, ",".join(key[0]), old=_fk_text(key)))
-    for key in sorted(keys_new - keys_old):
-        changes.append(change("foreign_key_added", table, ",".join(key[0]), new=_fk_text(key)))
+    for fk in sorted(keys_old - keys_new):
+        changes.append(change("foreign_key_removed", table, ",".join(fk[0]), old=_fk_text(fk)))
+    for fk in sorted(keys_new - keys_old):
+        changes.append(change("foreign_key_added", table, ",".join(fk[0]), new=_fk_text(fk)))
     for key in ("missingValues",):
         if so.get(key, [""]) != sn.get(key, [""]):
             changes.append(change("constraint_changed", table, field=key, old=so.get(key), new=sn.get(key)))

@@ -164,13 +164,15 @@ def _snapshot(label: str, read: Callable[[str], bytes]) -> Snapshot:
 
 def schema_of(snapshot: Snapshot, table: str) -> dict[str, Any]:
     formats = snapshot.tables[table]
-    return (formats.get("csv") or formats["parquet"])["schema"]
+    schema: dict[str, Any] = (formats.get("csv") or formats["parquet"])["schema"]
+    return schema
 
 
 def read_rows(snapshot: Snapshot, table: str) -> tuple[list[str], list[list[str]]]:
     """The header and the rows of a table's CSV file, every cell as text."""
     resource = snapshot.tables[table]["csv"]
-    dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+    given = resource.get("dialect")
+    dialect: dict[str, Any] = given if isinstance(given, dict) else {}
     data = snapshot.read(resource["path"])
     try:
         text = data.decode(resource.get("encoding", "utf-8") or "utf-8")

@@ -89,7 +89,7 @@ def _source_bytes(package: Package, source: dict[str, Any]) -> bytes:
     path = package.location.root / source["path"]
     fail = failing(path, remedy(package.location.kind, package.location.root))
     try:
-        data = path.read_bytes()
+        data: bytes = path.read_bytes()
     except OSError:
         raise fail("the source text is missing.", "file-missing") from None
     if source.get("hash"):

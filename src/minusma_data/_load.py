@@ -108,6 +108,7 @@ def load(
     """
     from ._backends import check_backend, native, read_native, with_actor_names
     from ._locate import locate, reading
+    from ._resolve import with_actor_names as with_names
     from ._schema import check_format, read_package
 
     format, backend = check_format(format), check_backend(backend)
@@ -124,13 +125,16 @@ def load(
                 f"table {table!r} has no actor columns to resolve; resolve_actors applies to {', '.join(with_actors)}."
             )
         if native(backend, format, verify):
-            frame = read_native(package, table, backend)
-            actors = (frame if table == "actors" else read_native(package, "actors", backend)) if id_columns else None
-            return frame if actors is None else with_actor_names(frame, id_columns, actors, backend)
+            native_frame: pl.DataFrame | pa.Table = read_native(package, table, backend)
+            if not id_columns:
+                return native_frame
+            actors = native_frame if table == "actors" else read_native(package, "actors", backend)
+            named: pl.DataFrame | pa.Table = with_actor_names(native_frame, id_columns, actors, backend)
+            return named
         frame = _pandas(package, table, format, verify)
         if id_columns:
             actors = frame if table == "actors" else _pandas(package, "actors", format, verify)
-            frame = with_actor_names(frame, id_columns, actors, "pandas")
+            frame = with_names(frame, id_columns, actors)
     if backend == "pandas":
         return frame
     from ._backends import convert

@@ -56,7 +56,7 @@ def _column(column: pl.Series, field: dict[str, Any], missing: list[str], fail: 
     try:
         if column.dtype in (pl.Categorical, pl.String) or isinstance(column.dtype, pl.Enum):
             column = column.cast(pl.String)
-            column = column.set(column.is_in(missing).fill_null(False), None)  # type: ignore[arg-type]
+            column = column.set(column.is_in(missing).fill_null(False), None)
         if enum is not None:
             bad = column.is_not_null() & ~column.is_in(enum)
             if bad.any():

@@ -185,7 +185,7 @@ def _boolean(series: pd.Series[Any], field: dict[str, Any], dtype: Any, refuse: 
     bad = series.notna() & ~series.isin(true + false)
     if bad.any():
         raise refuse(bad, "a boolean (" + ", ".join(true + false) + ")")
-    out = pd.Series(pd.NA, index=series.index, dtype=dtype)
+    out: pd.Series[Any] = pd.Series(pd.NA, index=series.index, dtype=dtype)
     out[series.isin(true).fillna(False).astype(bool)] = True
     out[series.isin(false).fillna(False).astype(bool)] = False
     return out

@@ -48,7 +48,7 @@ class Package:
     def path(self, table: str, format: str) -> Path:
         """The resource's file, refused if a symbolic link leads it out of the package folder."""
         resource = self.resource(table, format)
-        path = self.location.root / resource["path"]
+        path: Path = self.location.root / resource["path"]
         try:
             inside = path.resolve().is_relative_to(self.location.root.resolve())
         except (OSError, RuntimeError):  # a symlink loop
@@ -146,7 +146,7 @@ def _parse(location: Location, raw: Any, signature: tuple[int, ...] = ()) -> Pac
                 continue
             name, format = r.get("name"), r["format"]
             check_resource(f"resource {name!r}" if isinstance(name, str) else f"resource #{i + 1}", r)
-            table = resource_table(name, format)
+            table = resource_table(r["name"], format)  # a string: check_resource says so
             if (table, format) in resources:
                 raise Malformed(
                     f"resource {name!r}: a second {format} resource for table {table!r}; "
@@ -162,7 +162,7 @@ def _parse(location: Location, raw: Any, signature: tuple[int, ...] = ()) -> Pac
     return Package(location, raw, resources, tuple(tables), signature)
 
 
-def string_dtype() -> pd.StringDtype:
+def string_dtype() -> pd.StringDtype[Any]:
     import pandas as pd
 
     return pd.StringDtype(storage="python")

@@ -143,7 +143,8 @@ def foreign_keys(schema: dict[str, Any], table: str) -> list[tuple[list[str], st
     for fk in schema.get("foreignKeys") or []:
         if not isinstance(fk, dict):
             continue
-        ref = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}
+        reference = fk.get("reference")
+        ref: dict[str, Any] = reference if isinstance(reference, dict) else {}
         target = resource_table(str(ref.get("resource") or table), "parquet")
         keys.append((names(fk.get("fields")), target, names(ref.get("fields"))))
     return keys

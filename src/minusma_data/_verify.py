@@ -10,7 +10,7 @@ and sha256 are checked first.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._read import read_table
 from ._resource import check_hash, read_bytes, target
@@ -49,7 +49,7 @@ def verify_parquet(package: Package, table: str) -> pd.DataFrame:
     return frame
 
 
-def _differ(a: object, b: object) -> bool:
+def _differ(a: Any, b: Any) -> bool:
     import pandas as pd
 
     if pd.isna(a) or pd.isna(b):

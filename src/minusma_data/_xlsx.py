@@ -159,7 +159,7 @@ def _cell(sheet: Any, row: int, col: int, value: Any, kind: str, styles: dict[st
     if method == "write_datetime":
         day = value.date() if hasattr(value, "date") else value
         sheet.write_datetime(row, col, day, styles["date"])
-        return day.isoformat()
+        return str(day.isoformat())
     if method == "write_number" and isinstance(value, float):  # a number field (Float64)
         if not math.isfinite(value):  # a spreadsheet number cannot hold these: keep the CSV's word
             text = "NaN" if math.isnan(value) else NOT_FINITE[value]
