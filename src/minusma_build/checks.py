@@ -43,7 +43,7 @@ def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
     allowed = {name: frozenset(v.codes) for name, v in spec.vocabularies.items()}
     for name, table in spec.tables.items():
         # Worked out once per table: the loop below runs for every value of every row.
-        fields = [(f, not f.computed, allowed.get(f.vocabulary)) for f in table.fields]
+        fields = [(f, not f.computed, allowed.get(f.vocabulary or "")) for f in table.fields]
         for row in rows[name]:
             for f, curated, codes in fields:
                 _check_value(spec, f, row, problems, curated, codes)
@@ -77,7 +77,7 @@ def _check_value(
         problems.add("value-wrong-type", *where, f"expected {field_type(f.type).words}, got {value!r}")
         return
     if allowed is not None and value not in allowed:
-        codes = spec.vocabularies[f.vocabulary].codes
+        codes = spec.vocabularies[f.vocabulary or ""].codes
         problems.add(
             "value-not-in-vocabulary",
             *where,

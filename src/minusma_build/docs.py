@@ -309,6 +309,7 @@ def render(text: str, document: str, root: Path, package: dict) -> tuple[str, li
         body = RENDERERS[name](root, package, base).rstrip("\n") + "\n"
         new = f"<!-- BEGIN {name}: {HINT} -->\n" + body + f"<!-- END {name} -->"
         old = pattern.search(text)
+        assert old is not None  # exactly one block, checked above
         if old.group(0) != new:
             changed.append(name)
             text = text[: old.start()] + new + text[old.end() :]

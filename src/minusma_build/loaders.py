@@ -84,7 +84,7 @@ def docstring(resource: dict[str, Any]) -> str:
 def helper(resource: dict[str, Any]) -> str:
     table = resource["name"]
     actors = bool(actor_columns(resource))
-    options = [("format", "Format", '"parquet"')]
+    options: list[tuple[str, str | None, str]] = [("format", "Format", '"parquet"')]
     if actors:
         options.append(("resolve_actors", "bool", "False"))
     options += [("verify", "bool", "False"), ("backend", None, '"pandas"'), ("data_home", "DataHome", "None")]

@@ -419,6 +419,6 @@ def same_parquet(a: bytes, b: bytes) -> bool:
         # One thread: Arrow's reader threads can abort the process at exit
         # ("terminate called without an active exception"), now and then.
         read = lambda data: pq.read_table(pa.BufferReader(data), use_threads=False)  # noqa: E731
-        return read(a).equals(read(b), check_metadata=False)
+        return bool(read(a).equals(read(b), check_metadata=False))
     except (pa.ArrowException, OSError):
         return False

@@ -230,6 +230,7 @@ def prepare(root: Path, date: str, previous: Path | None) -> list[str]:
             except DiffError as exc:
                 raise ReleaseError(str(exc)) from None
             label = f"{result['old']['version']}" if result["old"]["version"] else label
+            assert label is not None  # set above whenever previous is
             section = data_section(result, label)
             notes.append(
                 f"data section written from the diff against {label} (suggested bump: {result['suggested_bump']})"
