@@ -89,7 +89,7 @@ test: $(BIN)/.installed-test lint
 # The loader's tests at the lowest pandas, pyarrow, numpy and polars that pyproject.toml allows
 # (ci/floors.txt), in a virtual environment of their own: the floors are tested, not guessed.
 FLOORS := .venv-floors
-FLOOR_TESTS := tests/test_loader.py tests/test_loader_damage.py tests/test_backends.py tests/test_verify_parquet.py tests/test_floors.py
+FLOOR_TESTS := tests/test_loader.py tests/test_loader_damage.py tests/test_backends.py tests/test_native_backends.py tests/test_verify_parquet.py tests/test_floors.py
 floors:
 	@echo "== the loader's tests at the lowest supported versions (ci/floors.txt)"
 	rm -rf $(FLOORS)
