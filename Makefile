@@ -28,6 +28,8 @@ data: $(BIN)/.installed-data
 	$(PY) scripts/build.py
 	@echo "== rewriting the generated parts of README.md and docs/"
 	$(PY) scripts/render_docs.py
+	@echo "== writing the typed load_<table> helpers from datapackage.json"
+	$(PY) -m minusma_build.loaders
 	@echo "== validating datapackage.json with frictionless"
 	$(BIN)/frictionless validate datapackage.json
 	@echo "== what the package holds"
@@ -71,21 +73,23 @@ RELEASE_FLAGS ?=
 release: $(BIN)/.installed-release
 	$(PY) -m minusma_build.release $(RELEASE_FLAGS)
 
-# The code's style and correctness gates (rules in pyproject.toml).
+# The code's style and correctness gates (rules in pyproject.toml): mypy is strict on the loader.
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: $(BIN)/.installed-test lint
 	$(PY) scripts/build.py --check
 	$(BIN)/frictionless validate datapackage.json
 	$(PY) scripts/render_docs.py --check
+	$(PY) -m minusma_build.loaders --check
 	$(PY) -m pytest
 
 # The loader's tests at the lowest pandas, pyarrow, numpy and polars that pyproject.toml allows
 # (ci/floors.txt), in a virtual environment of their own: the floors are tested, not guessed.
 FLOORS := .venv-floors
-FLOOR_TESTS := tests/test_loader.py tests/test_loader_damage.py tests/test_backends.py tests/test_verify_parquet.py tests/test_floors.py
+FLOOR_TESTS := tests/test_loader.py tests/test_loader_damage.py tests/test_backends.py tests/test_native_backends.py tests/test_verify_parquet.py tests/test_floors.py
 floors:
 	@echo "== the loader's tests at the lowest supported versions (ci/floors.txt)"
 	rm -rf $(FLOORS)

@@ -4,6 +4,7 @@ figures next to their targets.
 
     .venv/bin/python -m benchmarks.run           # everything: about 6 minutes on 2 cores
     .venv/bin/python -m benchmarks.run --quick   # without the 1,000-document corpus: about 2
+    .venv/bin/python -m benchmarks.run --loader  # the loader's figures alone: under a minute
 
 Speed is checked here, by figures a person reads, not by timed unit tests,
 which fail at random on a busy machine. Every figure is the median of
@@ -121,6 +122,42 @@ def bench_fresh_load(env: dict[str, str], runs: int) -> list[Line]:
         Line(f"`load_events()`, fresh process, imports included (n = {runs})", ms(med["loader"])),
         Line("`load_events()` / `pd.read_parquet`", f"{ratio:.2f}x", "≤ 1.15x", verdict(ratio <= 1.15)),
     ]
+
+
+BACKEND_TARGETS = {"polars": 1.25, "pyarrow": 1.15}
+
+
+def bench_backends(env: dict[str, str], runs: int) -> list[Line]:
+    """load_events(backend=...) in a fresh process against the library reading
+    the same Parquet file by itself, imports included, for polars and pyarrow."""
+    parquet = timing.child_output("import minusma_data as m; print(m.path('events'))", env=env).splitlines()[-1]
+    bodies = {
+        "polars": f"import polars\npolars.read_parquet({parquet!r})",
+        "pyarrow": f"import pyarrow.parquet\npyarrow.parquet.read_table({parquet!r})",
+    }
+    lines = []
+    for backend, target in BACKEND_TARGETS.items():
+        loader = f"from minusma_data import load_events\nload_events(backend={backend!r})"
+        theirs, ours = [], []
+        for _ in range(runs):  # interleaved, so a busy moment slows both alike
+            theirs.append(timing.timed_in_child(bodies[backend], env=env))
+            ours.append(timing.timed_in_child(loader, env=env))
+        ratio = timing.median(ours) / timing.median(theirs)
+        call = "polars.read_parquet" if backend == "polars" else "pyarrow.parquet.read_table"
+        lines += [
+            Line(f"`{call}(events.parquet)`, fresh process, imports included (n = {runs})", ms(timing.median(theirs))),
+            Line(
+                f"`load_events(backend={backend!r})`, fresh process, imports included (n = {runs})",
+                ms(timing.median(ours)),
+            ),
+            Line(
+                f"`load_events(backend={backend!r})` / `{call}`",
+                f"{ratio:.2f}x",
+                f"≤ {target}x",
+                verdict(ratio <= target),
+            ),
+        ]
+    return lines
 
 
 def bench_warm_load(env: dict[str, str], calls: int) -> list[Line]:
@@ -297,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         "--sizes", type=int, nargs="+", help=f"corpus sizes to build (default: {' '.join(map(str, SIZES))})"
     )
     parser.add_argument("--runs", type=int, default=5, help="repeats of each small measurement (default: 5)")
+    parser.add_argument("--loader", action="store_true", help="only the loader's figures (import, loads, backends)")
     args = parser.parse_args(argv)
     sizes = args.sizes or [n for n in SIZES if not (args.quick and n >= 1000)]
     env = child_env()
@@ -319,12 +357,17 @@ def main(argv: list[str] | None = None) -> int:
         lines += bench_import(env, runs=args.runs * 6)
         progress("fresh-process load ...")
         lines += bench_fresh_load(env, runs=args.runs * 2)
+        progress("backends ...")
+        lines += bench_backends(env, runs=args.runs * 2)
         progress("warm load ...")
         lines += bench_warm_load(env, calls=200)
+    if args.loader:
+        sizes = []
     with tempfile.TemporaryDirectory(prefix="minusma-bench-") as tmp:
         scratch = Path(tmp)
-        progress("build and validate the real package ...")
-        lines += bench_real_package(scratch, runs=args.runs)
+        if not args.loader:
+            progress("build and validate the real package ...")
+            lines += bench_real_package(scratch, runs=args.runs)
         measured = []
         for n in sizes:
             runs = 1 if n >= 100 else min(args.runs, 3)  # from 100 documents on, validation takes half a minute or more
@@ -342,8 +385,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(header))
     print()
     print("\n".join(table(lines + scaling_verdicts(measured))))
-    print()
-    print("\n".join(scaling_table(measured)))
+    if measured:
+        print()
+        print("\n".join(scaling_table(measured)))
     return 0
 
 

@@ -138,3 +138,19 @@ def test_every_type_maps_to_polars():
     for name, dtype in expected.items():
         assert polars_dtype({"name": "x", "type": name}) == dtype
     assert polars_dtype({"type": "string", "constraints": {"enum": ["b", "a"]}}) == pl.Enum(["b", "a"])
+
+
+def test_foreign_keys_of_a_parquet_resource_name_tables():
+    """A Parquet resource's foreign keys point at Parquet twins (events-parquet); they are read as the tables."""
+    from minusma_data._tableschema import foreign_keys as keys_of
+
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    tables = [r["name"] for r in descriptor["resources"] if r["format"] == "csv"]
+    parquet = [r for r in descriptor["resources"] if r["format"] == "parquet"]
+    targets = {t for r in parquet for _, t, _ in keys_of(r["schema"], r["name"])}
+    assert any(
+        fk["reference"].get("resource", "").endswith("-parquet")
+        for r in parquet
+        for fk in r["schema"].get("foreignKeys", [])
+    )
+    assert targets and targets <= set(tables)

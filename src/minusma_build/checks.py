@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from minusma_data._tableschema import field_type, has_type
+from minusma_data.buildkit import FORMULA_START, field_type, has_type
 
 from .curated import Row
 from .errors import Collector, did_you_mean
@@ -17,8 +17,7 @@ from .spec import Field, Spec
 
 FACT_TABLES = ("events", "statements", "figures")
 
-FORMULA_START = ("=", "+", "-", "@")
-# A spreadsheet also runs a formula behind leading tabs, carriage returns and spaces.
+# A spreadsheet also runs a formula (FORMULA_START) behind leading tabs, carriage returns and spaces.
 HIDDEN_START = " \t\r\n"
 # C0 and C1 control characters other than tab and line feed: a carriage
 # return, for one, would split a CSV row for many readers; U+0085 is a line
@@ -44,7 +43,7 @@ def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
     allowed = {name: frozenset(v.codes) for name, v in spec.vocabularies.items()}
     for name, table in spec.tables.items():
         # Worked out once per table: the loop below runs for every value of every row.
-        fields = [(f, not f.computed, allowed.get(f.vocabulary)) for f in table.fields]
+        fields = [(f, not f.computed, allowed.get(f.vocabulary or "")) for f in table.fields]
         for row in rows[name]:
             for f, curated, codes in fields:
                 _check_value(spec, f, row, problems, curated, codes)
@@ -78,7 +77,7 @@ def _check_value(
         problems.add("value-wrong-type", *where, f"expected {field_type(f.type).words}, got {value!r}")
         return
     if allowed is not None and value not in allowed:
-        codes = spec.vocabularies[f.vocabulary].codes
+        codes = spec.vocabularies[f.vocabulary or ""].codes
         problems.add(
             "value-not-in-vocabulary",
             *where,

@@ -92,8 +92,7 @@ def parse_interval(value: object, *, last: bool) -> tuple[dt.date, str]:
 
 def resolve_fixed(spec: dict, evidence: str, references: set[str]) -> ResolvedDate:
     """A stated or external date (not derived)."""
-    basis = spec.get("basis")
-    _check_keys(spec)
+    basis = _check_keys(spec)
     if "start" not in spec:
         raise DateError("date-start-missing", f"a {basis} date needs `start`")
     start, precision = parse_interval(spec["start"], last=False)
@@ -201,7 +200,8 @@ def resolve_derived(spec: dict, sentence: str, anchor: ResolvedDate, anchor_id: 
     return ResolvedDate(start, end, anchor.precision, "derived", anchor_event_id=anchor_id, note=note)
 
 
-def _check_keys(spec: dict) -> None:
+def _check_keys(spec: dict) -> str:
+    """The date's basis, once it and the keys given with it are known ones."""
     basis = spec.get("basis")
     if basis not in DATE_KEYS:
         raise DateError(
@@ -214,6 +214,7 @@ def _check_keys(spec: dict) -> None:
             "date-unknown-key",
             f"a {basis} date takes only {', '.join(sorted(DATE_KEYS[basis]))}; remove {', '.join(sorted(extra))}",
         )
+    return str(basis)
 
 
 def resolve_all(
@@ -226,7 +227,7 @@ def resolve_all(
     """Fill the date columns of every row; derived dates are counted from
     their anchor event, which may itself be derived, so they are resolved in
     dependency order, and a cycle is reported rather than followed."""
-    anchors = anchors if anchors is not None else {r.values.get("event_id"): r for r in rows}
+    anchors = anchors if anchors is not None else {r.values.get("event_id") or "": r for r in rows}
     resolved: dict[int, ResolvedDate] = {}
     pending = []
     for r in rows:
@@ -278,7 +279,7 @@ def resolve_all(
                     anchor_id,
                 )
             resolved.setdefault(id(r), UNKNOWN)
-            if anchors.get(r.values.get("event_id")) is r:
+            if anchors.get(r.values.get("event_id") or "") is r:
                 anchor_dates[r.values["event_id"]] = resolved[id(r)]
             pending.remove(r)
             progressed = True

@@ -31,7 +31,7 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
-from minusma_data._tableschema import PARQUET_SUFFIX, foreign_keys, table_names
+from minusma_data.buildkit import PARQUET_SUFFIX, foreign_keys, table_names
 
 from . import problem_codes
 
@@ -340,6 +340,7 @@ def render(text: str, document: str, root: Path, package: dict) -> tuple[str, li
         body = RENDERERS[name](root, package, base).rstrip("\n") + "\n"
         new = f"<!-- BEGIN {name}: {HINT} -->\n" + body + f"<!-- END {name} -->"
         old = pattern.search(text)
+        assert old is not None  # exactly one block, checked above
         if old.group(0) != new:
             changed.append(name)
             text = text[: old.start()] + new + text[old.end() :]

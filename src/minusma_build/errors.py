@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from minusma_data._errors import closest
+from minusma_data.buildkit import closest
 
 from .problem_codes import known
 

@@ -51,7 +51,11 @@ def assemble(spec: Spec, root: Path) -> Assembled:
     levels = {r.values.get("place_id"): r.values.get("level") for r in rows["places"]}
     rows["events"] = _events(spec, entries["events"], sources, references, levels, problems)
     rows["statements"] = _statements(
-        entries["statements"], sources, references, {r.values.get("event_id"): r for r in rows["events"]}, problems
+        entries["statements"],
+        sources,
+        references,
+        {r.values.get("event_id") or "": r for r in rows["events"]},
+        problems,
     )
     rows["figures"] = [_figure(e, sources, problems) for e in entries["figures"]]
     problems.raise_if_any()
@@ -102,7 +106,7 @@ def _check_keys(spec: Spec, name: str, entries: list[Entry], problems: Collector
 
 def _locate(e: Entry, sources: dict[str, Source], problems: Collector) -> dict[str, Any] | None:
     """Offsets and passage of an entry's evidence, or None after reporting why not."""
-    source = sources.get(e.data.get("source_id"))
+    source = sources.get(e.data.get("source_id") or "")
     if source is None:
         problems.add(
             "unknown-source",
@@ -181,11 +185,12 @@ def _mention(e: Entry, sources, problems) -> Row:
 def _actors(entries: list[Entry], mentions: list[Row], sources, problems) -> list[Row]:
     counts: dict[str, int] = {}
     for m in mentions:
-        counts[m.values.get("actor_id")] = counts.get(m.values.get("actor_id"), 0) + 1
+        actor_id = m.values.get("actor_id") or ""
+        counts[actor_id] = counts.get(actor_id, 0) + 1
     rows = []
     for e in entries:
         values = dict(e.data)
-        values["mention_count"] = counts.get(values.get("actor_id"), 0)
+        values["mention_count"] = counts.get(values.get("actor_id") or "", 0)
         if values["mention_count"] == 0:
             problems.add(
                 "actor-without-mention",
@@ -218,7 +223,9 @@ def _events(spec: Spec, entries: list[Entry], sources, references: set, levels: 
     rows = []
     for e in entries:
         values = _with_provenance(e, sources, problems)
-        category = codes.plover_category(vocab["event_type"], values.get("event_type"), values.get("status"))
+        category = codes.plover_category(
+            vocab["event_type"], values.get("event_type") or "", values.get("status") or ""
+        )
         level = levels.get(values.get("place_id"))
         values.update(
             plover_category=category,
@@ -261,7 +268,8 @@ def _statements(entries: list[Entry], sources, references: set, events: dict[str
     rows = []
     for e in entries:
         values = _with_provenance(e, sources, problems)
-        evidence = values.get("evidence") if isinstance(values.get("evidence"), str) else ""
+        given = values.get("evidence")
+        evidence = given if isinstance(given, str) else ""
         quotes = QUOTED.findall(evidence)
         values["quoted_text"] = " … ".join(quotes) or None
         _check_statement(e, values, quotes, problems)
@@ -338,9 +346,10 @@ BOUNDS = {
 def _figure(e: Entry, sources, problems) -> Row:
     values = _with_provenance(e, sources, problems)
     value, phrase, qualifier = values.get("value"), values.get("phrase"), values.get("qualifier")
-    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if numeric:
-        values["value"] = float(value)
+    number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    numeric = number is not None
+    if number is not None:
+        values["value"] = number
     if isinstance(phrase, str) and phrase not in str(values.get("evidence")):
         problems.add(
             "figure-phrase-not-in-evidence",
@@ -361,7 +370,7 @@ def _figure(e: Entry, sources, problems) -> Row:
                     "an unquantified figure has no value; "
                     "leave `value` out, or choose a qualifier that goes with the number in the phrase",
                 )
-        elif numeric and not numbers.agrees(float(value), phrase):
+        elif number is not None and not numbers.agrees(number, phrase):
             said = ", ".join(f"{n:g}" for n in stated) or "no number"
             problems.add(
                 "figure-value-disagrees",
@@ -379,9 +388,9 @@ def _figure(e: Entry, sources, problems) -> Row:
                 "value",
                 'give the number the phrase states, or use qualifier "unquantified"',
             )
-    if qualifier == "rounded" and numeric and isinstance(phrase, str):
-        low, high = numbers.rounding_bounds(float(value), phrase)
+    if qualifier == "rounded" and number is not None and isinstance(phrase, str):
+        low, high = numbers.rounding_bounds(number, phrase)
     else:
-        low, high = BOUNDS.get(qualifier, lambda v: (None, None))(values.get("value") if numeric else None)
+        low, high = BOUNDS.get(qualifier or "", lambda v: (None, None))(values.get("value") if numeric else None)
     values.update(lower_bound=low, upper_bound=high)
     return Row(e, values)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from minusma_data.buildkit import data_path
+
 from .checks import check_all
 from .errors import BuildError
 from .facts import assemble
@@ -38,8 +40,8 @@ def produce(root: Path) -> BuildResult:
     for name, table in spec.tables.items():
         records = sorted_records(table, assembled.rows[name])
         counts[name] = len(records)
-        csv_files[name] = outputs[f"data/{name}.csv"] = csv_bytes(table, records)
-        outputs[f"data/{name}.parquet"] = parquet_bytes(arrow_table(spec, table, records))
+        csv_files[name] = outputs[data_path(name, "csv")] = csv_bytes(table, records)
+        outputs[data_path(name, "parquet")] = parquet_bytes(arrow_table(spec, table, records))
     source_records = sorted_records(spec.tables["sources"], assembled.rows["sources"])
     desc = descriptor(spec, csv_files, source_records)
     problems = profile_problems(desc, root)

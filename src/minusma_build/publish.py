@@ -33,14 +33,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from minusma_data._lock import package_lock
+from minusma_data.buildkit import FINISH, INTERRUPTED, JOURNAL, package_lock
 
 from . import signals
 from .problem_codes import known
 
-JOURNAL = "data/.publish-journal.json"
 STAGING_PREFIX = ".staging-"
-INTERRUPTED = "a build was interrupted while publishing; run python scripts/build.py to finish it"
 
 
 class PublishError(Exception):
@@ -169,8 +167,7 @@ def publish(root: Path, outputs: dict[str, bytes], steps: Steps = STEPS) -> list
             raise _error(
                 "interrupted-publish",
                 exc,
-                "could not move a new file into place nor put the old "
-                "one back; " + INTERRUPTED.split("; ")[1] + " once the folder is writable",
+                f"could not move a new file into place nor put the old one back; {FINISH} once the folder is writable",
             ) from None
         _finish(root, plan, steps)
     return changed
@@ -398,8 +395,8 @@ def stale_outputs(root: Path, outputs: dict[str, bytes]) -> list[str]:
             raise PublishError(
                 "interrupted-publish",
                 root / JOURNAL,
-                "a build was interrupted while publishing",
-                "run python scripts/build.py to finish it",
+                INTERRUPTED,
+                FINISH,
             )
         return [rel for rel, data in outputs.items() if not _same(rel, _read_published(root, rel), data)]
 
@@ -423,6 +420,6 @@ def same_parquet(a: bytes, b: bytes) -> bool:
         # One thread: Arrow's reader threads can abort the process at exit
         # ("terminate called without an active exception"), now and then.
         read = lambda data: pq.read_table(pa.BufferReader(data), use_threads=False)  # noqa: E731
-        return read(a).equals(read(b), check_metadata=False)
+        return bool(read(a).equals(read(b), check_metadata=False))
     except (pa.ArrowException, OSError):
         return False

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from minusma_data._atomic import write_atomic
+from minusma_data.buildkit import write_atomic
 
 from .versioning import ReleaseError, check_bump, curated_version, extract_commit, prepare, release_notes
 

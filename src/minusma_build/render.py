@@ -10,7 +10,7 @@ import io
 import json
 from typing import Any
 
-from minusma_data._tableschema import PARQUET_SUFFIX, arrow_type, csv_cell
+from minusma_data.buildkit import PARQUET_SUFFIX, arrow_type, csv_cell, data_path
 
 from .curated import Row
 from .spec import IDENTIFIER_KEYS, Spec, Table
@@ -93,7 +93,7 @@ def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dic
                 "profile": TABULAR_PROFILE,
                 "title": table.title,
                 "description": table.description,
-                "path": f"data/{name}.csv",
+                "path": data_path(name, "csv"),
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
@@ -114,8 +114,8 @@ def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dic
                 "name": name + PARQUET_SUFFIX,
                 "type": "table",
                 "title": f"{table.title} (Parquet)",
-                "description": f"The same rows as data/{name}.csv, in Parquet.",
-                "path": f"data/{name}.parquet",
+                "description": f"The same rows as {data_path(name, 'csv')}, in Parquet.",
+                "path": data_path(name, "parquet"),
                 "format": "parquet",
                 "mediatype": PARQUET_MEDIATYPE,
                 "schema": table_schema(spec, table, resource_suffix=PARQUET_SUFFIX),

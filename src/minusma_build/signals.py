@@ -50,5 +50,5 @@ def deferred() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        for signum in dict.fromkeys(pending):
-            signal.raise_signal(signum)
+        for number in dict.fromkeys(pending):
+            signal.raise_signal(number)

@@ -43,7 +43,7 @@ class Segment:
     mentions: tuple[str, ...]
 
 
-def cut(text: str, spans: list[Span], bounds: set[int] = frozenset()) -> list[Segment]:
+def cut(text: str, spans: list[Span], bounds: frozenset[int] | set[int] = frozenset()) -> list[Segment]:
     """Cut `text` at every span boundary and at `bounds`; each segment lists
     the spans covering it, in the order `spans` gives them."""
     points = sorted({0, len(text), *bounds, *(s.start for s in spans), *(s.end for s in spans)})

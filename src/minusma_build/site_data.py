@@ -118,8 +118,9 @@ def read_package(root: Path) -> Package:
 
 def _read_table(resource: dict[str, Any], path: Path, where: str) -> Table:
     """The CSV's rows, once its schema names the columns and a primary key and its header has them all."""
-    schema = resource.get("schema")
-    fields = schema.get("fields") if isinstance(schema, dict) else None
+    given = resource.get("schema")
+    schema: dict[str, Any] = given if isinstance(given, dict) else {}
+    fields = schema.get("fields")
     if not (
         isinstance(fields, list)
         and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields)

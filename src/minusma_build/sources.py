@@ -144,7 +144,8 @@ def _read_text(root: Path, entry: Entry, problems: Collector) -> tuple[str, byte
 
 def _passages(spec: Spec, entry: Entry, source: Source, curated: list[dict], problems: Collector) -> list[Row]:
     """Locate each passage after the previous one and prove they tile the text."""
-    rows, cursor = [], 0
+    rows: list[Row] = []
+    cursor = 0
     allowed = spec.tables["passages"].curated_names
     line_starts = [0] + [m.end() for m in re.finditer("\n", source.text)]
     sentence_in: dict[int, int] = {}

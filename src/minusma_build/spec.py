@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from minusma_data._tableschema import TYPES
+from minusma_data.buildkit import TYPES
 
 from .curated import read_toml
 from .errors import Collector, did_you_mean
@@ -185,7 +185,7 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
             continue
         fields: list[Field] = []
         for entry in entries:
-            members = [entry]
+            members: Any = [entry]
             if isinstance(entry, dict) and "group" in entry:
                 members = groups.get(entry["group"]) if isinstance(entry["group"], str) else None
                 if not isinstance(members, list):
@@ -201,8 +201,8 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
                 if checked:
                     fields.append(checked)
         names = [f.name for f in fields]
-        for twice in sorted({n for n in names if names.count(n) > 1}):
-            bad("schema-duplicate-field", label, twice, "the field is listed twice; list each field once")
+        for repeated in sorted({n for n in names if names.count(n) > 1}):
+            bad("schema-duplicate-field", label, repeated, "the field is listed twice; list each field once")
         for key in ("title", "description"):
             if not isinstance(t.get(key), str):
                 bad("table-text-missing", label, key, f"give the table's {key} as text")

@@ -16,8 +16,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from minusma_data._tableschema import PARQUET_SUFFIX
-from minusma_data._tableschema import field_arrow_type as expected_arrow_type
+from minusma_data.buildkit import PARQUET_SUFFIX
+from minusma_data.buildkit import field_arrow_type as expected_arrow_type
 
 
 def validate_csv_resources(root: Path, descriptor: dict[str, Any]) -> list[str]:

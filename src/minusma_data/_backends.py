@@ -1,9 +1,12 @@
-"""Hand a loaded table to the library the caller asked for: pandas (as
-loaded), pyarrow or polars, typed from the Table Schema the same way.
+"""Hand a table to the library the caller asked for: pandas, pyarrow or polars,
+typed from the Table Schema the same way.
 
-Every table is read and checked once, into pandas (see `_read.normalise`);
-the other backends are converted from that frame, so all three hold the same
-values. Each is imported only when asked for. The types come from
+A Parquet file asked for in pyarrow or polars is read by that library itself
+(`_arrow`, `_polars`), which applies the schema's types and checks; pandas is
+not imported. Otherwise (CSV, or `verify=True`, which compares a Parquet file
+with its CSV twin) the table is read and checked into pandas (`_read`) and
+converted from there. Either way the three hold the same values
+(tests/test_backends.py compares them cell by cell). The types come from
 `_tableschema` (`field_arrow_type`, `polars_dtype`):
 
 ========================  ==========================  ========================
@@ -26,20 +29,64 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import BACKENDS
 from ._errors import UnknownBackendError, unknown
 from ._tableschema import enum_of, field_arrow_type, polars_dtype
+from ._types import BACKENDS, Backend
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ._schema import Package
+
 EXTRAS = {"polars": 'pip install "minusma-data[polars]"'}
 
 
-def check_backend(backend: object) -> str:
-    if backend not in BACKENDS:
-        raise UnknownBackendError(unknown("backend", backend, BACKENDS))
-    return str(backend)
+def check_backend(backend: object) -> Backend:
+    for known in BACKENDS:
+        if backend == known:
+            return known
+    raise UnknownBackendError(unknown("backend", backend, BACKENDS))
+
+
+def native(backend: str, format: str, verify: bool) -> bool:
+    """Whether the backend reads the file itself: Parquet, unverified, in pyarrow or polars."""
+    return backend != "pandas" and format == "parquet" and not verify
+
+
+def read_native(package: Package, table: str, backend: str) -> Any:
+    """A table's Parquet file read by pyarrow or polars itself."""
+    if backend == "pyarrow":
+        from ._arrow import read_table
+
+        return read_table(package, table)
+    _require_polars()
+    from ._polars import read_table as read_polars
+
+    return read_polars(package, table)
+
+
+def with_actor_names(frame: Any, id_columns: list[str], actors: Any, backend: str) -> Any:
+    """The actor names beside their ids, in the frame's own library."""
+    if backend == "pyarrow":
+        from ._arrow import with_actor_names as arrow_names
+
+        return arrow_names(frame, id_columns, actors)
+    if backend == "polars":
+        from ._polars import with_actor_names as polars_names
+
+        return polars_names(frame, id_columns, actors)
+    from ._resolve import with_actor_names as pandas_names
+
+    return pandas_names(frame, id_columns, actors)
+
+
+def _require_polars() -> None:
+    try:
+        import polars  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            f"backend='polars' needs polars, which is not installed. Install it with: {EXTRAS['polars']}"
+        ) from None
 
 
 def convert(frame: pd.DataFrame, fields: list[dict[str, Any]], backend: str) -> Any:
@@ -47,15 +94,13 @@ def convert(frame: pd.DataFrame, fields: list[dict[str, Any]], backend: str) -> 
     Columns the schema does not list (the actor names) are strings."""
     if backend == "pandas":
         return frame
+    if backend == "polars":
+        _require_polars()
     table = to_arrow(frame, fields)
     if backend == "pyarrow":
         return table
-    try:
-        import polars as pl
-    except ImportError:
-        raise ImportError(
-            f"backend='polars' needs polars, which is not installed. Install it with: {EXTRAS['polars']}"
-        ) from None
+    import polars as pl
+
     by_name = {f["name"]: f for f in fields}
     out = pl.DataFrame(pl.from_arrow(table))
     return out.with_columns(

@@ -3,30 +3,24 @@ by primary key, and say which version bump the changes call for.
 
     minusma-data diff OLD NEW [--format text|json]
 
-OLD and NEW are package folders, datapackage.json paths or release zips. A zip
-is read in place (never extracted), and neither a zip member nor a resource
-path may point outside its package. Values are compared as the text of the CSV
-cells, so no dtype rule can hide or invent a change, and nothing here imports
-pandas.
-
-Every kind of change has a stable code and one bump in `CHANGE_BUMPS`, the
-single statement of the versioning rules (docs/versioning.md explains them).
+OLD and NEW are read by `_diff_read`; the result is one JSON-ready object,
+shown by `_diff_render`. Every kind of change has a stable code and one bump
+in `CHANGE_BUMPS`, the single statement of the versioning rules
+(docs/versioning.md explains them).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import posixpath
-import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-DESCRIPTOR = "datapackage.json"
+from ._diff_read import DiffError, Snapshot, open_package, read_rows
+from ._diff_read import schema_of as _schema
+from ._tableschema import foreign_keys
+
+__all__ = ["BUMPS", "CHANGE_BUMPS", "DiffError", "Snapshot", "diff", "diff_paths", "open_package", "read_rows"]
+
 BUMPS = ("none", "patch", "minor", "major")
 
 # Each change code -> the version part it bumps, after the Data Package Version
@@ -59,178 +53,11 @@ CHANGE_BUMPS: dict[str, str] = {
 }
 
 # Package properties that change with every release or follow from the data,
+
+# Package properties that change with every release or follow from the data,
 # so they are not differences: the version itself, release dates, file sizes.
 IGNORED_PACKAGE_KEYS = {"$schema", "version", "created", "resources"}
 IGNORED_RESOURCE_KEYS = {"path", "bytes", "hash", "schema", "name"}
-MAX_MEMBER_BYTES = 1 << 30  # a zip member bigger than 1 GiB is refused, not read
-
-
-class DiffError(Exception):
-    """An input that cannot be compared; the message is one line saying what,
-    where and what would be right."""
-
-
-# -- reading a package ---------------------------------------------------------
-
-
-@dataclass
-class Snapshot:
-    """One package: its descriptor and a way to read its files' bytes."""
-
-    label: str
-    descriptor: dict[str, Any]
-    read: Callable[[str], bytes]
-    tables: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # table -> format -> resource
-
-    @property
-    def version(self) -> str | None:
-        version = self.descriptor.get("version")
-        return version if isinstance(version, str) else None
-
-
-def open_package(given: str | Path) -> Snapshot:
-    """A folder, a datapackage.json path or a release zip, as a Snapshot."""
-    path = Path(given)
-    if path.is_dir():
-        return _folder(path, path)
-    if path.is_file() and path.name == DESCRIPTOR:
-        return _folder(path.parent, path)
-    if path.is_file() and zipfile.is_zipfile(path):
-        return _zip(path)
-    if not path.exists():
-        raise DiffError(f"{path}: no such file or folder; give a package folder, its datapackage.json or a release zip")
-    raise DiffError(f"{path}: not a package folder, a datapackage.json or a zip file")
-
-
-def _folder(root: Path, shown: Path) -> Snapshot:
-    base = root.resolve()
-
-    def read(rel: str) -> bytes:
-        target = (base / _safe(rel, shown)).resolve()
-        if not target.is_relative_to(base):
-            raise DiffError(
-                f"{shown}: {rel!r} leads outside the package folder (a link); a file inside the folder would be right"
-            )
-        try:
-            return target.read_bytes()
-        except FileNotFoundError:
-            if rel == DESCRIPTOR:
-                raise DiffError(
-                    f"{shown}: no {DESCRIPTOR} here; give a package folder (one holding "
-                    f"{DESCRIPTOR}), its {DESCRIPTOR} or a release zip"
-                ) from None
-            raise DiffError(f"{shown}: {rel} is missing; the package lists it") from None
-        except OSError as exc:
-            raise DiffError(f"{shown}: {rel} cannot be read ({exc.strerror})") from None
-
-    return _snapshot(str(shown), read)
-
-
-def _zip(path: Path) -> Snapshot:
-    try:
-        archive = zipfile.ZipFile(path)
-        infos = {}
-        for info in archive.infolist():
-            _safe(info.filename.rstrip("/"), path, member=True)
-            infos[info.filename] = info
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise DiffError(f"{path}: not a readable zip file ({exc})") from None
-
-    def read(rel: str) -> bytes:
-        info = infos.get(_safe(rel, path))
-        if info is None:
-            raise DiffError(
-                f"{path}: the zip has no {rel}; a release zip holds datapackage.json at its root "
-                "and every file it lists"
-            )
-        if info.file_size > MAX_MEMBER_BYTES:
-            raise DiffError(
-                f"{path}: {rel} claims {info.file_size} bytes, more than the {MAX_MEMBER_BYTES} a package file may have"
-            )
-        try:
-            return archive.read(info)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise DiffError(f"{path}: {rel} cannot be read from the zip ({exc})") from None
-
-    return _snapshot(str(path), read)
-
-
-def _safe(rel: str, where: Path, member: bool = False) -> str:
-    """`rel` as a plain relative POSIX path, or a DiffError if it could point
-    anywhere but inside the package (absolute, `..`, a drive, a URL)."""
-    what = "zip member" if member else "path"
-    normal = posixpath.normpath(rel) if rel else ""
-    if (
-        not rel
-        or "\\" in rel
-        or "\x00" in rel
-        or rel.startswith("/")
-        or ":" in rel.split("/")[0]
-        or normal == ".."
-        or normal.startswith("../")
-        or ".." in rel.split("/")
-    ):
-        raise DiffError(
-            f"{where}: {what} {rel!r} points outside the package; "
-            "a relative path inside it, like data/events.csv, would be right"
-        )
-    return normal
-
-
-def _snapshot(label: str, read: Callable[[str], bytes]) -> Snapshot:
-    try:
-        descriptor = json.loads(read(DESCRIPTOR))
-    except ValueError as exc:
-        raise DiffError(f"{label}: {DESCRIPTOR} is not valid JSON ({exc})") from None
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise DiffError(f"{label}: {DESCRIPTOR} is not a Data Package (it has no 'resources' list)")
-    snapshot = Snapshot(label, descriptor, read)
-    for resource in descriptor["resources"]:
-        if not isinstance(resource, dict) or resource.get("format") not in ("csv", "parquet"):
-            continue
-        name, path = resource.get("name"), resource.get("path")
-        schema = resource.get("schema")
-        if not (
-            isinstance(name, str)
-            and isinstance(path, str)
-            and isinstance(schema, dict)
-            and isinstance(schema.get("fields"), list)
-            and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in schema["fields"])
-        ):
-            raise DiffError(f"{label}: resource {name!r} lacks a name, a path or a schema with named fields")
-        _safe(path, Path(label))
-        table = name.removesuffix("-parquet") if resource["format"] == "parquet" else name
-        snapshot.tables.setdefault(table, {})[resource["format"]] = resource
-    return snapshot
-
-
-def _schema(snapshot: Snapshot, table: str) -> dict[str, Any]:
-    formats = snapshot.tables[table]
-    return (formats.get("csv") or formats["parquet"])["schema"]
-
-
-def read_rows(snapshot: Snapshot, table: str) -> tuple[list[str], list[list[str]]]:
-    """The header and the rows of a table's CSV file, every cell as text."""
-    resource = snapshot.tables[table]["csv"]
-    dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
-    data = snapshot.read(resource["path"])
-    try:
-        text = data.decode(resource.get("encoding", "utf-8") or "utf-8")
-        reader = csv.reader(
-            io.StringIO(text, newline=""),
-            delimiter=dialect.get("delimiter", ","),
-            quotechar=dialect.get("quoteChar", '"'),
-            strict=True,
-        )
-        rows = list(reader)
-    except (UnicodeDecodeError, LookupError, csv.Error) as exc:
-        raise DiffError(f"{snapshot.label}: {resource['path']} is not valid CSV ({exc})") from None
-    if not rows:
-        raise DiffError(f"{snapshot.label}: {resource['path']} is empty; it should start with a header row")
-    return rows[0], rows[1:]
-
-
-# -- comparing -----------------------------------------------------------------
 
 
 def change(
@@ -294,10 +121,10 @@ def _table_changes(table: str, old: Snapshot, new: Snapshot) -> list[dict[str, A
             change("primary_key_changed", table, old=_names(so.get("primaryKey")), new=_names(sn.get("primaryKey")))
         )
     keys_old, keys_new = _foreign_keys(so, table), _foreign_keys(sn, table)
-    for key in sorted(keys_old - keys_new):
-        changes.append(change("foreign_key_removed", table, ",".join(key[0]), old=_fk_text(key)))
-    for key in sorted(keys_new - keys_old):
-        changes.append(change("foreign_key_added", table, ",".join(key[0]), new=_fk_text(key)))
+    for fk in sorted(keys_old - keys_new):
+        changes.append(change("foreign_key_removed", table, ",".join(fk[0]), old=_fk_text(fk)))
+    for fk in sorted(keys_new - keys_old):
+        changes.append(change("foreign_key_added", table, ",".join(fk[0]), new=_fk_text(fk)))
     for key in ("missingValues",):
         if so.get(key, [""]) != sn.get(key, [""]):
             changes.append(change("constraint_changed", table, field=key, old=so.get(key), new=sn.get(key)))
@@ -386,14 +213,7 @@ def _names(value: Any) -> list[str]:
 
 
 def _foreign_keys(schema: dict[str, Any], table: str) -> set[tuple[tuple[str, ...], str, tuple[str, ...]]]:
-    keys = set()
-    for fk in schema.get("foreignKeys") or []:
-        if not isinstance(fk, dict):
-            continue
-        ref = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}
-        target = str(ref.get("resource") or table).removesuffix("-parquet")
-        keys.add((tuple(_names(fk.get("fields"))), target, tuple(_names(ref.get("fields")))))
-    return keys
+    return {(tuple(fields), target, tuple(ref)) for fields, target, ref in foreign_keys(schema, table)}
 
 
 def _fk_text(key: tuple[tuple[str, ...], str, tuple[str, ...]]) -> str:
@@ -500,63 +320,3 @@ def diff(old: Snapshot, new: Snapshot) -> dict[str, Any]:
 
 def diff_paths(old: str | Path, new: str | Path) -> dict[str, Any]:
     return diff(open_package(old), open_package(new))
-
-
-# -- showing -------------------------------------------------------------------
-
-
-def _show(value: Any, width: int = 80) -> str:
-    if value is None:
-        return "(empty)"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if len(text) > width:
-        text = text[: width - 3] + "..."
-    return repr(text) if isinstance(value, str) else text
-
-
-def describe(c: dict[str, Any]) -> str:
-    """One change as a line of text."""
-    where = ".".join(p for p in (c["table"], c["field"]) if p) if c["table"] else f"package.{c['field'] or 'name'}"
-    words = c["change"].replace("_", " ")
-    parts = [f"{c['bump']:<5}  {where}: {words}"]
-    if c["old"] is not None and c["new"] is not None:
-        parts.append(f"{_show(c['old'])} -> {_show(c['new'])}")
-    elif c["old"] is not None or c["new"] is not None:
-        parts.append(_show(c["new"] if c["new"] is not None else c["old"]))
-    return " ".join(parts)
-
-
-def text_lines(result: dict[str, Any]) -> Iterator[str]:
-    """The comparison for people, one change a line."""
-    yield f"old: {result['old']['package']} (version {result['old']['version']})"
-    yield f"new: {result['new']['package']} (version {result['new']['version']})"
-    changes = result["schema"]["changes"]
-    if not changes and not result["tables"]:
-        yield "identical: no schema, metadata or row differs"
-        return
-    if changes:
-        yield "schema and metadata:"
-        for c in changes:
-            yield "  " + describe(c)
-    if result["tables"]:
-        yield "rows:"
-    for table, rows in result["tables"].items():
-        yield (f"  {table}: {len(rows['added'])} added, {len(rows['removed'])} removed, {len(rows['changed'])} changed")
-        for ident in rows["added"]:
-            yield f"    + {ident}"
-        for ident in rows["removed"]:
-            yield f"    - {ident}"
-        for ident, fields in rows["changed"].items():
-            for name, (before, after) in fields.items():
-                yield f"    ~ {ident}  {name}: {_show(before)} -> {_show(after)}"
-    yield f"suggested bump: {result['suggested_bump']}"
-
-
-def render(result: dict[str, Any], format: str) -> str:
-    if format == "json":
-        return json.dumps(result, ensure_ascii=False, sort_keys=False, indent=2)
-    return "\n".join(text_lines(result))
-
-
-def differs(result: dict[str, Any]) -> bool:
-    return bool(result["schema"]["changes"] or result["tables"])

@@ -17,13 +17,26 @@ REBUILD = "python scripts/build.py"
 class UnknownTableError(ValueError):
     """A table name that the descriptor does not list."""
 
+    code = "unknown-table"
+
 
 class UnknownFormatError(ValueError):
-    """A file format other than the published ones (parquet, csv)."""
+    """A file format other than the published ones (parquet, csv), or an
+    export format other than those `minusma-data export` writes."""
+
+    code = "unknown-format"
 
 
 class UnknownBackendError(ValueError):
     """A backend other than the supported ones (pandas, polars, pyarrow)."""
+
+    code = "unknown-backend"
+
+
+class UnknownLayoutError(ValueError):
+    """An event layout other than those `minusma-data export --layout` writes."""
+
+    code = "unknown-layout"
 
 
 class DataFileError(Exception):
@@ -56,6 +69,11 @@ class DescriptorError(DataFileError):
 
 
 CODES = {
+    # ValueErrors for a name the caller gave
+    "unknown-table": "a table the descriptor does not list",
+    "unknown-format": "a format the loader does not read, or that the export does not write",
+    "unknown-backend": "a library other than pandas, polars and pyarrow",
+    "unknown-layout": "an event layout the export does not write",
     # DataFileError
     "file-missing": "a published file is absent",
     "file-unreadable": "a published file cannot be read (permissions, a folder in its place)",
@@ -71,9 +89,8 @@ CODES = {
     "interrupted-publish": "a build was stopped while publishing; the build must be run again to finish it",
     "no-data": "the package has neither bundled data nor a checkout",
 }
-"""Every `code` a DataFileError or DescriptorError can carry, and what it means."""
-
-INTERRUPTED = "a build was interrupted while publishing; run python scripts/build.py to finish it."
+"""Every `code` a loader error carries (DataFileError, DescriptorError and the
+Unknown*Error classes), and what it means."""
 
 
 class ExportError(ValueError):

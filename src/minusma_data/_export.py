@@ -1,6 +1,6 @@
-"""Write every table to a folder (CSV, Parquet or JSON Lines), to one
-SQLite file or to one Excel workbook (see _xlsx), for tools that do not read
-the published files directly.
+"""Write every table to a folder as a data package of CSV, Parquet or JSON
+Lines files, for tools that do not read the published files directly (the
+other exports: `_exporters`).
 
 A folder export is a Data Package of its own, laid out like the published
 one: datapackage.json, data/<table>.<format>, the source text under
@@ -9,8 +9,8 @@ it, and `--data-home` (or ``data_home=``) loads it back.
 
 CSV and Parquet exports are the published files themselves, byte for byte
 (each checked first: CSV against its recorded sha256, Parquet against its
-CSV twin); JSON Lines and SQLite are written from the loaded tables, with
-dates as ISO 8601 text.
+CSV twin); JSON Lines files, and the SQLite export, are written from
+`records`, with dates as ISO 8601 text.
 """
 
 from __future__ import annotations
@@ -25,34 +25,24 @@ from typing import Any
 import pandas as pd
 
 from ._atomic import write_atomic
-from ._read import file_bytes, read_table
+from ._errors import DataFileError, remedy
+from ._exporters import Exporter
+from ._files import DESCRIPTOR, data_path
+from ._read import read_table
+from ._resource import check_hash, checked_bytes, failing
 from ._schema import Package
 
-SQLITE_NAME = "minusma-data.sqlite"
 LICENCE_FILES = ("LICENSE", "LICENSE-DATA")
-MEDIATYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "jsonl": "application/jsonl"}
 # Properties of a published resource that hold for its exported copy as well.
 KEPT = ("name", "type", "title", "description", "path", "format", "mediatype", "encoding", "schema")
 
 
-def export(package: Package, format: str, output: Path) -> list[Path]:
-    """Write all tables; return the files written."""
-    if format == "xlsx":
-        from ._xlsx import write_workbook  # needs the xlsx extra
-
-        return [write_workbook(package, output)]
-    if format == "sqlite":
-        from ._sqlite import metadata_bytes, metadata_path, write_database
-
-        target = output if output.suffix in (".sqlite", ".sqlite3", ".db") else output / SQLITE_NAME
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, lambda tmp: write_database(package, tmp, lambda t: _records(package, t)))
-        meta = metadata_path(target)
-        _write_bytes(meta, metadata_bytes(package, target))
-        return [target, meta]
+def write_package(package: Package, exporter: Exporter, output: Path) -> list[Path]:
+    """Write every table in the exporter's format as a data package in `output`; return the files written."""
+    format = exporter.name
     files: dict[str, bytes] = {}
     for table in package.tables:
-        relative = _inside(package, f"data/{table}.{format}")
+        relative = _inside(package, data_path(table, format))
         files[relative] = _table_bytes(package, table, format)
     for source in package.raw.get("sources", []):
         if isinstance(source.get("path"), str):
@@ -60,13 +50,13 @@ def export(package: Package, format: str, output: Path) -> list[Path]:
             files[relative] = _source_bytes(package, source)
     for name in LICENCE_FILES:
         files[name] = licence_bytes(package, name)
-    description = export_descriptor(package, format, files)
-    files["datapackage.json"] = (json.dumps(description, indent=2, ensure_ascii=False) + "\n").encode()
+    description = export_descriptor(package, exporter, files)
+    files[DESCRIPTOR] = (json.dumps(description, indent=2, ensure_ascii=False) + "\n").encode()
     files["README.md"] = readme_bytes(package, format, description)
     written = []
     for relative, data in files.items():
         target = output / relative
-        _write_bytes(target, data)
+        write_bytes(target, data)
         written.append(target)
     return written
 
@@ -85,35 +75,31 @@ def _inside(package: Package, relative: str) -> str:
 
 def _table_bytes(package: Package, table: str, format: str) -> bytes:
     if format == "csv":
-        return file_bytes(package, table)
+        return checked_bytes(package, table, "csv")
     if format == "parquet":
         from ._verify import verify_parquet
 
         verify_parquet(package, table)  # refuse a damaged or altered file before copying it
         return package.path(table, "parquet").read_bytes()
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in _records(package, table)).encode()
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in records(package, table)).encode()
 
 
 def _source_bytes(package: Package, source: dict[str, Any]) -> bytes:
     """The source text, checked against the hash the descriptor records (if any)."""
-    from ._errors import DataFileError, remedy
-    from ._read import _verify  # the size-and-hash check every published file goes through
-
     path = package.location.root / source["path"]
-    fix = remedy(package.location.kind, package.location.root)
+    fail = failing(path, remedy(package.location.kind, package.location.root))
     try:
-        data = path.read_bytes()
+        data: bytes = path.read_bytes()
     except OSError:
-        raise DataFileError(path, "the source text is missing.", fix, "file-missing") from None
+        raise fail("the source text is missing.", "file-missing") from None
     if source.get("hash"):
-        _verify(data, {"hash": source["hash"]}, lambda problem, code=None: DataFileError(path, problem, fix, code))
+        check_hash(data, {"hash": source["hash"]}, fail)
     return data
 
 
 def licence_bytes(package: Package, name: str) -> bytes:
     """A licence file: from the data folder, else the one installed with the
     package (the wheel's .dist-info/licenses/), else the checkout's."""
-    from ._errors import DataFileError, remedy
     from ._locate import checkout_root
 
     candidates = [package.location.root / name, _installed_licence(name), checkout_root() / name]
@@ -140,19 +126,19 @@ def _installed_licence(name: str) -> Path | None:
     return None
 
 
-def export_descriptor(package: Package, format: str, files: dict[str, bytes]) -> dict[str, Any]:
+def export_descriptor(package: Package, exporter: Exporter, files: dict[str, bytes]) -> dict[str, Any]:
     """The published descriptor with one resource per table in `format`.
     Every exported file's size and sha256 are recorded, except a Parquet
     file's size: frictionless refuses `bytes` on Parquet resources."""
-    raw = package.raw
+    raw, format = package.raw, exporter.name
     description = {k: copy.deepcopy(v) for k, v in raw.items() if k != "resources"}
     resources = []
     for table in package.tables:
         resource = {k: copy.deepcopy(v) for k, v in package.describing(table).items() if k in KEPT}
         resource["name"] = table  # a Parquet-only package may name it events-parquet
-        path = f"data/{table}.{format}"
+        path = data_path(table, format)
         data = files[path]
-        resource.update(path=path, format=format, mediatype=MEDIATYPES[format])
+        resource.update(path=path, format=format, mediatype=exporter.media_type)
         if format == "csv":
             resource["profile"] = "tabular-data-resource"  # as published; see src/minusma_build/render.py
             resource["dialect"] = copy.deepcopy(package.resource(table, "csv").get("dialect", {}))
@@ -209,12 +195,12 @@ def readme_bytes(package: Package, format: str, description: dict[str, Any]) -> 
     return "\n".join(lines).encode("utf-8")
 
 
-def _write_bytes(target: Path, data: bytes) -> None:
+def write_bytes(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, data)
 
 
-def _records(package: Package, table: str) -> list[dict[str, Any]]:
+def records(package: Package, table: str) -> list[dict[str, Any]]:
     """Rows as plain Python values: str, int, float, bool, 'YYYY-MM-DD' or None."""
     if (table, "csv") in package.resources:
         frame = read_table(package, table, "csv", verify=True)

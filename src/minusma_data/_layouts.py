@@ -19,10 +19,9 @@ from typing import Any
 import pandas as pd
 
 from ._atomic import write_atomic
+from ._exporters import Written
 from ._read import read_table
 from ._schema import Package
-
-LAYOUTS = ("plover", "acled")
 
 # The columns of ACLED's export, in ACLED's order (ACLED Codebook; acledR).
 ACLED_COLUMNS = (
@@ -77,13 +76,7 @@ class Omitted:
     reason: str
 
 
-@dataclass(frozen=True)
-class LayoutResult:
-    written: list[Path]
-    omitted: list[Omitted]
-
-
-def export_layout(package: Package, layout: str, output: Path) -> LayoutResult:
+def export_layout(package: Package, layout: str, output: Path) -> Written:
     """Write DIR/events_<layout>.* and DIR/events_<layout>_omitted.csv."""
     events = read_table(package, "events", "parquet")
     actors = read_table(package, "actors", "parquet").set_index("actor_id", drop=False)
@@ -101,10 +94,10 @@ def export_layout(package: Package, layout: str, output: Path) -> LayoutResult:
         data = _csv(ACLED_COLUMNS, rows)
         target = output / "events_acled.csv"
     sidecar = output / f"events_{layout}_omitted.csv"
-    write_atomic(target, lambda tmp: tmp.write_bytes(data))
+    write_atomic(target, data)
     omitted_rows = [{"event_id": o.event_id, "reason_code": o.reason_code, "reason": o.reason} for o in omitted]
-    write_atomic(sidecar, lambda tmp: tmp.write_bytes(_csv(OMITTED_COLUMNS, omitted_rows)))
-    return LayoutResult([target, sidecar], omitted)
+    write_atomic(sidecar, _csv(OMITTED_COLUMNS, omitted_rows))
+    return Written([target, sidecar], omitted)
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> bytes:
@@ -261,6 +254,7 @@ def _acled(
         if reason:
             omitted.append(Omitted(eid, *reason))
             continue
+        assert event_type is not None  # an event out of ACLED's scope was left out above
         place = places.loc[place_id]
         country = _value(place, "iso_alpha3")
         actor1 = _acled_actor(actors, _value(e, "initiator_actor_id"), country)
@@ -320,12 +314,19 @@ def _acled_actor(actors: pd.DataFrame, actor_id: str | None, country: str | None
     0 (ACLED's value for no second actor) when there is none."""
     if actor_id is None:
         return None, 0
-    actor = actors.loc[actor_id]
+    actor = _row(actors, actor_id)
     inter = _value(actor, "acled_inter")
     code = int(inter) if inter is not None else 0
     if code == 1 and _value(actor, "country") not in (None, country):
         code = 8
     return _value(actor, "name"), code
+
+
+def _row(frame: pd.DataFrame, key: str) -> pd.Series[Any]:
+    """The row with this id: one, since the loader refuses a table that repeats an id."""
+    row = frame.loc[key]
+    assert isinstance(row, pd.Series)
+    return row
 
 
 def _interaction(inter1: int, inter2: int) -> int:

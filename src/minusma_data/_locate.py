@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ._errors import INTERRUPTED, REINSTALL, DescriptorError, remedy
-
-DESCRIPTOR = "datapackage.json"
-# Written by the build while it moves new files into place (minusma_build.publish).
-JOURNAL = "data/.publish-journal.json"
+from ._errors import REINSTALL, DescriptorError, remedy
+from ._files import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL
 
 Kind = Literal["data_home", "bundled", "checkout"]
 
@@ -89,6 +86,6 @@ def reading(location: Location) -> Iterator[None]:
         journal = location.root / JOURNAL
         if os.path.lexists(journal):
             raise DescriptorError(
-                journal, INTERRUPTED, remedy(location.kind, location.root), code="interrupted-publish"
+                journal, f"{INTERRUPTED}; {FINISH}.", remedy(location.kind, location.root), code="interrupted-publish"
             )
         yield

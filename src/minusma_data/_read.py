@@ -1,33 +1,36 @@
-"""Read one published file into a DataFrame typed by its Table Schema.
+"""Read one published file into a pandas DataFrame typed by its Table Schema.
 
 CSV is read with every column as text and only the empty string as missing;
 Parquet is read with pyarrow, ignoring any pandas metadata in the file. Both
 then pass through `normalise`, the one step that gives each column its dtype
-and checks it against the schema, so the two formats load identically.
+and checks it against the schema, so the two formats load identically. Each
+Table Schema type has its converter in `CONVERTERS`.
 """
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ._errors import DataFileError, remedy
+from . import _refusals as say
+from ._errors import DataFileError
+from ._resource import Fail, check_hash, read_bytes, stat, target
 from ._schema import Package, pandas_dtype, string_dtype
 from ._tableschema import enum_of
-
-Fail = Callable[..., DataFileError]  # (problem, code=None) -> the error to raise
 
 INTEGER = r"[+-]?[0-9]+"
 NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NaN|INF|-INF"
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
 DATE_FORMATS = {"default": "%Y-%m-%d", "any": "ISO8601"}
-ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 # (path, format) -> (the file's stat signature, its normalised frame)
@@ -42,17 +45,9 @@ def read_table(package: Package, table: str, format: str, *, verify: bool = Fals
     unchanged too; the caller gets a deep copy of the frame, so editing it
     never changes what the next call returns. `verify` always reads the bytes.
     """
-    resource, path, fail = _target(package, table, format)
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        raise fail(f"the {format} file of table {table!r} is missing.", "file-missing") from None
-    except OSError as exc:
-        raise fail(
-            f"the {format} file of table {table!r} cannot be read ({exc.strerror}).", "file-unreadable"
-        ) from None
+    resource, path, fail = target(package, table, format)
     key = (str(path), format)
-    signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev, package.signature)
+    signature = (*stat(path, table, format, fail), package.signature)
     cached = _CACHE.get(key)
     if cached is not None and cached[0] == signature and not verify:
         return cached[1].copy(deep=True)
@@ -62,39 +57,10 @@ def read_table(package: Package, table: str, format: str, *, verify: bool = Fals
     return frame.copy(deep=True)
 
 
-def file_bytes(package: Package, table: str) -> bytes:
-    """The CSV file's bytes, checked against the recorded size and hash."""
-    resource, path, fail = _target(package, table, "csv")
-    data = _bytes(path, fail)
-    _verify(data, resource, fail)
-    return data
-
-
-def _target(package: Package, table: str, format: str) -> tuple[dict[str, Any], Path, Fail]:
-    """A table's resource, its file, and the error to raise about that file."""
-    resource = package.resource(table, format)
-    path = package.path(table, format)
-    fix = remedy(package.location.kind, package.location.root)
-
-    def fail(problem: str, code: str | None = None) -> DataFileError:
-        return DataFileError(path, problem, fix, code=code)
-
-    return resource, path, fail
-
-
-def _bytes(path: Path, fail: Fail) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise fail("the file is missing.", "file-missing") from None
-    except OSError as exc:
-        raise fail(f"the file cannot be read ({exc.strerror}).", "file-unreadable") from None
-
-
 def _read_csv(path: Path, resource: dict[str, Any], verify: bool, fail: Fail) -> pd.DataFrame:
-    data = _bytes(path, fail)
+    data = read_bytes(path, fail)
     if verify:
-        _verify(data, resource, fail)
+        check_hash(data, resource, fail)
     dialect = resource.get("dialect", {})
     try:
         return pd.read_csv(
@@ -111,36 +77,12 @@ def _read_csv(path: Path, resource: dict[str, Any], verify: bool, fail: Fail) ->
         raise fail(f"the file is not valid CSV ({reason}); it may be truncated or overwritten.") from None
 
 
-def _verify(data: bytes, resource: dict[str, Any], fail: Fail) -> None:
-    """Compare the file with the `bytes` and `hash` datapackage.json records."""
-    size, recorded = resource.get("bytes"), resource.get("hash")
-    if size is None and recorded is None:
-        raise fail(
-            "datapackage.json records neither bytes nor hash for this file, so it cannot be verified.", "hash-mismatch"
-        )
-    if size is not None and len(data) != size:
-        raise fail(
-            f"the file has {len(data)} bytes where datapackage.json records {size}: it was altered or truncated.",
-            "hash-mismatch",
-        )
-    if recorded is not None:
-        algorithm, _, digest = str(recorded).rpartition(":")
-        actual = hashlib.new(algorithm or "md5", data).hexdigest()
-        if actual != digest.lower():
-            raise fail(
-                f"the file's {algorithm or 'md5'} is {actual} where datapackage.json records {digest}: it was altered.",
-                "hash-mismatch",
-            )
-
-
 def _read_parquet(path: Path, fail: Fail) -> pd.DataFrame:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    try:
-        table = pq.read_table(path, use_threads=False)  # small files; threads only risk a crash at exit
-    except (pa.ArrowException, OSError) as exc:
-        raise fail(f"the file is not readable Parquet ({exc}); it may be truncated or overwritten.") from None
+    from ._arrow import read_parquet
+
+    table = read_parquet(path, fail)
     mapper = {
         pa.int64(): pd.Int64Dtype(),
         pa.float64(): pd.Float64Dtype(),
@@ -154,20 +96,135 @@ def _read_parquet(path: Path, fail: Fail) -> pd.DataFrame:
         raise fail(f"the file's columns cannot be converted ({exc}).") from None
 
 
-def _dates(series: pd.Series, pattern: str) -> pd.Series:
+def normalise(frame: pd.DataFrame, schema: dict[str, Any], fail: Fail) -> pd.DataFrame:
+    """Give every column the dtype its schema field calls for, in schema order,
+    and refuse columns, values, vocabularies or gaps the schema does not allow."""
+    fields = schema["fields"]
+    wrong = say.wrong_columns([f["name"] for f in fields], [str(c) for c in frame.columns])
+    if wrong:
+        raise fail(wrong)
+    missing_values = list(schema.get("missingValues", [""]))
+    converted = {f["name"]: _column(frame[f["name"]], f, missing_values, fail) for f in fields}
+    out = pd.DataFrame(converted).set_axis(pd.RangeIndex(len(frame)), axis=0)
+    for columns in say.unique_keys(schema):
+        present = out[columns].dropna()
+        twice = present.duplicated(keep=False)
+        if twice.any():
+            raise fail(say.repeated(columns, present[twice].itertuples(index=False)))
+    return out
+
+
+Refuse = Callable[["pd.Series[bool]", str], DataFileError]
+"""(the rows holding a bad value, what the value should be) -> the error to raise."""
+Converter = Callable[["pd.Series[Any]", dict[str, Any], Any, Refuse], "pd.Series[Any]"]
+"""(column as read, its field, the dtype it loads as, refuse) -> the column typed."""
+
+
+def _column(series: pd.Series[Any], field: dict[str, Any], missing_values: list[str], fail: Fail) -> pd.Series[Any]:
+    name, kind = field["name"], field.get("type", "string")
+    try:
+        dtype = pandas_dtype(field)
+    except ValueError as exc:
+        raise fail(str(exc) + ".") from None
+    if _textual(series):
+        series = series.astype(string_dtype())
+        gaps = series.isin(missing_values)
+        if gaps.any():
+            series = series.mask(gaps)
+
+    def refuse(bad: pd.Series[bool], what: str) -> DataFileError:
+        return fail(say.not_allowed(name, series[bad].astype(object), np.flatnonzero(bad.to_numpy()), what))
+
+    convert = _enum if enum_of(field) is not None else CONVERTERS[kind]
+    try:
+        out = convert(series, field, dtype, refuse)
+    except DataFileError:
+        raise
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise fail(say.unreadable(name, kind, exc)) from None
+    if (field.get("constraints") or {}).get("required"):
+        empty = out.isna().to_numpy()
+        if empty.any():
+            raise fail(say.required_empty(name, np.flatnonzero(empty)))
+    return out.rename(name)
+
+
+def _textual(series: pd.Series[Any]) -> bool:
+    return series.dtype == object or isinstance(series.dtype, pd.StringDtype)
+
+
+def _enum(series: pd.Series[Any], field: dict[str, Any], dtype: Any, refuse: Refuse) -> pd.Series[Any]:
+    enum = enum_of(field) or []
+    if isinstance(series.dtype, pd.CategoricalDtype) and set(series.cat.categories) <= set(enum):
+        return series.astype(dtype)  # a Parquet dictionary within the vocabulary
+    bad = series.notna() & ~series.isin(enum)
+    if bad.any():
+        raise refuse(bad, say.vocabulary(enum))
+    return series.astype(dtype)
+
+
+def _string(series: pd.Series[Any], field: dict[str, Any], dtype: Any, refuse: Refuse) -> pd.Series[Any]:
+    return series.astype(dtype)
+
+
+def _numeric(pattern: str, what: str) -> Converter:
+    def convert(series: pd.Series[Any], field: dict[str, Any], dtype: Any, refuse: Refuse) -> pd.Series[Any]:
+        if _textual(series):
+            bad = series.notna() & ~series.str.fullmatch(pattern).fillna(True).astype(bool)
+            if bad.any():
+                raise refuse(bad, f"a valid {what}")
+        return series.astype(dtype)
+
+    return convert
+
+
+def _boolean(series: pd.Series[Any], field: dict[str, Any], dtype: Any, refuse: Refuse) -> pd.Series[Any]:
+    if not _textual(series):
+        return series.astype(dtype)
+    true, false = list(field.get("trueValues", TRUE_VALUES)), list(field.get("falseValues", FALSE_VALUES))
+    bad = series.notna() & ~series.isin(true + false)
+    if bad.any():
+        raise refuse(bad, "a boolean (" + ", ".join(true + false) + ")")
+    out: pd.Series[Any] = pd.Series(pd.NA, index=series.index, dtype=dtype)
+    out[series.isin(true).fillna(False).astype(bool)] = True
+    out[series.isin(false).fillna(False).astype(bool)] = False
+    return out
+
+
+def _date(series: pd.Series[Any], field: dict[str, Any], dtype: Any, refuse: Refuse) -> pd.Series[Any]:
+    if pd.api.types.is_datetime64_dtype(series.dtype):
+        return series.astype(dtype)
+    pattern = field.get("format", "default")
+    parsed = _dates(series, pattern)
+    bad = series.notna() & parsed.isna()
+    if bad.any():
+        raise refuse(bad, f"a date in the format {DATE_FORMATS.get(pattern, pattern)}")
+    return parsed.astype(dtype)
+
+
+CONVERTERS: dict[str, Converter] = {
+    "string": _string,
+    "integer": _numeric(INTEGER, "integer"),
+    "year": _numeric(INTEGER, "year"),
+    "number": _numeric(NUMBER, "number"),
+    "boolean": _boolean,
+    "date": _date,
+}
+"""Table Schema type (a key of `_tableschema.TYPES`) -> its converter; a field
+with an `enum` goes through `_enum` whatever its type."""
+
+
+def _dates(series: pd.Series[Any], pattern: str) -> pd.Series[Any]:
     """Text to dates at second resolution, NaT where a value is not a date in
     the format. Parsed one by one with the standard library, which knows every
     date from year 1 to 9999 (pandas' own parser stops at 1677 and 2262)."""
-    import datetime as dt
 
-    import numpy as np
-
-    def parse(value: object) -> object:
+    def parse(value: object) -> dt.date | None:
         if not isinstance(value, str):
             return None
         try:
             if pattern == "default":
-                return dt.date.fromisoformat(value) if _is_iso_date(value) else None
+                return dt.date.fromisoformat(value) if ISO_DATE.fullmatch(value) else None
             if pattern == "any":
                 return dt.date.fromisoformat(value)
             return dt.datetime.strptime(value, pattern).date()
@@ -179,119 +236,3 @@ def _dates(series: pd.Series, pattern: str) -> pd.Series:
         [np.datetime64("NaT") if d is None else np.datetime64(d, "D") for d in days], dtype="datetime64[D]"
     )
     return pd.Series(values.astype("datetime64[s]"), index=series.index)
-
-
-def _is_iso_date(value: str) -> bool:
-    import re
-
-    return re.fullmatch(ISO_DATE, value) is not None
-
-
-def normalise(frame: pd.DataFrame, schema: dict[str, Any], fail: Fail) -> pd.DataFrame:
-    """Give every column the dtype its schema field calls for, in schema order,
-    and refuse columns, values, vocabularies or gaps the schema does not allow."""
-    fields = schema["fields"]
-    names = [f["name"] for f in fields]
-    columns = [str(c) for c in frame.columns]
-    missing = [n for n in names if n not in columns]
-    extra = [c for c in columns if c not in names]
-    if missing or extra or len(set(columns)) != len(columns):
-        found = "; ".join(
-            part
-            for part in (missing and "missing " + ", ".join(missing), extra and "unexpected " + ", ".join(extra))
-            if part
-        )
-        raise fail(
-            f"its columns do not match the table's schema in datapackage.json ({found or 'duplicated'}). "
-            f"Expected: {', '.join(names)}."
-        )
-    missing_values = list(schema.get("missingValues", [""]))
-    converted = {f["name"]: _column(frame[f["name"]], f, missing_values, fail) for f in fields}
-    out = pd.DataFrame(converted).set_axis(pd.RangeIndex(len(frame)), axis=0)
-    _refuse_repeated_keys(out, schema, fail)
-    return out
-
-
-def _refuse_repeated_keys(frame: pd.DataFrame, schema: dict[str, Any], fail: Fail) -> None:
-    """A primary key or unique field that repeats a value: ids are what rows
-    are joined and cited by, so a file that repeats one is damaged."""
-    key = schema.get("primaryKey")
-    keys = [[key] if isinstance(key, str) else list(key)] if key else []
-    keys += [[f["name"]] for f in schema["fields"] if (f.get("constraints") or {}).get("unique")]
-    for columns in keys:
-        present = frame[columns].dropna()
-        repeated = present.duplicated(keep=False)
-        if repeated.any():
-            values = ", ".join(
-                repr("/".join(map(str, row)))
-                for row in present[repeated].drop_duplicates().head(3).itertuples(index=False)
-            )
-            raise fail(
-                f"{', '.join(columns)} must be unique, but {values} occurs more than once; "
-                "the file may have been altered."
-            )
-
-
-def _column(series: pd.Series, field: dict[str, Any], missing_values: list[str], fail: Fail) -> pd.Series:
-    name, kind = field["name"], field.get("type", "string")
-    try:
-        dtype = pandas_dtype(field)
-    except ValueError as exc:
-        raise fail(str(exc) + ".") from None
-    textual = series.dtype == object or isinstance(series.dtype, pd.StringDtype)
-    if textual:
-        series = series.astype(string_dtype())
-        gaps = series.isin(missing_values)
-        if gaps.any():
-            series = series.mask(gaps)
-
-    def refuse(bad: pd.Series, what: str) -> DataFileError:
-        values = ", ".join(repr(v) for v in pd.unique(series[bad].astype(object))[:5])
-        rows = ", ".join(str(i + 1) for i in bad[bad].index[:5])
-        return fail(f"column {name!r} holds {values} (data row {rows}), which is not {what}.")
-
-    enum = enum_of(field)
-    try:
-        if enum is not None:
-            if isinstance(series.dtype, pd.CategoricalDtype) and set(series.cat.categories) <= set(enum):
-                bad = pd.Series(False, index=series.index)  # Parquet dictionary within the vocabulary
-            else:
-                bad = series.notna() & ~series.isin(enum)
-            if bad.any():
-                raise refuse(bad, "in its vocabulary: " + ", ".join(enum))
-            out = series.astype(dtype)
-        elif kind == "string":
-            out = series.astype(dtype)
-        elif textual and kind in ("integer", "year", "number"):
-            pattern = INTEGER if kind != "number" else NUMBER
-            bad = series.notna() & ~series.str.fullmatch(pattern).fillna(True).astype(bool)
-            if bad.any():
-                raise refuse(bad, f"a valid {kind}")
-            out = series.astype(dtype)
-        elif kind == "boolean" and textual:
-            true, false = field.get("trueValues", TRUE_VALUES), field.get("falseValues", FALSE_VALUES)
-            bad = series.notna() & ~series.isin(list(true) + list(false))
-            if bad.any():
-                raise refuse(bad, "a boolean (" + ", ".join(list(true) + list(false)) + ")")
-            out = pd.Series(pd.NA, index=series.index, dtype=dtype)
-            out[series.isin(true).fillna(False).astype(bool)] = True
-            out[series.isin(false).fillna(False).astype(bool)] = False
-        elif kind == "date" and not pd.api.types.is_datetime64_dtype(series.dtype):
-            pattern = field.get("format", "default")
-            parsed = _dates(series, pattern)
-            bad = series.notna() & parsed.isna()
-            if bad.any():
-                raise refuse(bad, f"a date in the format {DATE_FORMATS.get(pattern, pattern)}")
-            out = parsed.astype(dtype)
-        else:
-            out = series.astype(dtype)
-    except DataFileError:
-        raise
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise fail(f"column {name!r} cannot be read as {kind} ({exc}).") from None
-    if field.get("constraints", {}).get("required"):
-        empty = out.isna()
-        if empty.any():
-            rows = ", ".join(str(i + 1) for i in empty[empty].index[:5])
-            raise fail(f"column {name!r} is required but empty in data row {rows}; the file may be truncated.")
-    return out.rename(name)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import FORMATS
 from ._errors import DescriptorError, UnknownFormatError, UnknownTableError, remedy, unknown
 from ._locate import Location
 from ._shape import Malformed, check_package, check_resource
-from ._tableschema import PARQUET_SUFFIX, TYPES, enum_of, foreign_keys
+from ._tableschema import TYPES, enum_of, foreign_keys, resource_table
+from ._types import FORMATS, Format
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,7 +48,7 @@ class Package:
     def path(self, table: str, format: str) -> Path:
         """The resource's file, refused if a symbolic link leads it out of the package folder."""
         resource = self.resource(table, format)
-        path = self.location.root / resource["path"]
+        path: Path = self.location.root / resource["path"]
         try:
             inside = path.resolve().is_relative_to(self.location.root.resolve())
         except (OSError, RuntimeError):  # a symlink loop
@@ -86,10 +86,11 @@ class Package:
         return DescriptorError(where.descriptor, problem, remedy(where.kind, where.root), code=code)
 
 
-def check_format(format: object) -> str:
-    if format not in FORMATS:
-        raise UnknownFormatError(unknown("format", format, FORMATS))
-    return str(format)
+def check_format(format: object) -> Format:
+    for known in FORMATS:
+        if format == known:
+            return known
+    raise UnknownFormatError(unknown("format", format, FORMATS))
 
 
 _cache: dict[Location, Package] = {}
@@ -145,7 +146,7 @@ def _parse(location: Location, raw: Any, signature: tuple[int, ...] = ()) -> Pac
                 continue
             name, format = r.get("name"), r["format"]
             check_resource(f"resource {name!r}" if isinstance(name, str) else f"resource #{i + 1}", r)
-            table = name.removesuffix(PARQUET_SUFFIX) if format == "parquet" else name
+            table = resource_table(r["name"], format)  # a string: check_resource says so
             if (table, format) in resources:
                 raise Malformed(
                     f"resource {name!r}: a second {format} resource for table {table!r}; "
@@ -161,7 +162,7 @@ def _parse(location: Location, raw: Any, signature: tuple[int, ...] = ()) -> Pac
     return Package(location, raw, resources, tuple(tables), signature)
 
 
-def string_dtype() -> pd.StringDtype:
+def string_dtype() -> pd.StringDtype[Any]:
     import pandas as pd
 
     return pd.StringDtype(storage="python")

@@ -44,7 +44,8 @@ def _want(where: str, value: object, types: type, what: str) -> None:
 
 def _text_list(where: str, value: object) -> None:
     _want(where, value, list, "an array of strings")
-    for i, item in enumerate(value):  # type: ignore[arg-type]
+    assert isinstance(value, list)  # _want has refused anything else
+    for i, item in enumerate(value):
         _want(f"{where}[{i}]", item, str, "a string")
 
 

@@ -16,8 +16,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ._atomic import write_atomic
+from ._export import records, write_bytes
 from ._schema import Package
 from ._tableschema import enum_of, field_type, foreign_keys
+
+SQLITE_NAME = "minusma-data.sqlite"
+"""The database's name when --output is a folder."""
 
 SQL_NAMES = {"references": "reference_records"}
 """Package name -> SQLite name, for names SQLite takes only in quotes."""
@@ -65,6 +70,17 @@ def needs_quoting(names: list[str]) -> list[str]:
     finally:
         db.close()
     return sorted(refused)
+
+
+def export_database(package: Package, output: Path) -> list[Path]:
+    """Write the database (to `output` if it names a .sqlite, .sqlite3 or .db file, else into it
+    as SQLITE_NAME) through a temporary file, and its Datasette metadata beside it."""
+    target = output if output.suffix in (".sqlite", ".sqlite3", ".db") else output / SQLITE_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, lambda tmp: write_database(package, tmp, lambda t: records(package, t)))
+    meta = metadata_path(target)
+    write_bytes(meta, metadata_bytes(package, target))
+    return [target, meta]
 
 
 def write_database(package: Package, target: Path, records: Any) -> None:

@@ -122,6 +122,15 @@ def csv_cell(value: Any) -> str:
     return str(value)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""The first characters of a cell that a spreadsheet may run as a formula, as
+OWASP's CSV Injection guidance lists them: `=`, `+`, `-` and `@` begin one, and
+a tab or carriage return in front of one is skipped by some spreadsheets, so
+they count too. The build refuses text that starts with one of them once
+leading blanks are skipped; the workbook writer keeps any text that starts
+with one as text even when a cell is edited."""
+
+
 def foreign_keys(schema: dict[str, Any], table: str) -> list[tuple[list[str], str, list[str]]]:
     """(fields, target table, target fields) of each foreign key, whichever
     form the descriptor uses: a name or a list, the Parquet twin or the table
@@ -134,14 +143,21 @@ def foreign_keys(schema: dict[str, Any], table: str) -> list[tuple[list[str], st
     for fk in schema.get("foreignKeys") or []:
         if not isinstance(fk, dict):
             continue
-        ref = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}
-        target = str(ref.get("resource") or table).removesuffix(PARQUET_SUFFIX)
+        reference = fk.get("reference")
+        ref: dict[str, Any] = reference if isinstance(reference, dict) else {}
+        target = resource_table(str(ref.get("resource") or table), "parquet")
         keys.append((names(fk.get("fields")), target, names(ref.get("fields"))))
     return keys
 
 
 PARQUET_SUFFIX = "-parquet"
 """A table's Parquet resource is named after its CSV resource plus this."""
+
+
+def resource_table(name: str, format: str) -> str:
+    """The table a resource holds: its name, less `PARQUET_SUFFIX` for a Parquet one
+    (a foreign key may point at either twin, so it is read as a Parquet name)."""
+    return name.removesuffix(PARQUET_SUFFIX) if format == "parquet" else name
 
 
 def table_names(descriptor: dict[str, Any]) -> list[str]:

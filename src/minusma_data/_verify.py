@@ -10,9 +10,10 @@ and sha256 are checked first.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ._read import _bytes, _target, _verify, read_table
+from ._read import read_table
+from ._resource import check_hash, read_bytes, target
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,9 +23,9 @@ if TYPE_CHECKING:
 
 def verify_parquet(package: Package, table: str) -> pd.DataFrame:
     """The Parquet file's frame, once the file is shown unaltered."""
-    resource, path, fail = _target(package, table, "parquet")
+    resource, path, fail = target(package, table, "parquet")
     if resource.get("hash") is not None:
-        _verify(_bytes(path, fail), resource, fail)
+        check_hash(read_bytes(path, fail), resource, fail)
         return read_table(package, table, "parquet", verify=True)
     if (table, "csv") not in package.resources:
         raise fail("datapackage.json records no sha256 for this file and lists no CSV twin, so it cannot be verified.")
@@ -48,7 +49,7 @@ def verify_parquet(package: Package, table: str) -> pd.DataFrame:
     return frame
 
 
-def _differ(a: object, b: object) -> bool:
+def _differ(a: Any, b: Any) -> bool:
     import pandas as pd
 
     if pd.isna(a) or pd.isna(b):

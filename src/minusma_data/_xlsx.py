@@ -25,7 +25,7 @@ from ._atomic import write_atomic
 from ._errors import ExportError
 from ._resolve import name_column
 from ._schema import Package, codebook
-from ._tableschema import field_type
+from ._tableschema import FORMULA_START, field_type
 
 CODEBOOK_SHEET = "codebook"
 ABOUT_SHEET = "about"
@@ -34,7 +34,6 @@ CITATION_FILE = "CITATION.cff"
 FIXED_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # the zip format's first date
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_STYLE = {"bold": True, "bg_color": "#DDEBF7", "bottom": 1}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_EXACT_INTEGER = 2**53  # larger integers lose digits in a spreadsheet's double
 MAX_WIDTH = 60
@@ -117,7 +116,7 @@ def _codebook_columns(package: Package) -> list[Column]:
 def _published(package: Package, table: str) -> Any:
     """The table as the loader gives it from the verified CSV, with actor
     names where `resolve_actors=True` adds them: one source of truth."""
-    from . import load
+    from ._load import load
 
     home = package.location.root if package.location.kind == "data_home" else None
     return load(table, format="csv", verify=True, resolve_actors=bool(package.actor_columns(table)), data_home=home)
@@ -160,7 +159,7 @@ def _cell(sheet: Any, row: int, col: int, value: Any, kind: str, styles: dict[st
     if method == "write_datetime":
         day = value.date() if hasattr(value, "date") else value
         sheet.write_datetime(row, col, day, styles["date"])
-        return day.isoformat()
+        return str(day.isoformat())
     if method == "write_number" and isinstance(value, float):  # a number field (Float64)
         if not math.isfinite(value):  # a spreadsheet number cannot hold these: keep the CSV's word
             text = "NaN" if math.isnan(value) else NOT_FINITE[value]
@@ -178,7 +177,7 @@ def _cell(sheet: Any, row: int, col: int, value: Any, kind: str, styles: dict[st
         sheet.write_boolean(row, col, bool(value))
         return "FALSE"
     text = str(value)
-    style = styles["quoted"] if text.startswith(FORMULA_STARTS) else None
+    style = styles["quoted"] if text.startswith(FORMULA_START) else None
     if sheet.write_string(row, col, text, style) == -2:
         raise ExportError(f"a text of {len(text)} characters, more than the 32,767 a spreadsheet cell holds")
     return text

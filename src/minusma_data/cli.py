@@ -19,15 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import DataFileError, ExportError, UnknownFormatError, UnknownTableError
+from ._errors import DataFileError, ExportError, UnknownFormatError, UnknownLayoutError, UnknownTableError
+from ._exporters import EXPORTS, LAYOUTS
 
 if TYPE_CHECKING:
     from ._schema import Package
 
 VALIDATE_EXTRA = 'pip install "minusma-data[validate]"'
-XLSX_EXTRA = 'pip install "minusma-data[xlsx]"'
-EXPORT_FORMATS = ("csv", "parquet", "jsonl", "sqlite", "xlsx")
-EXPORT_LAYOUTS = ("plover", "acled")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # publishing meanwhile is seen before or after, never halfway.
         with reading(locate(getattr(args, "data_home", None))):
             return int(args.run(args))
-    except (DataFileError, UnknownTableError, UnknownFormatError, ExportError) as exc:
+    except (DataFileError, UnknownTableError, UnknownFormatError, UnknownLayoutError, ExportError) as exc:
         print(f"minusma-data: error: {_one_line(str(exc))}", file=sys.stderr)
         return 1
     except sqlite3_errors() as exc:
@@ -101,19 +99,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--format",
-        choices=EXPORT_FORMATS,
+        choices=list(EXPORTS),
         default="csv",
-        help="csv, parquet and jsonl write a data package (datapackage.json, data/, "
-        "licences, README) that --data-home reads back; sqlite writes one database "
-        "and a Datasette metadata file beside it; xlsx writes one workbook (needs the "
-        "xlsx extra) (default: csv)",
+        help="; ".join(
+            f"{e.name}: {e.summary}" + (f" (needs the {e.extra} extra)" if e.extra else "") for e in EXPORTS.values()
+        )
+        + " (default: csv)",
     )
     export.add_argument(
         "--layout",
-        choices=EXPORT_LAYOUTS,
+        choices=list(LAYOUTS),
         default=None,
-        help="instead of every table, write the events in PLOVER's JSON Lines records or ACLED's "
-        "CSV columns, with the events left out and why (see docs/coding.md)",
+        help="instead of every table, write "
+        + "; ".join(f"{e.name}: {e.summary}" for e in LAYOUTS.values())
+        + " (see docs/coding.md)",
     )
     export.add_argument(
         "--output",
@@ -184,36 +183,24 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    if args.layout:
-        return _export_layout(args)
-    if args.format == "xlsx":
-        try:
-            import xlsxwriter  # noqa: F401
-            import yaml  # noqa: F401
-        except ImportError:
-            print(
-                f"minusma-data: export --format xlsx needs XlsxWriter and PyYAML; install them with: {XLSX_EXTRA}",
-                file=sys.stderr,
-            )
-            return 2
-    from ._export import export
+    from ._exporters import export, exporter
 
-    written = export(_package(args), args.format, args.output)
-    for path in written:
-        print(path)
-    return 0
-
-
-def _export_layout(args: argparse.Namespace) -> int:
-    from ._layouts import export_layout
-
-    result = export_layout(_package(args), args.layout, args.output)
-    for path in result.written:
+    chosen = exporter(args.format, args.layout)
+    hint = chosen.install_hint()
+    if hint is not None:
+        print(
+            f"minusma-data: export --{chosen.kind} {chosen.name} needs {', '.join(chosen.modules)}; "
+            f"install them with: {hint}",
+            file=sys.stderr,
+        )
+        return 2
+    result = export(_package(args), args.output, format=args.format, layout=args.layout)
+    for path in result.files:
         print(path)
     if result.omitted:
         print(
             f"minusma-data: {len(result.omitted)} event(s) left out of the {args.layout} layout "
-            f"(listed in {result.written[-1]}):",
+            f"(listed in {result.files[-1]}):",
             file=sys.stderr,
         )
         for o in result.omitted:
@@ -249,7 +236,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from ._diff import DiffError, diff_paths, differs, render
+    from ._diff import DiffError, diff_paths
+    from ._diff_render import differs, render
 
     try:
         result = diff_paths(args.old, args.new)

@@ -1,0 +1,61 @@
+"""The interface the build (src/minusma_build, not in the wheel) uses: the
+one Table Schema type mapping, the file layout, the atomic writer, the
+publishing lock, the diff, and the shared did-you-mean. Not the user API: a
+user loads tables with `minusma_data.load`.
+
+The build imports these names from here and from no underscore module of
+minusma_data (tests/test_seam.py checks it), so the loader's modules can
+move without breaking the build.
+"""
+
+from ._atomic import write_atomic
+from ._diff import BUMPS, DiffError, diff_paths
+from ._diff_render import text_lines
+from ._errors import closest
+from ._files import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, data_path
+from ._lock import package_lock
+from ._tableschema import (
+    FORMULA_START,
+    PARQUET_SUFFIX,
+    TYPES,
+    FieldType,
+    arrow_type,
+    csv_cell,
+    enum_of,
+    field_arrow_type,
+    field_type,
+    foreign_keys,
+    has_type,
+    is_coded,
+    resource_table,
+    table_names,
+)
+
+__all__ = [
+    "BUMPS",
+    "DESCRIPTOR",
+    "FINISH",
+    "FORMULA_START",
+    "INTERRUPTED",
+    "JOURNAL",
+    "PARQUET_SUFFIX",
+    "TYPES",
+    "DiffError",
+    "FieldType",
+    "arrow_type",
+    "closest",
+    "csv_cell",
+    "data_path",
+    "diff_paths",
+    "enum_of",
+    "field_arrow_type",
+    "field_type",
+    "foreign_keys",
+    "has_type",
+    "is_coded",
+    "package_lock",
+    "resource_table",
+    "table_names",
+    "text_lines",
+    "write_atomic",
+]
