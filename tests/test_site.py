@@ -21,9 +21,14 @@ from conftest import ROOT
 
 from minusma_build.site_article import Span, cut
 
-FACT_TABLES = ("events", "statements", "figures")
-LAYERS = (*FACT_TABLES, "mentions")
-SHOWN = ("events", "statements", "figures", "actors", "mentions", "references")
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+TABLES = [r["name"] for r in DESCRIPTOR["resources"] if r["format"] == "csv"]
+EVIDENCE = {r["name"]: r["schema"].get("minusma:evidence") for r in DESCRIPTOR["resources"] if r["format"] == "csv"}
+# Marked in the article: the facts, then the mentions, as each table's schema says.
+FACT_TABLES = tuple(t for t in TABLES if EVIDENCE[t] == "fact")
+LAYERS = (*FACT_TABLES, *(t for t in TABLES if EVIDENCE[t] == "mention"))
+# Shown as tables: the facts first, then every table but the article's own.
+SHOWN = (*FACT_TABLES, *(t for t in TABLES if t not in FACT_TABLES and t not in ("sources", "passages")))
 
 
 def rows(table: str) -> list[dict[str, str]]:

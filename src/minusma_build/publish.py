@@ -33,13 +33,15 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from minusma_data._locate import DESCRIPTOR, JOURNAL
 from minusma_data._lock import package_lock
 
 from . import signals
 
-JOURNAL = "data/.publish-journal.json"
 STAGING_PREFIX = ".staging-"
-INTERRUPTED = "a build was interrupted while publishing; run python scripts/build.py to finish it"
+# What a journal left on disk means, and what to do about it.
+INTERRUPTED = "a build was interrupted while publishing"
+FINISH = "run python scripts/build.py to finish it"
 
 
 class PublishError(Exception):
@@ -147,7 +149,7 @@ def publish(root: Path, outputs: dict[str, bytes], steps: Steps = STEPS) -> list
             return []
         # datapackage.json last: a reader that takes no lock meets the old
         # descriptor beside new files for the shortest time.
-        changed.sort(key=lambda rel: rel == "datapackage.json")
+        changed.sort(key=lambda rel: rel == DESCRIPTOR)
         staging = _stage(root, outputs, before, changed, steps)
         plan = _plan(root, staging, outputs, before, changed)
         try:
@@ -169,7 +171,7 @@ def publish(root: Path, outputs: dict[str, bytes], steps: Steps = STEPS) -> list
                 "interrupted-publish",
                 exc,
                 "could not move a new file into place nor put the old "
-                "one back; " + INTERRUPTED.split("; ")[1] + " once the folder is writable",
+                "one back; " + FINISH + " once the folder is writable",
             ) from None
         _finish(root, plan, steps)
     return changed
@@ -342,8 +344,8 @@ def read_journal(root: Path) -> dict:
             "journal-damaged",
             journal,
             "the publish journal is damaged, so the interrupted publish cannot be finished",
-            "restore data/ and datapackage.json from version control "
-            f"(git checkout -- data datapackage.json), delete {JOURNAL}, then build again",
+            f"restore data/ and {DESCRIPTOR} from version control "
+            f"(git checkout -- data {DESCRIPTOR}), delete {JOURNAL}, then build again",
         )
     return plan
 
@@ -355,7 +357,7 @@ def _inside(rel: object, staging: bool = False) -> bool:
     parts = rel.split("/")
     if staging:
         return parts[0] == "data" and len(parts) in (2, 3) and parts[1].startswith(STAGING_PREFIX)
-    return rel == "datapackage.json" or (len(parts) == 2 and parts[0] == "data" and not parts[1].startswith("."))
+    return rel == DESCRIPTOR or (len(parts) == 2 and parts[0] == "data" and not parts[1].startswith("."))
 
 
 def _sha256(path: Path) -> str | None:
@@ -394,12 +396,7 @@ def stale_outputs(root: Path, outputs: dict[str, bytes]) -> list[str]:
     Reads under a shared lock, and refuses a half-finished publish."""
     with data_lock(root, exclusive=False):
         if (root / JOURNAL).exists():
-            raise PublishError(
-                "interrupted-publish",
-                root / JOURNAL,
-                "a build was interrupted while publishing",
-                "run python scripts/build.py to finish it",
-            )
+            raise PublishError("interrupted-publish", root / JOURNAL, INTERRUPTED, FINISH)
         return [rel for rel, data in outputs.items() if not _same(rel, _read_published(root, rel), data)]
 
 

@@ -23,6 +23,16 @@ PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 # tabular resource as delimited text, so it should refuse them, not misread them.
 TABULAR_PROFILE = "tabular-data-resource"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+# Custom properties (Data Package v2, "Custom Properties": namespace:propertyName)
+# that carry what package.toml says beyond the Table Schema, for readers of the
+# descriptor such as the docs and the explorer page.
+VOCABULARY_PROPERTY = "minusma:vocabulary"  # on a coded field: the name of its closed list
+EVIDENCE_PROPERTY = "minusma:evidence"  # on a schema with evidence: "fact" or "mention"
+
+
+def table_path(name: str, format: str) -> str:
+    """Where a table's file is published: data/<table>.<format>."""
+    return f"data/{name}.{format}"
 
 
 def sorted_records(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
@@ -93,7 +103,7 @@ def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dic
                 "profile": TABULAR_PROFILE,
                 "title": table.title,
                 "description": table.description,
-                "path": f"data/{name}.csv",
+                "path": table_path(name, "csv"),
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
@@ -114,8 +124,8 @@ def descriptor(spec: Spec, csv_files: dict[str, bytes], source_records: list[dic
                 "name": name + PARQUET_SUFFIX,
                 "type": "table",
                 "title": f"{table.title} (Parquet)",
-                "description": f"The same rows as data/{name}.csv, in Parquet.",
-                "path": f"data/{name}.parquet",
+                "description": f"The same rows as {table_path(name, 'csv')}, in Parquet.",
+                "path": table_path(name, "parquet"),
                 "format": "parquet",
                 "mediatype": PARQUET_MEDIATYPE,
                 "schema": table_schema(spec, table, resource_suffix=PARQUET_SUFFIX),
@@ -166,6 +176,7 @@ def table_schema(spec: Spec, table: Table, resource_suffix: str = "") -> dict[st
         if vocab:
             constraints["enum"] = vocab.codes
             d["categories"] = [dict(v) for v in vocab.values]
+            d[VOCABULARY_PROPERTY] = vocab.name
         if constraints:
             d["constraints"] = constraints
         fields.append(d)
@@ -175,6 +186,8 @@ def table_schema(spec: Spec, table: Table, resource_suffix: str = "") -> dict[st
         "missingValues": [""],
         "primaryKey": list(table.primary_key),
     }
+    if table.evidence:
+        schema[EVIDENCE_PROPERTY] = table.evidence
     foreign_keys = []
     for f in table.fields:
         if f.references:
