@@ -21,7 +21,7 @@ def located(e: Entry, sources: dict[str, Source], problems: Collector) -> dict[s
 
 
 def _locate(e: Entry, sources: dict[str, Source], problems: Collector) -> dict[str, Any] | None:
-    source = sources.get(e.data.get("source_id"))
+    source = sources.get(str(e.data.get("source_id")))
     if source is None:
         problems.add(
             "unknown-source",

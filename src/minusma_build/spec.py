@@ -302,9 +302,10 @@ def _table(name: str, t: object, groups: dict[str, Any], vocabularies: dict[str,
     names = [f.name for f in fields]
     for twice in sorted({n for n in names if names.count(n) > 1}):
         bad("schema-duplicate-field", label, twice, "the field is listed twice; list each field once")
-    for key in ("title", "description"):
-        if not isinstance(t.get(key), str):
-            bad("table-text-missing", label, key, f"give the table's {key} as text")
+    title, description = t.get("title"), t.get("description")
+    for text, value in (("title", title), ("description", description)):
+        if not isinstance(value, str):
+            bad("table-text-missing", label, text, f"give the table's {text} as text")
     key = t.get("primary_key")
     if not (isinstance(key, list) and key and all(isinstance(k, str) and k in names for k in key)):
         bad("primary-key-invalid", label, "primary_key", f"expected a list of the table's field names, got {key!r}")
@@ -321,9 +322,9 @@ def _table(name: str, t: object, groups: dict[str, Any], vocabularies: dict[str,
         )
         return None
     origin = _origin(label, t, names, bad)
-    if origin is None:
+    if origin is None or not isinstance(title, str) or not isinstance(description, str):
         return None
-    return Table(name, t["title"], t["description"], tuple(key), tuple(fields), tuple(curated_keys), **origin)
+    return Table(name, title, description, tuple(key), tuple(fields), tuple(curated_keys), **origin)
 
 
 def _origin(label: str, t: dict[str, Any], names: list[str], bad: Bad) -> dict[str, Any] | None:
@@ -380,7 +381,7 @@ def _fields(
     fields, so shared columns (dates, provenance) are written once."""
     fields: list[Field] = []
     for entry in entries:
-        members = [entry]
+        members: Any = [entry]
         if isinstance(entry, dict) and "group" in entry:
             members = groups.get(entry["group"]) if isinstance(entry["group"], str) else None
             if not isinstance(members, list):
