@@ -180,14 +180,7 @@ def _package(raw: dict[str, Any], bad: Bad) -> dict[str, Any]:
     """The [package] section: the descriptor's metadata must all be there, and
     identifiers not yet known stay empty rather than half-filled."""
     package = _section(raw, "package", bad)
-    for section in ("package", "vocabularies"):
-        for where in _dates_in(raw.get(section), section):
-            bad(
-                "schema-toml-date",
-                f"[{section}]",
-                where,
-                "a TOML date or time cannot be written to datapackage.json; put it in quotes",
-            )
+    _no_dates(raw, "package", bad)
     for key in PACKAGE_KEYS:
         if key not in package:
             bad("package-key-missing", "[package]", key, f"missing; the descriptor needs the package's {key}")
@@ -212,6 +205,7 @@ def _vocabularies(raw: dict[str, Any], bad: Bad) -> dict[str, Vocabulary]:
     descriptor find a vocabulary, never its list of values (two lists may hold
     the same codes, such as ACLED's time and geo precision 1, 2, 3)."""
     vocabularies = {}
+    _no_dates(raw, "vocabularies", bad)
     for name, v in _section(raw, "vocabularies", bad).items():
         values = v.get("values") if isinstance(v, dict) else None
         if not (
@@ -399,6 +393,17 @@ def _fields(
     return fields
 
 
+def _no_dates(raw: dict[str, Any], section: str, bad: Bad) -> None:
+    """Sections copied into datapackage.json hold no TOML date or time, which JSON cannot carry."""
+    for where in _dates_in(raw.get(section), section):
+        bad(
+            "schema-toml-date",
+            f"[{section}]",
+            where,
+            "a TOML date or time cannot be written to datapackage.json; put it in quotes",
+        )
+
+
 def _dates_in(value: object, where: str) -> list[str]:
     """Where in a nested value a TOML date or time stands (JSON has neither)."""
     if isinstance(value, (dt.date, dt.time)):
@@ -411,6 +416,8 @@ def _dates_in(value: object, where: str) -> list[str]:
 
 
 def _section(raw: dict[str, Any], key: str, bad: Bad) -> dict[str, Any]:
+    """A top-level section; empty after reporting one that is not a table,
+    so the sections after it are still checked."""
     value = raw.get(key, {})
     if not isinstance(value, dict):
         bad("schema-section-not-table", "", key, f"expected a table: [{key}] or [{key}.NAME] sections")
