@@ -320,6 +320,14 @@ def test_a_path_leaving_the_package_is_refused(scratch_repo, tmp_path):
     assert_refused(run_site("--root", str(scratch_repo), "--output", str(tmp_path / "s")), "path-outside")
 
 
+def _mark_as_facts(root: Path, table: str) -> None:
+    """A schema that says its rows are facts, on a table with no evidence columns."""
+    path = root / "datapackage.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    next(r for r in raw["resources"] if r["name"] == table)["schema"]["minusma:evidence"] = "fact"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "damage, code",
     [
@@ -328,8 +336,9 @@ def test_a_path_leaving_the_package_is_refused(scratch_repo, tmp_path):
         (lambda root: (root / "datapackage.json").write_text('{"resources": [7]}', encoding="utf-8"), "bad-descriptor"),
         (lambda root: (root / "datapackage.json").write_text("{", encoding="utf-8"), "bad-descriptor"),
         (lambda root: (root / "data" / "figures.parquet").unlink(), "missing-file"),
+        (lambda root: _mark_as_facts(root, "references"), "bad-descriptor"),
     ],
-    ids=["columns-missing", "not-utf8", "resource-not-object", "not-json", "file-missing"],
+    ids=["columns-missing", "not-utf8", "resource-not-object", "not-json", "file-missing", "evidence-without-span"],
 )
 def test_damaged_packages_are_refused_in_one_line(scratch_repo, tmp_path, damage, code):
     damage(scratch_repo)
