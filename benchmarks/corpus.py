@@ -27,23 +27,22 @@ from minusma_build.spec import Spec, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# curated file (and the table its entries become) -> its array of entries
-ENTRY_FILES = {
-    "sources": "source",
-    "references": "reference",
-    "places": "place",
-    "actors": "actor",
-    "mentions": "mention",
-    "events": "event",
-    "statements": "statement",
-    "figures": "figure",
-}
 # keys of a curated `date = {...}` that hold ids, and the table they point at
 DATE_ID_KEYS = {"anchor": "events", "reference": "references"}
 
 
 def document_tag(k: int) -> str:
     return f"{k:04d}"
+
+
+def entry_files(spec: Spec) -> dict[str, tuple[str, str]]:
+    """Table -> (its curated file, the array of entries in it), as package.toml
+    declares them; a file two tables share (sources.toml) once, for the first."""
+    files: dict[str, tuple[str, str]] = {}
+    for name, table in spec.tables.items():
+        if table.curated not in {file for file, _ in files.values()}:
+            files[name] = (table.curated, table.entry)
+    return files
 
 
 def id_columns(spec: Spec, table: str) -> dict[str, str]:
@@ -87,17 +86,18 @@ def make_corpus(dest: Path, documents: int, source_root: Path = ROOT) -> dict[st
     curated entries written per file."""
     curated = source_root / "data" / "curated"
     spec = load_spec(curated / "package.toml")
-    originals = {name: tomllib.loads((curated / f"{name}.toml").read_text("utf-8")) for name in ENTRY_FILES}
+    files = entry_files(spec)
+    originals = {name: tomllib.loads((curated / file).read_text("utf-8")) for name, (file, _) in files.items()}
     source_entries = originals["sources"]["source"]
     source_ids = [s["source_id"] for s in source_entries]
     texts = {s["path"]: (source_root / s["path"]).read_bytes() for s in source_entries}
 
     (dest / "data" / "source").mkdir(parents=True, exist_ok=True)
     (dest / "data" / "curated").mkdir(parents=True, exist_ok=True)
-    written: dict[str, list[dict[str, Any]]] = {name: [] for name in ENTRY_FILES}
+    written: dict[str, list[dict[str, Any]]] = {name: [] for name in files}
     for k in range(1, documents + 1):
         rename = Renamer(k, source_ids)
-        for name, array in ENTRY_FILES.items():
+        for name, (_, array) in files.items():
             doc = originals[name]
             columns = id_columns(spec, name)
             for entry in doc.get(array, []):
@@ -108,8 +108,8 @@ def make_corpus(dest: Path, documents: int, source_root: Path = ROOT) -> dict[st
                     entry = _copy_text(dest, entry, texts)
                 written[name].append(entry)
 
-    for name, array in ENTRY_FILES.items():
-        (dest / "data" / "curated" / f"{name}.toml").write_text(dumps({array: written[name]}), "utf-8")
+    for name, (file, array) in files.items():
+        (dest / "data" / "curated" / file).write_text(dumps({array: written[name]}), "utf-8")
     shutil.copy2(curated / "package.toml", dest / "data" / "curated" / "package.toml")
     return {name: len(entries) for name, entries in written.items()}
 

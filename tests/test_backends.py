@@ -26,7 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 SCHEMAS = {r["name"]: r["schema"] for r in PACKAGE["resources"] if r["format"] == "csv"}
 TABLES = list(SCHEMAS)
-WITH_ACTORS = ["actors", "mentions", "events", "statements", "figures"]
+# The tables with actor ids, which resolve_actors names.
+WITH_ACTORS = [
+    t for t, s in SCHEMAS.items() if any(fk["reference"]["resource"] == "actors" for fk in s.get("foreignKeys", []))
+]
 LOADERS = {t: getattr(minusma_data, f"load_{t}") for t in TABLES}
 
 

@@ -387,7 +387,8 @@ LAST_PASSAGE = (
     'the effectiveness of peacekeeping efforts."'
 )
 NEW_TABLE = (
-    '\n[tables.extra]\ntitle = "Extra"\ndescription = "A table the build does not make."\nprimary_key = ["extra_id"]\n'
+    '\n[tables.extra]\ntitle = "Extra"\ndescription = "A table declared before its curated file is written."\n'
+    'curated = "extras.toml"\nentry = "extra"\nprimary_key = ["extra_id"]\n'
     'fields = [{ name = "extra_id", type = "string", title = "Id", description = "An id." }]\n'
 )
 
@@ -1032,8 +1033,120 @@ CASES = [
         "status",
         ("'event_status'",),
     ),
-    Case("table-missing", remove_section("package.toml", "[tables.figures]", "# ----"), PACKAGE, "table 'figures'", ""),
-    Case("table-unknown", append("package.toml", NEW_TABLE), PACKAGE, "table 'extra'", ""),
+    # a table's declaration the build cannot follow
+    Case(
+        "table-unknown-builder",
+        in_section("package.toml", "[tables.events]", 'builder = "events"', 'builder = "evnts"'),
+        PACKAGE,
+        "table 'events'",
+        "builder",
+        ("'events'",),
+    ),
+    Case(
+        "table-builder-twice",
+        in_section("package.toml", "[tables.figures]", 'builder = "figures"', 'builder = "events"'),
+        PACKAGE,
+        "table 'figures'",
+        "builder",
+        ("'events'",),
+    ),
+    # the actors builder counts mentions; without the mentions table it cannot
+    Case(
+        "table-needs-table",
+        remove_section("package.toml", "[tables.mentions]", "\n[tables.events]"),
+        PACKAGE,
+        "table 'actors'",
+        "builder",
+        ("'mentions'",),
+    ),
+    # without the table whose builder reads the texts, no evidence can be located
+    Case(
+        "table-needs-table",
+        in_section("package.toml", "[tables.sources]", 'builder = "sources"\n', ""),
+        PACKAGE,
+        "table 'passages'",
+        "builder",
+        id="table-needs-the-source-texts",
+        also=(
+            ("table 'mentions'", "evidence"),
+            ("table 'events'", "evidence"),
+            ("table 'statements'", "evidence"),
+            ("table 'figures'", "evidence"),
+        ),
+    ),
+    # a builder that needs its own table (the actors builder on the mentions table)
+    Case(
+        "table-needs-cycle",
+        both(
+            in_section("package.toml", "[tables.actors]", 'builder = "actors"\n', ""),
+            in_section("package.toml", "[tables.mentions]", 'builder = "mentions"', 'builder = "actors"'),
+        ),
+        PACKAGE,
+        "table 'mentions'",
+        "builder",
+    ),
+    Case(
+        "table-key-missing",
+        in_section("package.toml", "[tables.figures]", 'entry = "figure"\n', ""),
+        PACKAGE,
+        "table 'figures'",
+        "entry",
+    ),
+    Case(
+        "table-key-missing",
+        in_section("package.toml", "[tables.figures]", 'evidence = "fact"\n', ""),
+        PACKAGE,
+        "table 'figures'",
+        "evidence",
+        id="table-evidence-key-missing",
+    ),
+    Case(
+        "table-key-malformed",
+        in_section("package.toml", "[tables.figures]", 'curated = "figures.toml"', 'curated = "figures"'),
+        PACKAGE,
+        "table 'figures'",
+        "curated",
+        ("'figures'",),
+    ),
+    Case(
+        "table-key-malformed",
+        in_section("package.toml", "[tables.figures]", 'evidence = "fact"', 'evidence = "facts"'),
+        PACKAGE,
+        "table 'figures'",
+        "evidence",
+        ("'facts'",),
+        id="table-evidence-key-malformed",
+    ),
+    Case(
+        "table-evidence-without-provenance",
+        in_section("package.toml", "[tables.places]", 'builder = "places"', 'builder = "places"\nevidence = "fact"'),
+        PACKAGE,
+        "table 'places'",
+        "evidence",
+    ),
+    Case(
+        "vocabulary-crosswalks-malformed",
+        in_section(
+            "package.toml",
+            "[vocabularies.place_level]",
+            'acled = "ACLED geo_precision"',
+            'acledd = "ACLED geo_precision"',
+        ),
+        PACKAGE,
+        "vocabulary 'place_level'",
+        "crosswalks",
+        ("'acled'",),
+    ),
+    # a table declared before its curated file is written: the message names the table
+    Case(
+        "file-missing",
+        append("package.toml", NEW_TABLE),
+        CURATED + "extras.toml",
+        "",
+        "",
+        ("'extra'",),
+        id="declared-table-without-its-file",
+    ),
     Case(
         "descriptor-invalid",
         replace("package.toml", 'version = "0.1.0"', "version = 0.2"),

@@ -21,8 +21,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 CSV_RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"] if r["format"] == "csv"}
-FACT_TABLES = ["events", "statements", "figures"]
-SPAN_TABLES = [*FACT_TABLES, "mentions"]
+# Tables whose rows quote the article: facts (words that assert the row) and
+# mentions (words that name an actor), as each table's schema says.
+EVIDENCE = {name: r["schema"].get("minusma:evidence") for name, r in CSV_RESOURCES.items()}
+FACT_TABLES = [t for t, e in EVIDENCE.items() if e == "fact"]
+SPAN_TABLES = [t for t, e in EVIDENCE.items() if e]
 
 
 def read_table(name: str) -> list[dict[str, str]]:

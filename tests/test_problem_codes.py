@@ -90,7 +90,7 @@ def test_the_scan_reads_the_build():
     arguments = code_arguments()
     assert len(arguments) > 100
     literals = {a.value for _, a in arguments if isinstance(a, ast.Constant)}
-    assert {"quote-not-found", "date-cycle", "interrupted", "journal-damaged", "table-unknown"} <= literals
+    assert {"quote-not-found", "date-cycle", "interrupted", "journal-damaged", "table-unknown-builder"} <= literals
 
 
 def test_every_code_the_build_uses_is_in_the_catalogue():

@@ -21,9 +21,15 @@ from conftest import ROOT
 
 from minusma_build.site_article import Span, cut
 
-FACT_TABLES = ("events", "statements", "figures")
-LAYERS = (*FACT_TABLES, "mentions")
-SHOWN = ("events", "statements", "figures", "actors", "mentions", "references")
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+TABLES = [r["name"] for r in DESCRIPTOR["resources"] if r["format"] == "csv"]
+EVIDENCE = {r["name"]: r["schema"].get("minusma:evidence") for r in DESCRIPTOR["resources"] if r["format"] == "csv"}
+# Marked in the article: the facts, then the mentions, as each table's schema says.
+FACT_TABLES = tuple(t for t in TABLES if EVIDENCE[t] == "fact")
+MENTION_TABLES = tuple(t for t in TABLES if EVIDENCE[t] == "mention")
+LAYERS = (*FACT_TABLES, *MENTION_TABLES)
+# Shown as tables: the facts first, then every table but the article's own.
+SHOWN = (*FACT_TABLES, *(t for t in TABLES if t not in FACT_TABLES and t not in ("sources", "passages")))
 
 
 def rows(table: str) -> list[dict[str, str]]:
@@ -117,7 +123,7 @@ def test_every_fact_and_mention_is_marked_by_exactly_its_evidence(page):
 def test_mentions_are_a_separate_layer_from_facts(page):
     for attrs, _ in page.segments:
         assert all(k.split("/")[0] in FACT_TABLES for k in attrs.get("data-facts", "").split())
-        assert all(k.startswith("mentions/") for k in attrs.get("data-mentions", "").split())
+        assert all(k.split("/")[0] in MENTION_TABLES for k in attrs.get("data-mentions", "").split())
         # only fact marks are tab stops before the mentions layer is switched on
         assert ("tabindex" in attrs) == bool(attrs.get("data-facts"))
 
@@ -197,6 +203,40 @@ def test_the_data_blob_describes_every_fact(page):
     blob = json.loads(page.json_blob)
     assert set(blob["facts"]) == {f"{t}/{r[key_column(t)]}" for t in LAYERS for r in rows(t)}
     assert "</" not in page.json_blob
+
+
+def test_each_fact_is_listed_with_its_line_codes_actors_number_and_date(page):
+    """docs/site.md: a one-line description, the required codes, the actors
+    by name, the first number and the first date, in column order."""
+    blob = json.loads(page.json_blob)["facts"]
+    names = {r["actor_id"]: r["name"] for r in rows("actors")}
+    for r in rows("events"):
+        actors = [names[r[c]] for c in ("initiator_actor_id", "target_actor_id") if r[c]]
+        tags = [r["event_type"], r["status"], *actors, *([r["date_start"]] if r["date_start"] else [])]
+        assert blob[f"events/{r['event_id']}"] == {
+            "kind": "Event",
+            "label": r["summary"],
+            "tags": tags,
+            "row": f"row-events-{r['event_id']}",
+        }
+    for r in rows("figures"):
+        tags = [r["measure"], names[r["subject_actor_id"]], *([r["value"]] if r["value"] else []), r["unit"]]
+        assert blob[f"figures/{r['figure_id']}"]["label"] == r["phrase"]
+        assert blob[f"figures/{r['figure_id']}"]["tags"] == [*tags, r["qualifier"]]
+    for r in rows("mentions"):
+        fact = blob[f"mentions/{r['mention_id']}"]
+        assert (fact["kind"], fact["label"], fact["tags"]) == (
+            "Mention",
+            r["evidence"],
+            [names[r["actor_id"]], r["mention_kind"]],
+        )
+
+
+def test_tables_are_shown_facts_first_then_the_rest_but_the_article(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<section class="data-table" id="table-([^"]+)"', html) == list(SHOWN)
+    assert list(SHOWN[: len(FACT_TABLES)]) == list(FACT_TABLES)
+    assert "sources" not in SHOWN and "passages" not in SHOWN
 
 
 def test_dictionary_and_codebook_cover_every_column_and_code(built_site):
@@ -280,6 +320,14 @@ def test_a_path_leaving_the_package_is_refused(scratch_repo, tmp_path):
     assert_refused(run_site("--root", str(scratch_repo), "--output", str(tmp_path / "s")), "path-outside")
 
 
+def _mark_as_facts(root: Path, table: str) -> None:
+    """A schema that says its rows are facts, on a table with no evidence columns."""
+    path = root / "datapackage.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    next(r for r in raw["resources"] if r["name"] == table)["schema"]["minusma:evidence"] = "fact"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "damage, code",
     [
@@ -288,8 +336,9 @@ def test_a_path_leaving_the_package_is_refused(scratch_repo, tmp_path):
         (lambda root: (root / "datapackage.json").write_text('{"resources": [7]}', encoding="utf-8"), "bad-descriptor"),
         (lambda root: (root / "datapackage.json").write_text("{", encoding="utf-8"), "bad-descriptor"),
         (lambda root: (root / "data" / "figures.parquet").unlink(), "missing-file"),
+        (lambda root: _mark_as_facts(root, "references"), "bad-descriptor"),
     ],
-    ids=["columns-missing", "not-utf8", "resource-not-object", "not-json", "file-missing"],
+    ids=["columns-missing", "not-utf8", "resource-not-object", "not-json", "file-missing", "evidence-without-span"],
 )
 def test_damaged_packages_are_refused_in_one_line(scratch_repo, tmp_path, damage, code):
     damage(scratch_repo)

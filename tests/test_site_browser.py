@@ -21,7 +21,16 @@ from conftest import ROOT
 
 from benchmarks.browser import chromium, missing
 
-FACT_TABLES = ("events", "statements", "figures")
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+# The tables marked in the article's fact layer, as their schemas say.
+FACT_TABLES = tuple(
+    r["name"] for r in DESCRIPTOR["resources"] if r["format"] == "csv" and r["schema"].get("minusma:evidence") == "fact"
+)
+MENTION_TABLES = tuple(
+    r["name"]
+    for r in DESCRIPTOR["resources"]
+    if r["format"] == "csv" and r["schema"].get("minusma:evidence") == "mention"
+)
 
 
 def rows(table: str) -> list[dict[str, str]]:
@@ -72,7 +81,7 @@ HIGHLIGHTED = "return Array.from(document.querySelectorAll('.article .seg.hl')).
 
 
 def test_segments_listing_a_fact_join_to_its_evidence(page):
-    assert page.execute_script(JOINED_BY_KEY) == evidence_of(*FACT_TABLES, "mentions")
+    assert page.execute_script(JOINED_BY_KEY) == evidence_of(*FACT_TABLES, *MENTION_TABLES)
 
 
 def test_selecting_any_fact_highlights_exactly_its_evidence_and_scrolls_to_it(page):
@@ -87,7 +96,7 @@ def test_selecting_any_fact_highlights_exactly_its_evidence_and_scrolls_to_it(pa
       }
       return out;
     """)
-    expected = evidence_of(*FACT_TABLES, "mentions")
+    expected = evidence_of(*FACT_TABLES, *MENTION_TABLES)
     assert {k: v[0] for k, v in result.items()} == expected
     assert [k for k, v in result.items() if not v[1]] == [], "highlighted but not scrolled into view"
 

@@ -15,8 +15,6 @@ from .curated import Row
 from .errors import Collector, did_you_mean
 from .spec import Field, Spec
 
-FACT_TABLES = ("events", "statements", "figures")
-
 # A spreadsheet also runs a formula (FORMULA_START) behind leading tabs, carriage returns and spaces.
 HIDDEN_START = " \t\r\n"
 # C0 and C1 control characters other than tab and line feed: a carriage
@@ -28,13 +26,6 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 # Line breaks: the published CSV promises one line per row.
 LINE_BREAK = re.compile(r"[\n\u2028\u2029]")
-# The columns that cite the references table, per table.
-CITING = {
-    "events": ("date_reference_id", "initiator_reference_id"),
-    "statements": ("date_reference_id",),
-    "figures": ("estimate_reference_id", "scope_reference_id"),
-    "places": ("reference_id", "acled_region_reference_id"),
-}
 
 
 def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
@@ -50,7 +41,8 @@ def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
         _check_unique(table.primary_key, [f.name for f in table.fields if f.unique], rows[name], problems)
     problems.raise_if_any()
     _check_foreign_keys(spec, rows, problems)
-    _check_text_rules(rows, problems)
+    _check_facts_assert(spec, rows, problems)
+    _check_cited(spec, rows, problems)
     problems.raise_if_any()
 
 
@@ -163,19 +155,23 @@ def _check_foreign_keys(spec: Spec, rows: dict[str, list[Row]], problems: Collec
             for row in rows[name]:
                 value = row.values.get(f.name)
                 if value is not None and value not in known:
+                    target = spec.tables[f.references]
                     problems.add(
                         "foreign-key-unknown",
                         row.origin.file,
                         row.origin.label,
                         f.name,
-                        f"{value!r} is not a known {f.references[:-1]} id"
+                        f"{value!r} is not a known {target.entry} id"
                         + did_you_mean(str(value), sorted(k for k in known if k))
-                        + f"; add it to {f.references}.toml or fix the id",
+                        + f"; add it to {target.curated} or fix the id",
                     )
 
 
-def _check_text_rules(rows: dict[str, list[Row]], problems: Collector) -> None:
-    for name in FACT_TABLES:
+def _check_facts_assert(spec: Spec, rows: dict[str, list[Row]], problems: Collector) -> None:
+    """A fact's evidence asserts it, so it never lies in the rhetorical question."""
+    for name, table in spec.tables.items():
+        if table.evidence != "fact":
+            continue
         for row in rows[name]:
             if row.values.get("passage_kind") == "question":
                 problems.add(
@@ -186,14 +182,25 @@ def _check_text_rules(rows: dict[str, list[Row]], problems: Collector) -> None:
                     "the evidence lies in the rhetorical question, which asserts nothing; "
                     "a fact needs words that assert it",
                 )
-    cited = {r.values.get(column) for name, columns in CITING.items() for r in rows[name] for column in columns}
-    for row in rows["references"]:
-        if row.values.get("reference_id") not in cited:
-            problems.add(
-                "reference-uncited",
-                row.origin.file,
-                row.origin.label,
-                "reference_id",
-                "no row cites this reference; cite it from a date, an initiator, an estimate, "
-                "a scope note or a place, or remove it",
-            )
+
+
+def _check_cited(spec: Spec, rows: dict[str, list[Row]], problems: Collector) -> None:
+    """Every row of a table declared `cited` is cited by some row: an outside
+    record that no value rests on has no place in the package."""
+    for name, table in spec.tables.items():
+        if not table.cited:
+            continue
+        citing = [(t, c) for t, c in spec.citing(name) if t != name]
+        cited = {r.values.get(column) for t, column in citing for r in rows[t]}
+        key = table.primary_key[0]
+        for row in rows[name]:
+            if row.values.get(key) not in cited:
+                problems.add(
+                    "reference-uncited",
+                    row.origin.file,
+                    row.origin.label,
+                    key,
+                    f"no row cites this {table.entry}; cite it from "
+                    + ", ".join(f"{t}.{c}" for t, c in citing)
+                    + ", or remove it",
+                )

@@ -10,15 +10,15 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import BuildError, Problem, fail
 
-# Each file `<name>s.toml` holds [[<name>]] entries whose id is `<name>_id`.
-FACT_FILES = ("references", "places", "actors", "mentions", "events", "statements", "figures")
+if TYPE_CHECKING:
+    from .spec import Table
 
-# Files whose entries each belong to one source; a top-level `source_id` is their default.
-PER_SOURCE = {"mentions", "events", "statements", "figures"}
+CURATED_DIR = Path("data") / "curated"
+SPEC_FILE = (CURATED_DIR / "package.toml").as_posix()  # the schema, vocabularies and table declarations
 
 # The single values TOML has (a datetime is a date). Every curated value is
 # one of these, except under TABLE_KEYS, which hold a table of them.
@@ -38,10 +38,11 @@ class Entry:
 BOM = b"\xef\xbb\xbf"
 
 
-def read_toml(path: Path, shown: str) -> dict[str, Any]:
+def read_toml(path: Path, shown: str, missing: str = "restore it from version control") -> dict[str, Any]:
     """A curated file's contents; any fault (missing, a folder, a symbolic-link
-    loop, unreadable, empty, a BOM, not UTF-8, not TOML) as one problem."""
-    data = _read_bytes(path, shown)
+    loop, unreadable, empty, a BOM, not UTF-8, not TOML) as one problem.
+    `missing` says what to do when the file is not there."""
+    data = _read_bytes(path, shown, missing)
     if not data.strip():
         raise fail(
             "file-empty",
@@ -81,11 +82,11 @@ def read_toml(path: Path, shown: str) -> dict[str, Any]:
         ) from None
 
 
-def _read_bytes(path: Path, shown: str) -> bytes:
+def _read_bytes(path: Path, shown: str, missing: str) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise fail("file-missing", shown, "", "", "the file is missing; restore it from version control") from None
+        raise fail("file-missing", shown, "", "", f"the file is missing; {missing}") from None
     except IsADirectoryError:
         raise fail(
             "file-is-folder",
@@ -117,19 +118,25 @@ def _read_bytes(path: Path, shown: str) -> bytes:
         ) from None
 
 
-def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
-    """The entries of one fact file, each labelled like "event 'unsc-vote'".
+def read_entries(root: Path, table: Table) -> list[Entry]:
+    """The entries of a table's curated file, each labelled like "event 'unsc-vote'".
 
-    A top-level `source_id` in the file is the default of every entry's.
+    A top-level `source_id` in the file is the default of every entry's, for a
+    table whose entries belong to a source.
     """
-    path = curated_dir / f"{name}.toml"
+    path = root / CURATED_DIR / table.curated
     shown = path.relative_to(root).as_posix()
-    doc = read_toml(path, shown)
-    array = name[:-1]  # "events" holds [[event]] entries
+    array = table.entry
+    doc = read_toml(
+        path,
+        shown,
+        missing=f"package.toml declares table '{table.name}' with curated = \"{table.curated}\": restore the file "
+        f"from version control, create it with [[{array}]] entries, or remove the table from package.toml",
+    )
     raw = doc.get(array, [])
     if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
         raise fail("entries-not-tables", shown, "", array, f"expected entries written as [[{array}]] tables")
-    per_source = name in PER_SOURCE
+    per_source = table.per_source
     top_keys = {array, "source_id"} if per_source else {array}
     unknown_top = set(doc) - top_keys
     if unknown_top:
@@ -153,18 +160,27 @@ def read_entries(curated_dir: Path, root: Path, name: str) -> list[Entry]:
     for i, data in enumerate(raw, start=1):
         if per_source and "source_id" in doc:
             data = {"source_id": doc["source_id"], **data}
-        ident = data.get(f"{array}_id")
-        if isinstance(ident, str) and ident:
-            label = f"{array} '{ident}'"
-        else:
-            label = f"{array} #{i}"
-            if name == "mentions":
-                label += f" ({data.get('actor_id')}: {data.get('evidence')!r})"
+        label = entry_label(table, data, i)
         entries.append(Entry(shown, label, data))
         problems += value_problems(shown, label, data)
     if problems:
         raise BuildError(problems)
     return entries
+
+
+def entry_label(table: Table, data: dict[str, Any], number: int) -> str:
+    """How messages name an entry: by its id ("event 'unsc-vote'"), else by its
+    number; an entry whose id the build computes also by its first value and
+    its evidence ("mention #2 (un: 'UN')"), so a curator can find it."""
+    key = table.primary_key[0]
+    ident = data.get(key)
+    if isinstance(ident, str) and ident:
+        return f"{table.entry} '{ident}'"
+    label = f"{table.entry} #{number}"
+    first = next((f.name for f in table.fields if not f.computed), None)
+    if key in table.computed and table.has_evidence and first:
+        label += f" ({data.get(first)}: {data.get('evidence')!r})"
+    return label
 
 
 def value_problems(file: str, label: str, data: dict[str, Any]) -> list[Problem]:

@@ -1,195 +1,80 @@
-"""Compute the fact tables (actors, mentions, events, statements, figures)
-from the curated entries and the source texts.
+"""The derived columns of the fact tables (places, actors, mentions, events,
+statements, figures), each computed by the builder its table names in
+package.toml (the registry is in builders.py).
 
 Each curated entry gives the values a person decides (ids, types, actors, the
-quote); this module computes the rest (offsets, passages, date intervals,
-crosswalks, quoted words, bounds, counts) so none of it is typed by hand, and
-refuses what contradicts the text (a role or verb not written there, a figure
-whose number disagrees with its phrase, quoted words reported as indirect).
+quote); the steps every table goes through have already located its evidence;
+this module computes the rest (ids from spans, date intervals, crosswalks,
+quoted words, bounds, counts) so none of it is typed by hand, and refuses what
+contradicts the text (a role or verb not written there, a figure whose number
+disagrees with its phrase, quoted words reported as indirect).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import codes, dates, numbers
-from .curated import FACT_FILES, Entry, Row, read_entries
-from .errors import Collector, did_you_mean
-from .sources import SOURCE_TABLES, Source, read_sources
-from .spans import SpanError, locate
-from .spec import Spec
+from .curated import Entry, Row
+from .errors import Collector
+from .sources import Source
+from .spec import Table
+
+if TYPE_CHECKING:
+    from .builders import Build
 
 QUOTED = re.compile(r"“([^”]*)”")
-BUILT_TABLES = SOURCE_TABLES + FACT_FILES
-
-
-@dataclass
-class Assembled:
-    rows: dict[str, list[Row]]
-    sources: dict[str, Source]
-
-
-def assemble(spec: Spec, root: Path) -> Assembled:
-    """Read everything and compute every table's rows, or raise BuildError."""
-    curated_dir = root / "data" / "curated"
-    _check_tables(spec, (curated_dir / "package.toml").relative_to(root).as_posix())
-    read = read_sources(spec, root)
-    sources = read.sources
-    entries = {name: read_entries(curated_dir, root, name) for name in FACT_FILES}
-    problems = Collector()
-    rows: dict[str, list[Row]] = dict(read.rows)
-    for name, items in entries.items():
-        _check_keys(spec, name, items, problems)
-    references = {e.data.get("reference_id") for e in entries["references"]}
-    rows["references"] = [Row(e, dict(e.data)) for e in entries["references"]]
-    rows["places"] = _places(entries["places"], sources, problems)
-    rows["mentions"] = [_mention(e, sources, problems) for e in entries["mentions"]]
-    rows["actors"] = _actors(entries["actors"], rows["mentions"], sources, problems)
-    levels = {r.values.get("place_id"): r.values.get("level") for r in rows["places"]}
-    rows["events"] = _events(spec, entries["events"], sources, references, levels, problems)
-    rows["statements"] = _statements(
-        entries["statements"],
-        sources,
-        references,
-        {r.values.get("event_id") or "": r for r in rows["events"]},
-        problems,
-    )
-    rows["figures"] = [_figure(e, sources, problems) for e in entries["figures"]]
-    problems.raise_if_any()
-    return Assembled(rows, sources)
-
-
-def _check_tables(spec: Spec, shown: str) -> None:
-    """The schema describes exactly the tables the build makes."""
-    built = set(BUILT_TABLES)
-    problems = Collector()
-    for name in sorted(built - set(spec.tables)):
-        problems.add(
-            "table-missing",
-            shown,
-            f"table '{name}'",
-            "",
-            f"missing: the build makes this table; restore its [tables.{name}] section",
-        )
-    for name in sorted(set(spec.tables) - built):
-        problems.add(
-            "table-unknown",
-            shown,
-            f"table '{name}'",
-            "",
-            "the build makes no such table"
-            + did_you_mean(name, sorted(built))
-            + f"; it makes {', '.join(sorted(built))}",
-        )
-    problems.raise_if_any()
 
 
 def _passage_texts(sources: dict[str, Source]) -> dict[str, str]:
     return {pid: text for s in sources.values() for pid, text in s.passage_texts().items()}
 
 
-# -- shared steps -----------------------------------------------------------
-
-
-def _check_keys(spec: Spec, name: str, entries: list[Entry], problems: Collector) -> None:
-    """Refuse keys the table does not have, or that the build computes."""
-    table = spec.tables[name]
-    allowed = table.curated_names
-    for e in entries:
-        for key in sorted(set(e.data) - allowed):
-            hint = " (it is computed by the build)" if key in table.computed else did_you_mean(key, sorted(allowed))
-            problems.add("unknown-field", e.file, e.label, key, "unknown field" + hint)
-
-
-def _locate(e: Entry, sources: dict[str, Source], problems: Collector) -> dict[str, Any] | None:
-    """Offsets and passage of an entry's evidence, or None after reporting why not."""
-    source = sources.get(e.data.get("source_id") or "")
-    if source is None:
-        problems.add(
-            "unknown-source",
-            e.file,
-            e.label,
-            "source_id",
-            f"unknown source {e.data.get('source_id')!r}; known: {', '.join(sorted(sources))}",
-        )
-        return None
-    evidence, within = e.data.get("evidence"), e.data.get("within")
-    if not isinstance(evidence, str) or (within is not None and not isinstance(within, str)):
-        problems.add("evidence-not-text", e.file, e.label, "evidence", "give the verbatim words of the source as text")
-        return None
-    try:
-        start, end = locate(source.text, evidence, within)
-    except SpanError as exc:
-        problems.add(exc.code, e.file, e.label, exc.field, str(exc))
-        return None
-    passage = source.passage_at(start, end)
-    if passage is None:
-        problems.add(
-            "evidence-across-passages",
-            e.file,
-            e.label,
-            "evidence",
-            "the evidence runs across two passages (sentences); "
-            "quote words from one sentence, or make one fact per sentence",
-        )
-        return None
-    return {
-        "char_start": start,
-        "char_end": end,
-        "passage_id": passage["passage_id"],
-        "passage_kind": passage["passage_kind"],
-    }
-
-
-def _with_provenance(e: Entry, sources, problems) -> dict[str, Any]:
-    """The entry's own values plus the computed provenance columns."""
-    values = {k: v for k, v in e.data.items() if k not in ("within", "date")}
-    located = _locate(e, sources, problems)
-    values.update(located or {"char_start": None, "char_end": None, "passage_id": None, "passage_kind": None})
-    return values
+def _keys(rows: list[Row], column: str) -> set:
+    return {r.values.get(column) for r in rows}
 
 
 # -- places -----------------------------------------------------------------
 
 
-def _places(entries: list[Entry], sources, problems) -> list[Row]:
+def places(table: Table, rows: list[Row], build: Build) -> list[Row]:
     """Places keep the text's name; their identifiers cite references."""
-    rows = []
-    for e in entries:
-        name = e.data.get("name")
-        if isinstance(name, str) and name and not any(name in s.text for s in sources.values()):
-            problems.add(
+    for r in rows:
+        e, name = r.origin, r.values.get("name")
+        if isinstance(name, str) and name and not any(name in s.text for s in build.sources.values()):
+            build.problems.add(
                 "place-name-not-in-text",
                 e.file,
                 e.label,
                 "name",
                 f"the name {name!r} is not written in any source text; give the place's name as the text writes it",
             )
-        rows.append(Row(e, dict(e.data)))
     return rows
 
 
 # -- actors and mentions ----------------------------------------------------
 
 
-def _mention(e: Entry, sources, problems) -> Row:
-    values = _with_provenance(e, sources, problems)
-    if values["char_start"] is not None:
-        values["mention_id"] = f"{values['source_id']}-{values['char_start']}-{values.get('actor_id')}"
-    return Row(e, values)
+def mentions(table: Table, rows: list[Row], build: Build) -> list[Row]:
+    """A mention's id is where it stands: `<source_id>-<char_start>-<actor_id>`."""
+    for r in rows:
+        values = r.values
+        if values["char_start"] is not None:
+            values["mention_id"] = f"{values['source_id']}-{values['char_start']}-{values.get('actor_id')}"
+    return rows
 
 
-def _actors(entries: list[Entry], mentions: list[Row], sources, problems) -> list[Row]:
+def actors(table: Table, rows: list[Row], build: Build) -> list[Row]:
+    """Every actor is mentioned in the text (the count of its mentions), and
+    its role is written there."""
+    problems = build.problems
     counts: dict[str, int] = {}
-    for m in mentions:
+    for m in build.rows["mentions"]:
         actor_id = m.values.get("actor_id") or ""
         counts[actor_id] = counts.get(actor_id, 0) + 1
-    rows = []
-    for e in entries:
-        values = dict(e.data)
+    for r in rows:
+        e, values = r.origin, r.values
         values["mention_count"] = counts.get(values.get("actor_id") or "", 0)
         if values["mention_count"] == 0:
             problems.add(
@@ -201,7 +86,7 @@ def _actors(entries: list[Entry], mentions: list[Row], sources, problems) -> lis
                 "every actor must come from the text: add its mentions, or remove the actor",
             )
         role = values.get("role")
-        if isinstance(role, str) and role and not any(role in s.text for s in sources.values()):
+        if isinstance(role, str) and role and not any(role in s.text for s in build.sources.values()):
             problems.add(
                 "role-not-in-text",
                 e.file,
@@ -210,19 +95,19 @@ def _actors(entries: list[Entry], mentions: list[Row], sources, problems) -> lis
                 f"the role {role!r} is not written in any source text; "
                 "give the role or title verbatim as the text has it, or leave it out",
             )
-        rows.append(Row(e, values))
     return rows
 
 
 # -- events and statements --------------------------------------------------
 
 
-def _events(spec: Spec, entries: list[Entry], sources, references: set, levels: dict, problems) -> list[Row]:
-    """Events with their codes computed by the rules of docs/coding.md."""
-    vocab = spec.vocabularies
-    rows = []
-    for e in entries:
-        values = _with_provenance(e, sources, problems)
+def events(table: Table, rows: list[Row], build: Build) -> list[Row]:
+    """Events with their codes computed by the rules of docs/coding.md, and
+    their dates by dates.py."""
+    vocab, problems = build.spec.vocabularies, build.problems
+    levels = {r.values.get("place_id"): r.values.get("level") for r in build.rows["places"]}
+    for r in rows:
+        e, values = r.origin, r.values
         category = codes.plover_category(
             vocab["event_type"], values.get("event_type") or "", values.get("status") or ""
         )
@@ -234,8 +119,8 @@ def _events(spec: Spec, entries: list[Entry], sources, references: set, levels: 
             ucdp_where_prec=codes.as_code(codes.place_precision(vocab["place_level"], level, "ucdp")),
         )
         _check_event_codes(e, values, vocab["plover_mode"], problems)
-        rows.append(Row(e, values))
-    dates.resolve_all(rows, references, _passage_texts(sources), problems)
+    references = _keys(build.rows["references"], "reference_id")
+    dates.resolve_all(rows, references, _passage_texts(build.sources), problems)
     return rows
 
 
@@ -264,17 +149,20 @@ def _check_event_codes(e: Entry, values: dict, modes, problems: Collector) -> No
         )
 
 
-def _statements(entries: list[Entry], sources, references: set, events: dict[str, Row], problems) -> list[Row]:
-    rows = []
-    for e in entries:
-        values = _with_provenance(e, sources, problems)
+def statements(table: Table, rows: list[Row], build: Build) -> list[Row]:
+    """Statements with their quoted words and dates; a derived date counts
+    from an event's, so the events are built first."""
+    problems = build.problems
+    for r in rows:
+        e, values = r.origin, r.values
         given = values.get("evidence")
         evidence = given if isinstance(given, str) else ""
         quotes = QUOTED.findall(evidence)
         values["quoted_text"] = " … ".join(quotes) or None
         _check_statement(e, values, quotes, problems)
-        rows.append(Row(e, values))
-    dates.resolve_all(rows, references, _passage_texts(sources), problems, events)
+    references = _keys(build.rows["references"], "reference_id")
+    events = {r.values.get("event_id") or "": r for r in build.rows["events"]}
+    dates.resolve_all(rows, references, _passage_texts(build.sources), problems, events)
     return rows
 
 
@@ -343,8 +231,14 @@ BOUNDS = {
 }
 
 
-def _figure(e: Entry, sources, problems) -> Row:
-    values = _with_provenance(e, sources, problems)
+def figures(table: Table, rows: list[Row], build: Build) -> list[Row]:
+    """Figures whose value agrees with their phrase, with the bounds their qualifier implies."""
+    for r in rows:
+        _figure(r.origin, r.values, build.problems)
+    return rows
+
+
+def _figure(e: Entry, values: dict, problems: Collector) -> None:
     value, phrase, qualifier = values.get("value"), values.get("phrase"), values.get("qualifier")
     number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     numeric = number is not None
@@ -393,4 +287,3 @@ def _figure(e: Entry, sources, problems) -> Row:
     else:
         low, high = BOUNDS.get(qualifier or "", lambda v: (None, None))(values.get("value") if numeric else None)
     values.update(lower_bound=low, upper_bound=high)
-    return Row(e, values)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from minusma_data.buildkit import data_path
+from minusma_data.buildkit import DESCRIPTOR, data_path
 
+from .assemble import assemble
 from .checks import check_all
+from .curated import SPEC_FILE
 from .errors import BuildError
-from .facts import assemble
 from .normalise import normalise
 from .profile import profile_problems
 from .render import arrow_table, csv_bytes, descriptor, descriptor_bytes, parquet_bytes, sorted_records
@@ -30,7 +31,7 @@ class BuildResult:
 
 def produce(root: Path) -> BuildResult:
     """Read, compute, normalise, check and render; raise BuildError on any problem."""
-    spec = load_spec(root / "data" / "curated" / "package.toml")
+    spec = load_spec(root / SPEC_FILE)
     assembled = assemble(spec, root)
     normalise(spec, assembled.rows)
     check_all(spec, assembled.rows)
@@ -42,10 +43,11 @@ def produce(root: Path) -> BuildResult:
         counts[name] = len(records)
         csv_files[name] = outputs[data_path(name, "csv")] = csv_bytes(table, records)
         outputs[data_path(name, "parquet")] = parquet_bytes(arrow_table(spec, table, records))
-    source_records = sorted_records(spec.tables["sources"], assembled.rows["sources"])
+    texts = assembled.texts_table
+    source_records = sorted_records(spec.tables[texts], assembled.rows[texts]) if texts else []
     desc = descriptor(spec, csv_files, source_records)
     problems = profile_problems(desc, root)
     if problems:
         raise BuildError(problems)
-    outputs["datapackage.json"] = descriptor_bytes(desc)
+    outputs[DESCRIPTOR] = descriptor_bytes(desc)
     return BuildResult(outputs, counts)

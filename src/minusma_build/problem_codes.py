@@ -258,15 +258,55 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
                 (PACKAGE,),
             ),
             C(
-                "table-missing",
-                "a table the build makes that has no [tables.NAME] section",
-                "restore its section",
+                "table-key-missing",
+                "a [tables.NAME] section without a key the build needs: `curated` (its curated file), `entry` (the "
+                "name of one entry), or `evidence` on a table with an evidence column",
+                'add the key, e.g. curated = "notes.toml", entry = "note", evidence = "fact"',
                 (PACKAGE,),
             ),
             C(
-                "table-unknown",
-                "a [tables.NAME] section for a table the build does not make",
-                "remove it, or correct its name",
+                "table-key-malformed",
+                "a table key of the wrong form: `curated` not a .toml file name, `entry` not a name, `evidence` "
+                'not "fact" or "mention", `cited` not true or false',
+                "give the key in the form package.toml's header comment describes",
+                (PACKAGE,),
+            ),
+            C(
+                "table-evidence-without-provenance",
+                "a table declared with `evidence` whose fields lack the provenance columns (source_id, evidence, "
+                "char_start, char_end, passage_id, passage_kind)",
+                'add { group = "provenance" } to its fields, or remove `evidence`',
+                (PACKAGE,),
+            ),
+            C(
+                "table-unknown-builder",
+                "a `builder` naming no builder of the build's registry (minusma_build.builders)",
+                "name one of them (the message suggests the closest), or remove `builder` to publish the curated "
+                "values as they are",
+                (PACKAGE,),
+            ),
+            C(
+                "table-builder-twice",
+                "one builder named by two tables: each builder computes one table",
+                "give each table its own builder",
+                (PACKAGE,),
+            ),
+            C(
+                "table-needs-table",
+                "a table whose builder needs a table that is not declared (the actors builder counts mentions)",
+                "declare the table it needs, or remove the builder",
+                (PACKAGE,),
+            ),
+            C(
+                "table-needs-cycle",
+                "builders that need each other's tables, so that no order can build them",
+                "break the cycle: give one of the tables another builder or none",
+                (PACKAGE,),
+            ),
+            C(
+                "vocabulary-crosswalks-malformed",
+                "a vocabulary's `crosswalks` that is not a table of headings, or names a key its values do not carry",
+                'write crosswalks = { acled = "ACLED geo_precision", ... } with keys the values carry',
                 (PACKAGE,),
             ),
             C(

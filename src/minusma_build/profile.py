@@ -15,9 +15,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .curated import SPEC_FILE
 from .errors import Problem
 
-PACKAGE_TOML = "data/curated/package.toml"
 PROPERTY = re.compile(r" at property '([^']*)'")
 
 
@@ -37,7 +37,7 @@ def profile_problems(descriptor: dict[str, Any], root: Path) -> list[Problem]:
         problems.append(
             Problem(
                 "descriptor-invalid",
-                PACKAGE_TOML,
+                SPEC_FILE,
                 "[package]",
                 key,
                 f"datapackage.json would break the Data Package v2 profile: {reason}; "

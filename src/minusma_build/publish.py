@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from minusma_data.buildkit import FINISH, INTERRUPTED, JOURNAL, package_lock
+from minusma_data.buildkit import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, package_lock
 
 from . import signals
 from .problem_codes import known
@@ -146,7 +146,7 @@ def publish(root: Path, outputs: dict[str, bytes], steps: Steps = STEPS) -> list
             return []
         # datapackage.json last: a reader that takes no lock meets the old
         # descriptor beside new files for the shortest time.
-        changed.sort(key=lambda rel: rel == "datapackage.json")
+        changed.sort(key=lambda rel: rel == DESCRIPTOR)
         staging = _stage(root, outputs, before, changed, steps)
         plan = _plan(root, staging, outputs, before, changed)
         try:
@@ -340,8 +340,8 @@ def read_journal(root: Path) -> dict:
             "journal-damaged",
             journal,
             "the publish journal is damaged, so the interrupted publish cannot be finished",
-            "restore data/ and datapackage.json from version control "
-            f"(git checkout -- data datapackage.json), delete {JOURNAL}, then build again",
+            f"restore data/ and {DESCRIPTOR} from version control "
+            f"(git checkout -- data {DESCRIPTOR}), delete {JOURNAL}, then build again",
         )
     return plan
 
@@ -353,7 +353,7 @@ def _inside(rel: object, staging: bool = False) -> bool:
     parts = rel.split("/")
     if staging:
         return parts[0] == "data" and len(parts) in (2, 3) and parts[1].startswith(STAGING_PREFIX)
-    return rel == "datapackage.json" or (len(parts) == 2 and parts[0] == "data" and not parts[1].startswith("."))
+    return rel == DESCRIPTOR or (len(parts) == 2 and parts[0] == "data" and not parts[1].startswith("."))
 
 
 def _sha256(path: Path) -> str | None:
@@ -392,12 +392,7 @@ def stale_outputs(root: Path, outputs: dict[str, bytes]) -> list[str]:
     Reads under a shared lock, and refuses a half-finished publish."""
     with data_lock(root, exclusive=False):
         if (root / JOURNAL).exists():
-            raise PublishError(
-                "interrupted-publish",
-                root / JOURNAL,
-                INTERRUPTED,
-                FINISH,
-            )
+            raise PublishError("interrupted-publish", root / JOURNAL, INTERRUPTED, FINISH)
         return [rel for rel, data in outputs.items() if not _same(rel, _read_published(root, rel), data)]
 
 

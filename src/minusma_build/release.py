@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from minusma_data.buildkit import write_atomic
+from minusma_data.buildkit import DESCRIPTOR, write_atomic
 
 from .versioning import ReleaseError, check_bump, curated_version, extract_commit, prepare, release_notes
 
@@ -148,10 +148,10 @@ def zip_members(tree: Path) -> list[str]:
     """What the data zip holds: datapackage.json, every file it lists (tables
     and source texts), and the documents that say what the data is and how
     it may be used. Sorted, so the zip's order never varies."""
-    descriptor = json.loads((tree / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((tree / DESCRIPTOR).read_text(encoding="utf-8"))
     listed = [r["path"] for r in descriptor.get("resources", []) if isinstance(r.get("path"), str)]
     listed += [s["path"] for s in descriptor.get("sources", []) if isinstance(s.get("path"), str)]
-    members = sorted({"datapackage.json", *listed, *ZIP_DOCUMENTS})
+    members = sorted({DESCRIPTOR, *listed, *ZIP_DOCUMENTS})
     for rel in members:
         path = tree / rel
         if ".." in Path(rel).parts or Path(rel).is_absolute() or not path.is_file():
@@ -221,7 +221,7 @@ def exported(root: Path, dest: Path) -> Context:
             f"the committed published files are stale ({', '.join(stale)}); run "
             "`python -m minusma_build` and commit the result"
         )
-    version = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    version = json.loads((dest / DESCRIPTOR).read_text(encoding="utf-8"))["version"]
     if version != curated_version(dest):
         raise ReleaseError(f"datapackage.json says {version} but package.toml says {curated_version(dest)}")
     return Context(dest, version, epoch)

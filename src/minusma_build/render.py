@@ -23,6 +23,11 @@ PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 # tabular resource as delimited text, so it should refuse them, not misread them.
 TABULAR_PROFILE = "tabular-data-resource"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+# Custom properties (Data Package v2, "Custom Properties": namespace:propertyName)
+# that carry what package.toml says beyond the Table Schema, for readers of the
+# descriptor such as the docs and the explorer page.
+VOCABULARY_PROPERTY = "minusma:vocabulary"  # on a coded field: the name of its closed list
+EVIDENCE_PROPERTY = "minusma:evidence"  # on a schema with evidence: "fact" or "mention"
 
 
 def sorted_records(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
@@ -166,6 +171,7 @@ def table_schema(spec: Spec, table: Table, resource_suffix: str = "") -> dict[st
         if vocab:
             constraints["enum"] = vocab.codes
             d["categories"] = [dict(v) for v in vocab.values]
+            d[VOCABULARY_PROPERTY] = vocab.name
         if constraints:
             d["constraints"] = constraints
         fields.append(d)
@@ -175,6 +181,8 @@ def table_schema(spec: Spec, table: Table, resource_suffix: str = "") -> dict[st
         "missingValues": [""],
         "primaryKey": list(table.primary_key),
     }
+    if table.evidence:
+        schema[EVIDENCE_PROPERTY] = table.evidence
     foreign_keys = []
     for f in table.fields:
         if f.references:

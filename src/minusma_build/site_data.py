@@ -15,10 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-FACT_TABLES = ("events", "statements", "figures")
-"""Tables whose rows are facts: marked in the article, listed when a mark is selected."""
-MENTION_TABLE = "mentions"
-"""Marked in the article as a separate layer."""
+from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX
+
+from .render import EVIDENCE_PROPERTY
+from .spec import EVIDENCE
+
+SOURCES, PASSAGES = ARTICLE_TABLES = ("sources", "passages")
+"""The tables the article is made of: its texts, and the sentences they are cut into."""
+SPAN_COLUMNS = ("source_id", "evidence", "char_start", "char_end")
+"""What a table marked in the article needs: where its evidence stands."""
+TIMELINE_TABLE = "events"
+"""The table whose dated rows the timeline shows."""
 
 
 class SiteError(Exception):
@@ -47,13 +54,20 @@ class Table:
         """The single primary-key column."""
         return self.resource["schema"]["primaryKey"][0]
 
+    @property
+    def evidence(self) -> str | None:
+        """What the rows' evidence is, as the schema says ("fact" or "mention"):
+        the layer of the article they are marked in; None for a table without."""
+        value = self.resource["schema"].get(EVIDENCE_PROPERTY)
+        return value if value in EVIDENCE else None
+
     def foreign_targets(self) -> dict[str, str]:
         """Column -> table it refers to, for single-column foreign keys."""
         targets = {}
         for fk in self.resource["schema"].get("foreignKeys", []):
             fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
             if len(fields) == 1:
-                targets[fields[0]] = (fk["reference"].get("resource") or self.name).removesuffix("-parquet")
+                targets[fields[0]] = (fk["reference"].get("resource") or self.name).removesuffix(PARQUET_SUFFIX)
         return targets
 
 
@@ -73,6 +87,10 @@ class Package:
         actors = self.tables.get("actors")
         return {r["actor_id"]: r["name"] for r in actors.rows} if actors else {}
 
+    def layered(self) -> list[Table]:
+        """The tables marked in the article: facts first, then mentions, each in published order."""
+        return [t for layer in EVIDENCE for t in self.tables.values() if t.evidence == layer]
+
 
 def inside(root: Path, rel: str, where: str) -> Path:
     """`root/rel`, refused when `rel` would leave the package folder."""
@@ -86,7 +104,7 @@ def inside(root: Path, rel: str, where: str) -> Path:
 
 
 def read_package(root: Path) -> Package:
-    descriptor_path = root / "datapackage.json"
+    descriptor_path = root / DESCRIPTOR
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -97,7 +115,7 @@ def read_package(root: Path) -> Package:
         raise SiteError("bad-descriptor", f"{descriptor_path} is not valid JSON ({exc})") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise SiteError("bad-descriptor", f"{descriptor_path} has no 'resources' list")
-    package = Package(root, descriptor, {}, files=["datapackage.json"])
+    package = Package(root, descriptor, {}, files=[DESCRIPTOR])
     for number, resource in enumerate(descriptor["resources"]):
         if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
             raise SiteError("bad-descriptor", f"datapackage.json resource #{number} is not an object with a path")
@@ -108,7 +126,7 @@ def read_package(root: Path) -> Package:
         package.files.append(resource["path"])
         if resource.get("format") == "csv":
             package.tables[str(resource.get("name"))] = _read_table(resource, path, where)
-    for name in ("sources", "passages", *FACT_TABLES):
+    for name in (*ARTICLE_TABLES, TIMELINE_TABLE):
         if name not in package.tables:
             raise SiteError("missing-table", f"datapackage.json lists no CSV table {name!r}; the page needs it")
     _read_texts(package)
@@ -135,6 +153,13 @@ def _read_table(resource: dict[str, Any], path: Path, where: str) -> Table:
             header = reader.fieldnames or []
     except (UnicodeDecodeError, csv.Error) as exc:
         raise SiteError("bad-csv", f"{path}: not a UTF-8 CSV file ({exc}); rebuild the package") from None
+    names = [f["name"] for f in fields]
+    if schema.get(EVIDENCE_PROPERTY) is not None and not set(SPAN_COLUMNS) <= set(names):
+        raise SiteError(
+            "bad-descriptor",
+            f"{where}: its schema gives {EVIDENCE_PROPERTY} but not the columns {', '.join(SPAN_COLUMNS)} "
+            "that say where the evidence stands; rebuild the package",
+        )
     absent = [f["name"] for f in fields if f["name"] not in header]
     if absent:
         raise SiteError(
@@ -147,7 +172,7 @@ def _read_table(resource: dict[str, Any], path: Path, where: str) -> Table:
 
 
 def _read_texts(package: Package) -> None:
-    for row in package.tables["sources"].rows:
+    for row in package.tables[SOURCES].rows:
         where = f"sources.csv row {row['source_id']!r}"
         path = inside(package.root, row["path"], where)
         try:
@@ -167,11 +192,9 @@ def _read_texts(package: Package) -> None:
 
 def _check_spans(package: Package) -> None:
     """Every row with evidence quotes text[char_start:char_end] exactly, inside one paragraph."""
-    for name in (*FACT_TABLES, MENTION_TABLE, "passages"):
-        table = package.tables.get(name)
-        if table is None:
-            continue
-        quote = "text" if name == "passages" else "evidence"
+    for table in [*package.layered(), package.tables[PASSAGES]]:
+        name = table.name
+        quote = "text" if name == PASSAGES else "evidence"
         for row in table.rows:
             where = f"{name}.csv row {row[table.key]!r}"
             text = package.texts.get(row["source_id"])

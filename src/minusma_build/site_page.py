@@ -13,22 +13,15 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .site_article import Passage, Span, article_html
-from .site_data import FACT_TABLES, MENTION_TABLE, Package, Table
+from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX
 
-SHOWN_TABLES = ("events", "statements", "figures", "actors", "mentions", "references")
-"""Tables shown as tables, in this order; every table is in the dictionary and the downloads."""
+from .site_article import Passage, Span, article_html
+from .site_data import PASSAGES, SOURCES, TIMELINE_TABLE, Package, Table
+
 HIDDEN_COLUMNS = {"source_id", "char_start", "char_end", "passage_id"}
 """Columns left out of the shown tables (one source; the span is shown by highlighting it)."""
-ROW_LABEL = {"events": "summary", "statements": "paraphrase", "figures": "phrase", "mentions": "evidence"}
-"""The column that says, in one line, what a row is (in the list of facts a mark supports)."""
-ROW_TAGS = {
-    "events": ("event_type", "status", "initiator_actor_id", "target_actor_id", "date_start"),
-    "statements": ("speech_act", "mode", "speaker_actor_id", "target_actor_id", "date_start"),
-    "figures": ("measure", "value", "unit", "qualifier", "subject_actor_id"),
-    "mentions": ("actor_id", "mention_kind"),
-}
-"""Columns shown as short tags beside that line."""
+UNTAGGED = {*HIDDEN_COLUMNS, "passage_kind", "date_precision", "date_basis"}
+"""Columns that say where a row or its date comes from rather than what it is: never a tag."""
 LONG_TEXT = 60
 """Columns with a value longer than this get wide cells, so their rows stay short."""
 GENERATOR = '<meta name="generator" content="minusma_build.site">'
@@ -42,6 +35,52 @@ def e(value: object) -> str:
 
 def row_anchor(table: str, row_id: str) -> str:
     return f"row-{table}-{row_id}"
+
+
+def shown_tables(package: Package) -> list[Table]:
+    """Tables shown as tables: the facts first, then every other table but the
+    article's own (sources and passages), each in published order. Every table
+    is in the dictionary and the downloads."""
+    facts = [t for t in package.layered() if t.evidence == "fact"]
+    rest = [t for t in package.tables.values() if t not in facts and t.name not in (SOURCES, PASSAGES)]
+    return facts + rest
+
+
+def row_kind(table: Table) -> str:
+    """What one row is called ("Event"): its key column's title without "id"."""
+    key = next((f for f in table.fields if f["name"] == table.key), {})
+    title = str(key.get("title", ""))
+    return title.removesuffix(" id") if title.endswith(" id") else table.name
+
+
+def label_column(table: Table) -> str:
+    """The column that says, in one line, what a row is (in the list of facts
+    a mark supports): the first required text that is neither the key, an id
+    of another table, nor a code (events' summary, statements' paraphrase)."""
+    targets = table.foreign_targets()
+    for f in table.fields:
+        required = f.get("constraints", {}).get("required")
+        plain = f.get("type", "string") == "string" and not f.get("categories") and f["name"] not in targets
+        if required and plain and f["name"] != table.key:
+            return f["name"]
+    return ""
+
+
+def tag_columns(table: Table) -> list[str]:
+    """Columns shown as short tags beside that line: the actors, the required
+    codes, the first number and the first date."""
+    targets = table.foreign_targets()
+    tags, kinds = [], set()
+    for f in table.fields:
+        name, kind = f["name"], f.get("type")
+        if name in UNTAGGED or name == table.key:
+            continue
+        coded = f.get("categories") and f.get("constraints", {}).get("required")
+        first = kind in ("number", "date") and kind not in kinds
+        if targets.get(name) == "actors" or coded or first:
+            tags.append(name)
+            kinds.add(kind)
+    return tags
 
 
 def page_html(package: Package, *, release_zip: str | None, asset_names: tuple[str, str]) -> str:
@@ -84,7 +123,7 @@ def page_html(package: Package, *, release_zip: str | None, asset_names: tuple[s
 
 def header_html(package: Package) -> str:
     d = package.descriptor
-    counts = ", ".join(f"{len(package.tables[t].rows)} {t}" for t in SHOWN_TABLES if t in package.tables)
+    counts = ", ".join(f"{len(t.rows)} {t.name}" for t in shown_tables(package))
     nav = "".join(
         f'<li><a href="#{anchor}">{label}</a></li>'
         for anchor, label in (
@@ -112,7 +151,7 @@ def footer_html(package: Package) -> str:
         else e(lic.get("title") or lic.get("name", ""))
         for lic in package.descriptor.get("licenses", [])
     )
-    rights = " ".join(e(r.get("rights", "")) for r in package.tables["sources"].rows)
+    rights = " ".join(e(r.get("rights", "")) for r in package.tables[SOURCES].rows)
     return (
         f'<footer class="site-footer"><p>Data licence: {licences}.</p><p>{rights}</p>'
         f"<p>Generated from datapackage.json version {e(package.version)}.</p></footer>"
@@ -124,13 +163,11 @@ def footer_html(package: Package) -> str:
 
 def spans_of(package: Package, source_id: str) -> list[Span]:
     spans = []
-    for name, layer in [(t, "fact") for t in FACT_TABLES] + [(MENTION_TABLE, "mention")]:
-        table = package.tables.get(name)
-        if table is None:
-            continue
+    for table in package.layered():
         for row in table.rows:
             if row["source_id"] == source_id:
-                spans.append(Span(int(row["char_start"]), int(row["char_end"]), f"{name}/{row[table.key]}", layer))
+                key = f"{table.name}/{row[table.key]}"
+                spans.append(Span(int(row["char_start"]), int(row["char_end"]), key, str(table.evidence)))
     return spans
 
 
@@ -144,7 +181,7 @@ def categories(package: Package, table: str, field: str) -> list[dict[str, Any]]
 def legend_html(package: Package) -> str:
     kinds = "".join(
         f'<li><span class="kind-label kl-{e(c["value"])}">{e(c["value"])}</span> {e(c.get("label", ""))}</li>'
-        for c in categories(package, "passages", "passage_kind")
+        for c in categories(package, PASSAGES, "passage_kind")
     )
     marks = (
         '<li><span class="seg" data-n="1">one fact</span> solid underline: the words support one fact</li>'
@@ -163,8 +200,8 @@ def legend_html(package: Package) -> str:
 
 def article_section(package: Package) -> str:
     parts = []
-    passages_table = package.tables["passages"]
-    for source in package.tables["sources"].rows:
+    passages_table = package.tables[PASSAGES]
+    for source in package.tables[SOURCES].rows:
         sid = source["source_id"]
         passages = [
             Passage(int(p["char_start"]), int(p["char_end"]), p["passage_id"], p["passage_kind"])
@@ -202,22 +239,20 @@ def page_data(package: Package) -> dict[str, Any]:
     one-line description to list when a mark is selected."""
     names = package.actor_names()
     facts = {}
-    for name in (*FACT_TABLES, MENTION_TABLE):
-        table = package.tables.get(name)
-        if table is None:
-            continue
+    for table in package.layered():
         actor_columns = {c for c, t in table.foreign_targets().items() if t == "actors"}
+        kind, label, tag_names = row_kind(table), label_column(table), tag_columns(table)
         for row in table.rows:
             tags = []
-            for column in ROW_TAGS.get(name, ()):
+            for column in tag_names:
                 value = row.get(column, "")
                 if value:
                     tags.append(names.get(value, value) if column in actor_columns else value)
-            facts[f"{name}/{row[table.key]}"] = {
-                "kind": SINGULAR.get(name, name),
-                "label": row.get(ROW_LABEL.get(name, ""), ""),
+            facts[f"{table.name}/{row[table.key]}"] = {
+                "kind": kind,
+                "label": row.get(label, ""),
                 "tags": tags,
-                "row": row_anchor(name, row[table.key]),
+                "row": row_anchor(table.name, row[table.key]),
             }
     return {"facts": facts}
 
@@ -232,38 +267,39 @@ def date_text(start: str, end: str, precision: str) -> str:
 
 
 def timeline_section(package: Package) -> str:
-    events = package.tables["events"]
+    events = package.tables[TIMELINE_TABLE]
+    key, label, targets = events.key, label_column(events), events.foreign_targets()
     dated = sorted(
         (r for r in events.rows if r.get("date_start")),
-        key=lambda r: (r["date_start"], r.get("date_end", ""), r["event_id"]),
+        key=lambda r: (r["date_start"], r.get("date_end", ""), r[key]),
     )
     undated = len(events.rows) - len(dated)
-    references = (
-        {r["reference_id"]: r for r in package.tables["references"].rows} if "references" in package.tables else {}
-    )
+    cited = package.tables.get(targets.get("date_reference_id", ""))
+    references = {r[cited.key]: r for r in cited.rows} if cited else {}
     years: dict[str, list[str]] = {}
     for r in dated:
         basis = r.get("date_basis", "")
         source = ""
-        if r.get("date_reference_id") in references:
+        if cited and r.get("date_reference_id") in references:
             ref = references[r["date_reference_id"]]
             source = (
-                f' <a href="#{e(row_anchor("references", ref["reference_id"]))}">'
-                f"{e(ref.get('title') or ref['reference_id'])}</a>"
+                f' <a href="#{e(row_anchor(cited.name, ref[cited.key]))}">{e(ref.get("title") or ref[cited.key])}</a>'
             )
         elif r.get("date_anchor_event_id"):
+            anchor = targets.get("date_anchor_event_id", events.name)
             source = (
-                f' from <a href="#{e(row_anchor("events", r["date_anchor_event_id"]))}">'
+                f' from <a href="#{e(row_anchor(anchor, r["date_anchor_event_id"]))}">'
                 f"{e(r['date_anchor_event_id'])}</a>"
             )
         when = date_text(r["date_start"], r.get("date_end", ""), r.get("date_precision", ""))
+        fact = f"{events.name}/{r[key]}"
         years.setdefault(r["date_start"][:4], []).append(
-            f'<li class="tl-item" data-event="events/{e(r["event_id"])}">'
+            f'<li class="tl-item" data-event="{e(fact)}">'
             f'<time datetime="{e(r["date_start"])}">{e(when)}</time> '
             f'<span class="basis b-{e(basis)}">{e(basis)}</span>{source}'
-            f"<p>{e(r.get('summary', ''))}</p>"
-            f'<button type="button" class="fact-btn" data-fact="events/{e(r["event_id"])}">'
-            f'Show in text<span class="vh">: {e(r["event_id"])}</span></button></li>'
+            f"<p>{e(r.get(label, ''))}</p>"
+            f'<button type="button" class="fact-btn" data-fact="{e(fact)}">'
+            f'Show in text<span class="vh">: {e(r[key])}</span></button></li>'
         )
     items = "".join(
         f'<li class="tl-year"><h3>{year}</h3><ol class="tl-events">{"".join(lis)}</ol></li>'
@@ -271,7 +307,7 @@ def timeline_section(package: Package) -> str:
     )
     basis_codes = "".join(
         f'<li><span class="basis b-{e(c["value"])}">{e(c["value"])}</span> {e(c.get("label", ""))}</li>'
-        for c in categories(package, "events", "date_basis")
+        for c in categories(package, events.name, "date_basis")
         if c["value"] != "unknown"
     )
     return (
@@ -305,7 +341,7 @@ def cell_html(
     if value == "":
         return f"<td {attrs}></td>"
     if name == table.key:
-        if table.name in (*FACT_TABLES, MENTION_TABLE):
+        if table.evidence:
             inner = (
                 f'<button type="button" class="fact-btn" data-fact="{e(table.name)}/{e(value)}" '
                 f'title="Highlight its evidence in the article">{e(value)}</button>'
@@ -317,7 +353,7 @@ def cell_html(
             f'<a href="#{e(row_anchor("actors", value))}">{e(names.get(value, value))}</a> '
             f'<code class="id">{e(value)}</code>'
         )
-    elif targets.get(name) in SHOWN_TABLES and targets.get(name) in package.tables:
+    elif targets.get(name) in {t.name for t in shown_tables(package)}:
         inner = f'<a href="#{e(row_anchor(targets[name], value))}"><code>{e(value)}</code></a>'
     elif field.get("categories"):
         label = next((c.get("label", "") for c in field["categories"] if c["value"] == value), "")
@@ -372,7 +408,7 @@ def table_html(package: Package, table: Table) -> str:
 
 
 def tables_section(package: Package) -> str:
-    shown = [package.tables[t] for t in SHOWN_TABLES if t in package.tables]
+    shown = shown_tables(package)
     toc = "".join(f'<li><a href="#table-{t.name}">{e(t.resource.get("title", t.name))}</a></li>' for t in shown)
     return (
         '<section id="tables" aria-labelledby="tables-h">\n<h2 id="tables-h">Tables</h2>\n'
@@ -427,7 +463,7 @@ def dictionary_section(package: Package) -> str:
             )
         fks = "; ".join(
             f"{', '.join(fk['fields']) if isinstance(fk['fields'], list) else fk['fields']} → "
-            f"{fk['reference'].get('resource', table.name).removesuffix('-parquet')}"
+            f"{fk['reference'].get('resource', table.name).removesuffix(PARQUET_SUFFIX)}"
             for fk in schema.get("foreignKeys", [])
         )
         parts.append(
@@ -485,10 +521,10 @@ def size_text(n: int) -> str:
 
 
 def downloads_section(package: Package, release_zip: str | None) -> str:
-    entries = [("datapackage.json", "The descriptor: metadata and the Table Schema of every table", "JSON")]
+    entries = [(DESCRIPTOR, "The descriptor: metadata and the Table Schema of every table", "JSON")]
     for r in package.descriptor["resources"]:
         entries.append((r["path"], r.get("title", r["name"]), str(r.get("format", "")).upper()))
-    for s in package.tables["sources"].rows:
+    for s in package.tables[SOURCES].rows:
         entries.append((s["path"], f"Source text: {s['title']}", "TXT"))
     rows = []
     seen = set()

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .curated import Entry, Row, read_toml, value_problems
+from .curated import CURATED_DIR, Entry, Row, read_toml, value_problems
 from .errors import Collector, did_you_mean, fail
-from .spec import Spec
-
-SOURCE_TABLES = ("sources", "passages")
+from .spec import Table
 
 
 @dataclass
@@ -44,24 +42,27 @@ class Source:
 @dataclass
 class SourceRows:
     sources: dict[str, Source]
-    rows: dict[str, list[Row]]  # "sources" and "passages"
+    source_rows: list[Row]  # one per source
+    passage_rows: list[Row]  # one per passage, of every source in turn
 
 
-def read_sources(spec: Spec, root: Path) -> SourceRows:
-    """Every source of sources.toml with its text and passages, or BuildError."""
-    path = root / "data" / "curated" / "sources.toml"
+def read_sources(root: Path, table: Table, passage_keys: frozenset[str]) -> SourceRows:
+    """Every source of the table's curated file (sources.toml) with its text
+    and passages, or BuildError. `passage_keys` are the keys a passage may use."""
+    path = root / CURATED_DIR / table.curated
     shown = path.relative_to(root).as_posix()
     doc = read_toml(path, shown)
     problems = Collector()
     sources: dict[str, Source] = {}
     source_rows, passage_rows = [], []
-    table = spec.tables["sources"]
     allowed = table.curated_names
-    listed = doc.get("source", [])
+    listed = doc.get(table.entry, [])
     if not isinstance(listed, list) or not all(isinstance(d, dict) for d in listed):
-        raise fail("entries-not-tables", shown, "", "source", "expected sources written as [[source]] tables")
+        raise fail(
+            "entries-not-tables", shown, "", table.entry, f"expected sources written as [[{table.entry}]] tables"
+        )
     for i, data in enumerate(listed, start=1):
-        entry = Entry(shown, f"source '{data.get('source_id', f'#{i}')}'", data)
+        entry = Entry(shown, f"{table.entry} '{data.get('source_id', f'#{i}')}'", data)
         passages = data.get("passage", [])
         shape = value_problems(shown, entry.label, {k: v for k, v in data.items() if k != "passage"})
         if not isinstance(passages, list) or not all(isinstance(p, dict) for p in passages):
@@ -91,9 +92,9 @@ def read_sources(spec: Spec, root: Path) -> SourceRows:
         source_rows.append(Row(entry, values))
         src = Source(str(data.get("source_id")), text)
         sources[src.source_id] = src
-        passage_rows.extend(_passages(spec, entry, src, passages, problems))
+        passage_rows.extend(_passages(entry, src, passages, passage_keys, problems))
     problems.raise_if_any()
-    return SourceRows(sources, {"sources": source_rows, "passages": passage_rows})
+    return SourceRows(sources, source_rows, passage_rows)
 
 
 def _read_text(root: Path, entry: Entry, problems: Collector) -> tuple[str, bytes] | None:
@@ -142,11 +143,12 @@ def _read_text(root: Path, entry: Entry, problems: Collector) -> tuple[str, byte
         return None
 
 
-def _passages(spec: Spec, entry: Entry, source: Source, curated: list[dict], problems: Collector) -> list[Row]:
+def _passages(
+    entry: Entry, source: Source, curated: list[dict], allowed: frozenset[str], problems: Collector
+) -> list[Row]:
     """Locate each passage after the previous one and prove they tile the text."""
     rows: list[Row] = []
     cursor = 0
-    allowed = spec.tables["passages"].curated_names
     line_starts = [0] + [m.end() for m in re.finditer("\n", source.text)]
     sentence_in: dict[int, int] = {}
     for i, p in enumerate(curated, start=1):

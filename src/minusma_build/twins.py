@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from minusma_data.buildkit import PARQUET_SUFFIX
+from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX
 from minusma_data.buildkit import field_arrow_type as expected_arrow_type
 
 
@@ -77,7 +77,7 @@ def compare_twin(root: Path, csv_resource: dict[str, Any], parquet_resource: dic
 
 def validate_package(root: Path) -> list[str]:
     """Every problem with the package at `root`; empty when it is valid."""
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
     problems = validate_csv_resources(root, descriptor)
     by_name = {r["name"]: r for r in descriptor["resources"]}
     for resource in descriptor["resources"]:
@@ -85,7 +85,7 @@ def validate_package(root: Path) -> list[str]:
             continue
         twin = by_name.get(resource["name"] + PARQUET_SUFFIX)
         if twin is None:
-            problems.append(f"{resource['name']}: no Parquet twin '{resource['name']}-parquet' in datapackage.json")
+            problems.append(f"{resource['name']}: no Parquet twin '{resource['name']}{PARQUET_SUFFIX}' in {DESCRIPTOR}")
         else:
             problems += compare_twin(root, resource, twin)
     return problems
