@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import need
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -328,7 +329,7 @@ def test_timeline_shows_the_current_events():
 
 
 def test_timeline_is_deterministic(tmp_path):
-    pytest.importorskip("matplotlib")
+    need("matplotlib", "plot")
     outs = []
     for name in ("a.png", "b.png"):
         result = subprocess.run(

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -296,7 +297,7 @@ PLACES = [
 ]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(place=st.sampled_from(PLACES), value=JSON, delete=st.booleans())
 def test_any_mutation_loads_or_raises_a_data_error(home: Path, place: tuple, value: Any, delete: bool):
     desc = copy.deepcopy(DESCRIPTOR)

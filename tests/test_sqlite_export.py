@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import need
 
 from minusma_data import DataFileError, _package
 from minusma_data._export import export
@@ -127,7 +128,7 @@ def test_metadata_file_beside_the_database(database):
 
 
 def datasette_get(database: Path, path: str):
-    app = pytest.importorskip("datasette.app")
+    app = need("datasette.app", "datasette")
     metadata = json.loads(database.with_name("minusma-data.metadata.json").read_text(encoding="utf-8"))
     ds = app.Datasette([str(database)], metadata=metadata)
     return asyncio.run(ds.client.get(path))
