@@ -109,8 +109,8 @@ class Driver:
 @dataclass
 class Packages:
     template: Path  # a repository whose curated files differ from its published ones
-    old: dict[str, bytes]  # its published files
-    new: dict[str, bytes]  # what the build publishes from it
+    old: dict[str, bytes]  # its published files (they load)
+    new: dict[str, bytes]  # what the build publishes from it (they load)
     result: BuildResult
     steps: int  # how many publishing steps that publish takes
     driver: Driver
@@ -130,12 +130,14 @@ def packages(tmp_path_factory) -> Iterator[Packages]:
     new = dict(result.outputs)
     assert new != old and set(new) == set(old)
     assert sum(new[rel] != old[rel] for rel in new) >= 3  # events.csv, events.parquet, datapackage.json
+    loadable(template)
     driver = Driver(result, base)
     try:
         done = shutil.copytree(template, base / "done")
         counted = driver.run(done, 0, "none")
         assert counted.returncode == 0, counted.stderr
         assert published_snapshot(done) == new
+        loadable(done)
         yield Packages(template, old, new, result, len(counted.steps), driver)
     finally:
         driver.close()
@@ -215,12 +217,18 @@ def assert_whole_or_reported(root: Path, old: dict[str, bytes], new: dict[str, b
 
 
 def whole_package(root: Path, old: dict[str, bytes], new: dict[str, bytes]) -> dict[str, bytes]:
-    """The published files are exactly the old package or the new one, and load."""
+    """The published files are exactly the old package or the new one, byte
+    for byte (both of which load: see `loadable`)."""
     snapshot = published_snapshot(root)
     assert snapshot in (old, new), sorted(rel for rel in snapshot if snapshot[rel] not in (old[rel], new[rel]))
-    for format in ("csv", "parquet"):
-        minusma_data.load("events", data_home=root, format=format, verify=format == "csv")
     return snapshot
+
+
+def loadable(root: Path) -> None:
+    """Every table loads, CSV verified against its hash, and Parquet."""
+    for table in minusma_data.TABLES:
+        for format in ("csv", "parquet"):
+            minusma_data.load(table, data_home=root, format=format, verify=format == "csv")
 
 
 # -- the order of the steps, and the reader that takes no lock ----------------------------

@@ -297,7 +297,7 @@ PLACES = [
 ]
 
 
-@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(100), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(place=st.sampled_from(PLACES), value=JSON, delete=st.booleans())
 def test_any_mutation_loads_or_raises_a_data_error(home: Path, place: tuple, value: Any, delete: bool):
     desc = copy.deepcopy(DESCRIPTOR)
