@@ -4,12 +4,14 @@ here, fail under CI); and hypothesis's profiles."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 
@@ -118,6 +120,29 @@ def published_snapshot(root: Path) -> dict[str, bytes]:
     """Every published file's bytes, to prove a failed build changed none."""
     files = sorted((root / "data").glob("*.csv")) + sorted((root / "data").glob("*.parquet"))
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in [*files, root / "datapackage.json"]}
+
+
+@contextlib.contextmanager
+def command_line_signals() -> Iterator[None]:
+    """The build's main() installs its SIGINT and SIGTERM handlers: give pytest its own back."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+
+
+def build_in_process(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess:
+    """scripts/build.py's main() run in this process against `root`, its
+    output captured: what run_build gives, without starting Python again."""
+    from minusma_build import cli
+
+    capsys.readouterr()
+    with command_line_signals():
+        code = cli.main(["--root", str(root), *args])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["build.py", "--root", str(root), *args], code, out, err)
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_repo, published_snapshot
+from conftest import ROOT, command_line_signals, copy_repo, published_snapshot
 
 import minusma_data
 from minusma_build import cli
@@ -267,6 +267,7 @@ def test_a_lockless_reader_never_meets_the_new_descriptor_with_old_files(package
 # -- SIGKILL, SIGTERM, SIGINT and a full disk at every step --------------------------------
 
 
+@pytest.mark.slow
 def test_killed_at_every_step_the_package_is_old_new_or_reported(packages: Packages, tmp_path: Path):
     assert packages.steps >= 15
     seen = set()
@@ -280,6 +281,7 @@ def test_killed_at_every_step_the_package_is_old_new_or_reported(packages: Packa
     assert seen == {"old", "journal", "new"}, seen  # every kind of stop was reached
 
 
+@pytest.mark.slow
 def test_a_journal_is_reported_in_one_line_and_finished_by_the_next_build(packages: Packages, tmp_path: Path):
     """The real command lines, each in a process of its own, meet a journal a
     killed build left: `--check` and `minusma-data info` report it in one line
@@ -320,6 +322,7 @@ def test_a_journal_is_reported_in_one_line_and_finished_by_the_next_build(packag
     assert published_snapshot(root) == packages.new and not (root / JOURNAL).exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signame, status", [("SIGTERM", 143), ("SIGINT", 130)])
 def test_a_signal_at_every_step_gives_one_line_and_a_whole_package(packages: Packages, tmp_path: Path, signame, status):
     for k in range(1, packages.steps + 1):
@@ -335,17 +338,7 @@ def test_a_signal_at_every_step_gives_one_line_and_a_whole_package(packages: Pac
         shutil.rmtree(root)
 
 
-@contextlib.contextmanager
-def command_line_signals() -> Iterator[None]:
-    """cli.main installs its SIGINT and SIGTERM handlers; give pytest its own back."""
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
-
-
+@pytest.mark.slow
 def test_a_full_disk_at_every_step_leaves_a_whole_package(packages: Packages, tmp_path: Path, monkeypatch, capsys):
     """The command line, in this process, gets ENOSPC at step k: exit 1 with
     one line; the package old or new, or a journal the next build finishes;
@@ -450,6 +443,7 @@ def test_a_damaged_journal_is_reported_not_guessed(packages: Packages, tmp_path:
 # -- readers in threads, and the seam ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_loads_in_threads_during_many_publishes_see_no_false_error(packages: Packages, tmp_path: Path):
     """Two valid packages published in turn, 40 times, while four threads load
     every table (CSV verified against its hash, and Parquet): no error, and

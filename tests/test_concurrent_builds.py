@@ -17,6 +17,8 @@ from minusma_build.publish import WAITING, PublishError, build_lock, publish, sa
 
 SUMMARY = 'summary = "Russia wages war in Ukraine."'
 
+pytestmark = pytest.mark.slow  # real builds, side by side
+
 
 def edit_summary(root: Path, new: str) -> None:
     """Change one event's summary: a valid edit that changes events.csv,

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, copy_repo, published_snapshot, run_build
+from conftest import ROOT, build_in_process, copy_repo, published_snapshot, run_build
 from test_bad_input import in_entry, replace
 
 import minusma_data
@@ -191,11 +191,13 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_a_hostile_input_is_one_problem_with_its_code(scratch_repo: Path, case):
+def test_a_hostile_input_is_one_problem_with_its_code(scratch_repo: Path, case, capsys):
+    """The JSON report from the build's main() in this process; the plain
+    one from scripts/build.py in a process of its own, as a user runs it."""
     _, edit, code, file, field = case
     published = published_snapshot(scratch_repo)
     edit(scratch_repo)
-    result = run_build(scratch_repo, "--json")
+    result = build_in_process(scratch_repo, capsys, "--json")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     problems = json.loads(result.stdout)["problems"]
@@ -380,6 +382,7 @@ def test_a_missing_data_folder_is_one_line(scratch_repo: Path):
 # -- dates the loader must represent -------------------------------------------
 
 
+@pytest.mark.slow  # two whole builds
 @pytest.mark.parametrize("start, end", [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31")])
 def test_every_valid_date_builds_and_loads(scratch_repo: Path, start: str, end: str):
     new = f'date = {{ basis = "external", start = "{start}", end = "{end}", reference = "un-sc-15341" }}'

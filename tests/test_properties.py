@@ -259,6 +259,7 @@ CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 INPUTS = {f"data/curated/{name}" for name in CURATED} | {"data/source/000_93716cde958e498d.txt"}
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(100), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edit=edits())
 def test_random_edits_build_or_are_refused_in_process(scratch: Scratch, edit: Edit):
@@ -277,6 +278,7 @@ def test_random_edits_build_or_are_refused_in_process(scratch: Scratch, edit: Ed
         scratch.restore()
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(8), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edit=edits())
 def test_random_edits_build_or_are_refused_by_the_command(scratch: Scratch, edit: Edit):

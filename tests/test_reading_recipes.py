@@ -125,6 +125,7 @@ def run_r(code: str, folder: Path, tmp_path: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow  # starts R
 def test_r_recipe(folder, tmp_path):
     out = run_r(R[0] + R_CHECKS, folder, tmp_path)
     join, _, checks = out.partition("TYPES")
@@ -137,6 +138,7 @@ def test_r_recipe(folder, tmp_path):
 # -- what guessing gets wrong, as docs/reading.md says ------------------------------
 
 
+@pytest.mark.slow  # starts R
 def test_readr_guesses_double_and_logical(tmp_path):
     out = run_r(
         "library(readr)\n"

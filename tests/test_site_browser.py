@@ -24,6 +24,8 @@ from benchmarks.browser import missing as browser_missing
 
 FACT_TABLES = ("events", "statements", "figures")
 
+pytestmark = pytest.mark.slow  # a real browser
+
 
 def rows(table: str) -> list[dict[str, str]]:
     with open(ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as handle:
