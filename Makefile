@@ -1,5 +1,6 @@
 # make data: set up .venv with what the build needs, build the tables, validate the package, show what it holds.
 # make test: the whole test suite, as CI runs it.
+# make check: lint and the fast tests, before a pull request.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -38,8 +39,6 @@ data: $(BIN)/.installed-data
 build: $(BIN)/.installed-data
 	$(PY) scripts/build.py
 
-check: $(BIN)/.installed-data
-	$(PY) scripts/build.py --check
 
 validate: $(BIN)/.installed-data
 	$(BIN)/frictionless validate datapackage.json
@@ -79,12 +78,21 @@ lint: $(BIN)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Every test (the slow ones too) on two workers, one test file per worker at a time.
 test: $(BIN)/.installed-test lint
 	$(PY) scripts/build.py --check
 	$(BIN)/frictionless validate datapackage.json
 	$(PY) scripts/render_docs.py --check
 	$(PY) -m minusma_build.loaders --check
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
+
+# Before a pull request, in under a minute: lint, the generated files, and the
+# tests not marked slow. `make test` (and CI) runs them all.
+check: $(BIN)/.installed-test lint
+	$(PY) scripts/build.py --check
+	$(PY) scripts/render_docs.py --check
+	$(PY) -m minusma_build.loaders --check
+	$(PY) -m pytest -n 2 --dist loadfile -m "not slow"
 
 # The loader's tests at the lowest pandas, pyarrow, numpy and polars that pyproject.toml allows
 # (ci/floors.txt), in a virtual environment of their own: the floors are tested, not guessed.

@@ -1,17 +1,97 @@
 """Shared fixtures: the repository root, and scratch copies of it for tests
-that edit curated files or run the build."""
+that edit curated files or run the build; the rule for optional tools (skip
+here, fail under CI); and hypothesis's profiles."""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import os
 import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("data", "scripts", "datapackage.json")
+
+# -- optional tools: skipped where missing, except under CI -------------------------------
+
+
+def under_ci(environ: Mapping[str, str]) -> bool:
+    """CI sets CI (.ci/run, GitHub Actions) to a true value."""
+    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+UNDER_CI = under_ci(os.environ)
+"""Under CI every test extra and system tool is installed, so one that is
+missing is a failure, not a skip: a dropped extra must not let a whole
+module pass by skipping."""
+
+
+def missing(reason: str) -> None:
+    """Skip the calling test (or module) for want of `reason`; fail under CI."""
+    if UNDER_CI:
+        pytest.fail(f"{reason}, and CI must have it (.ci/run installs it)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def need(module: str, extra: str = "test") -> ModuleType:
+    """Import an optional module the tests use (pytest.importorskip, but
+    failing under CI)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        missing(f"{module} cannot be imported ({exc}); pip install -e '.[{extra}]'")
+        raise  # not reached: missing() skips or fails
+
+
+def need_program(name: str, install: str) -> str:
+    """The path of a program found on PATH; skip (fail under CI) without it.
+    `install` says how to get it."""
+    found = shutil.which(name)
+    if found is None:
+        missing(f"{name} is not installed ({install})")
+    return found  # type: ignore[return-value]
+
+
+# -- hypothesis -------------------------------------------------------------------------------
+# "ci" (the default under CI): derandomized, so every CI run tries the same
+# examples and a failure reproduces; no example database. "dev" (the default
+# elsewhere): random examples, remembered in .hypothesis/. "long": ten times
+# the examples, for a longer local run: HYPOTHESIS_PROFILE=long make test.
+# Tests give their example counts through `examples(n)`, which the profile scales.
+
+SCALE = {"ci": 1, "dev": 1, "long": 10}
+COMMON = {"deadline": None, "print_blob": True, "suppress_health_check": [HealthCheck.too_slow]}
+# Each from hypothesis's own defaults, not from whichever profile is loaded
+# (hypothesis loads a "ci" profile of its own when CI is set).
+BASE = settings.get_profile("default")
+settings.register_profile("ci", parent=BASE, derandomize=True, database=None, **COMMON)
+settings.register_profile("dev", parent=BASE, derandomize=False, **COMMON)
+settings.register_profile("long", parent=BASE, derandomize=False, **COMMON)
+
+
+def profile_for(environ: Mapping[str, str]) -> str:
+    """HYPOTHESIS_PROFILE if set, else "ci" under CI and "dev" elsewhere."""
+    return environ.get("HYPOTHESIS_PROFILE") or ("ci" if under_ci(environ) else "dev")
+
+
+PROFILE = profile_for(os.environ)
+if PROFILE not in SCALE:
+    raise pytest.UsageError(f"HYPOTHESIS_PROFILE={PROFILE!r}: use one of {', '.join(SCALE)}")
+settings.load_profile(PROFILE)
+
+
+def examples(n: int) -> int:
+    """How many examples a property tries: `n` scaled by the hypothesis profile."""
+    return n * SCALE[PROFILE]
 
 
 def copy_repo(dest: Path) -> Path:
@@ -40,6 +120,29 @@ def published_snapshot(root: Path) -> dict[str, bytes]:
     """Every published file's bytes, to prove a failed build changed none."""
     files = sorted((root / "data").glob("*.csv")) + sorted((root / "data").glob("*.parquet"))
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in [*files, root / "datapackage.json"]}
+
+
+@contextlib.contextmanager
+def command_line_signals() -> Iterator[None]:
+    """The build's main() installs its SIGINT and SIGTERM handlers: give pytest its own back."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+
+
+def build_in_process(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess:
+    """scripts/build.py's main() run in this process against `root`, its
+    output captured: what run_build gives, without starting Python again."""
+    from minusma_build import cli
+
+    capsys.readouterr()
+    with command_line_signals():
+        code = cli.main(["--root", str(root), *args])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["build.py", "--root", str(root), *args], code, out, err)
 
 
 @pytest.fixture

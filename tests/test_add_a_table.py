@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import need
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -181,7 +182,7 @@ def test_the_documented_load_prints_the_table(followed):
 @pytest.mark.parametrize("format", ["parquet", "csv"])
 @pytest.mark.parametrize("backend", ["pandas", "polars", "pyarrow"])
 def test_every_backend_and_format_loads_it_typed(followed, backend, format):
-    pytest.importorskip(backend)
+    need(backend)
     from minusma_data import load
 
     loaded = load(RECIPE.table, backend=backend, format=format, data_home=followed.root)
@@ -232,7 +233,7 @@ def test_the_explorer_page_shows_and_marks_it(followed):
 
 
 def test_the_workbook_has_its_sheet(followed):
-    openpyxl = pytest.importorskip("openpyxl")
+    openpyxl = need("openpyxl")
     (workbook,) = (followed.root / "dist").glob("*.xlsx")
     book = openpyxl.load_workbook(workbook, read_only=True)
     sheet = [list(r) for r in book[RECIPE.table].iter_rows(values_only=True)]

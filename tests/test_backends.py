@@ -16,11 +16,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from conftest import need
 
 import minusma_data
 from minusma_data import BACKENDS, UnknownBackendError, load
 
-pl = pytest.importorskip("polars")
+pl = need("polars", "polars")
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))

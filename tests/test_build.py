@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT, published_snapshot, run_build
+from conftest import ROOT, need, published_snapshot, run_build
 
 from minusma_build.publish import same_parquet
 
@@ -76,7 +76,7 @@ def test_a_failed_build_leaves_every_published_file_as_it_was(scratch_repo):
 
 
 def test_the_package_is_valid_under_frictionless():
-    frictionless = pytest.importorskip("frictionless")
+    frictionless = need("frictionless", "validate")
     report = frictionless.validate(str(ROOT / "datapackage.json"))
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
     names = {task.name for task in report.tasks}
@@ -87,9 +87,9 @@ def test_the_package_is_valid_under_frictionless():
 def test_frictionless_notices_a_broken_foreign_key(scratch_repo, resource):
     """Rewrite one initiator to an unknown actor in the CSV or Parquet file
     (and its recorded hash) and validation must fail on the foreign key."""
-    frictionless = pytest.importorskip("frictionless")
-    pq = pytest.importorskip("pyarrow.parquet")
-    pa = pytest.importorskip("pyarrow")
+    frictionless = need("frictionless", "validate")
+    pq = need("pyarrow.parquet")
+    pa = need("pyarrow")
     import hashlib
 
     descriptor_path = scratch_repo / "datapackage.json"

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import need
 
 from minusma_data import cli
 
@@ -191,14 +192,14 @@ def test_export_onto_an_existing_file_says_it_cannot_write(capsys, tmp_path):
 
 
 def test_validate_passes_on_the_published_package(capsys):
-    pytest.importorskip("frictionless", reason="the validate extra is not installed")
+    need("frictionless", "validate")
     code, out, err = run(capsys, "validate")
     assert code == 0, err
     assert out.strip() == f"valid: {ROOT / 'datapackage.json'}"
 
 
 def test_validate_fails_on_an_altered_copy(capsys, copy):
-    pytest.importorskip("frictionless", reason="the validate extra is not installed")
+    need("frictionless", "validate")
     target = copy / "data" / "references.csv"
     data = target.read_bytes()
     target.write_bytes(data.replace(b",high", b",certain", 1))

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_build
 
+from minusma_build.codes import acled_time_precision, as_code, ucdp_date_prec
+
 CURATED = ROOT / "data" / "curated"
 SPEC = tomllib.loads((CURATED / "package.toml").read_text(encoding="utf-8"))
 
@@ -170,27 +172,52 @@ def test_actors_the_audit_named_have_their_cameo_code(actor_id, code):
 
 # -- precision codes ------------------------------------------------------------
 
+# (first day, last day, ACLED time_precision, UCDP date_prec), written by hand
+# from the codebooks, at every edge of their codes:
+# - ACLED Codebook, "Event Time: Time precision codes" (time_precision): 1 the
+#   actual date is known; 2 only the week, or a similar period of a few days; 3
+#   only the month; nothing coarser has a code (docs/coding.md A3: 2 to 7 days
+#   are a week's precision, 8 to 31 a month's, longer none).
+# - UCDP GED Codebook, `date_prec`: 1 the exact date; 2 more than one day but
+#   no more than six; 3 a certain week; 4 a certain month; 5 a certain year
+#   (docs/coding.md U1: 7 days are a week, 8 to 31 a month, longer a year).
+PRECISION_CASES = [
+    ("2023-06-30", "2023-06-30", 1, 1),  # one day
+    ("2023-12-31", "2024-01-01", 2, 2),  # two days, across a year's end
+    ("2023-06-26", "2023-07-01", 2, 2),  # six days
+    ("2023-06-26", "2023-07-02", 2, 3),  # seven: a week
+    ("2023-06-26", "2023-07-03", 3, 4),  # eight
+    ("2023-06-15", "2023-07-15", 3, 4),  # 31 days that are not a calendar month
+    ("2023-06-15", "2023-07-16", None, 5),  # 32 days: more than any month
+    ("2023-02-01", "2023-02-28", 3, 4),  # February 2023, 28 days
+    ("2024-02-01", "2024-02-29", 3, 4),  # February 2024, 29 days
+    ("2023-06-01", "2023-06-30", 3, 4),  # June, 30 days
+    ("2023-07-01", "2023-07-31", 3, 4),  # July, 31 days
+    ("2023-07-01", "2023-12-31", None, 5),  # the withdrawal window, 184 days
+    ("2023-01-01", "2023-12-31", None, 5),  # a year, 365 days
+    ("2024-01-01", "2024-12-31", None, 5),  # a leap year, 366 days
+]
 
-def acled(start: dt.date | None, end: dt.date | None) -> str:
-    if start is None:
-        return ""
-    n = (end - start).days + 1
-    return "1" if n == 1 else "2" if n <= 7 else "3" if n <= 31 else ""
+
+@pytest.mark.parametrize(
+    ("first", "last", "acled", "ucdp"), PRECISION_CASES, ids=[f"{c[0]}..{c[1]}" for c in PRECISION_CASES]
+)
+def test_precision_codes_at_every_edge(first, last, acled, ucdp):
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    assert (acled_time_precision(start, end), ucdp_date_prec(start, end)) == (acled, ucdp)
 
 
-def ucdp(start: dt.date | None, end: dt.date | None) -> str:
-    if start is None:
-        return ""
-    n = (end - start).days + 1
-    return "1" if n == 1 else "2" if n <= 6 else "3" if n == 7 else "4" if n <= 31 else "5"
+def test_an_undated_event_has_no_precision_code():
+    assert acled_time_precision(None, None) is None and ucdp_date_prec(None, None) is None
 
 
 @pytest.mark.parametrize("table", ["events", "statements"])
 def test_precision_columns_are_the_rule_applied_to_the_interval(table):
+    """The published columns come from the rule tested above, applied to each row's interval."""
     for r in rows(table):
         start, end = day(r["date_start"]), day(r["date_end"])
-        assert r["acled_time_precision"] == acled(start, end), r
-        assert r["ucdp_date_prec"] == ucdp(start, end), r
+        assert r["acled_time_precision"] == (as_code(acled_time_precision(start, end)) or ""), r
+        assert r["ucdp_date_prec"] == (as_code(ucdp_date_prec(start, end)) or ""), r
 
 
 def test_the_184_day_withdrawal_window_is_not_day_precision():

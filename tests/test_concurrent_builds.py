@@ -10,12 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_repo, published_snapshot, run_build
+from conftest import copy_repo, need, published_snapshot, run_build
 
 from minusma_build.pipeline import produce
 from minusma_build.publish import WAITING, PublishError, build_lock, publish, same_parquet
 
 SUMMARY = 'summary = "Russia wages war in Ukraine."'
+
+pytestmark = pytest.mark.slow  # real builds, side by side
 
 
 def edit_summary(root: Path, new: str) -> None:
@@ -37,7 +39,7 @@ def start_build(root: Path) -> subprocess.Popen:
 
 
 def assert_valid_package(root: Path) -> None:
-    frictionless = pytest.importorskip("frictionless")
+    frictionless = need("frictionless", "validate")
     check = run_build(root, "--check")
     assert check.returncode == 0, check.stderr
     assert not list((root / "data").glob(".staging-*"))

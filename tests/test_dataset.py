@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import need
 
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
@@ -296,8 +297,8 @@ def test_every_field_is_titled_and_described():
 
 
 def test_parquet_twins_hold_the_same_values_with_explicit_types():
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
+    pa = need("pyarrow")
+    pq = need("pyarrow.parquet")
     for name, resource in CSV_RESOURCES.items():
         table = pq.read_table(ROOT / f"data/{name}.parquet")
         for f in resource["schema"]["fields"]:

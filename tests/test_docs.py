@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import need
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -188,9 +189,18 @@ def test_make_test_runs_every_check():
         "python scripts/build.py --check",
         "frictionless validate datapackage.json",
         "python scripts/render_docs.py --check",
-        "python -m pytest",
     ):
         assert needed in recipe, needed
+    (pytest,) = [line for line in recipe if line.startswith("python -m pytest")]
+    assert " -m " not in pytest.removeprefix("python -m pytest") and " -k " not in pytest, "make test runs every test"
+
+
+def test_make_check_runs_lint_and_the_fast_tests():
+    prerequisites = re.search(r"^check:(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert prerequisites and "lint" in prerequisites.group(1).split()
+    recipe = [as_plain_command(line) for line in make_targets()["check"]]
+    assert "python scripts/build.py --check" in recipe
+    assert any(line.startswith("python -m pytest") and '-m "not slow"' in line for line in recipe), recipe
 
 
 def test_ci_script_runs_make_test():
@@ -327,8 +337,9 @@ def test_timeline_shows_the_current_events():
     assert int(text["_width"]) >= 1200
 
 
+@pytest.mark.slow  # draws the figure twice
 def test_timeline_is_deterministic(tmp_path):
-    pytest.importorskip("matplotlib")
+    need("matplotlib", "plot")
     outs = []
     for name in ("a.png", "b.png"):
         result = subprocess.run(

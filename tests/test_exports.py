@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import need
 
 from minusma_data import load
 from minusma_data.cli import main
@@ -70,9 +71,9 @@ def test_readme_names_every_file_and_the_licence(exported):
 
 
 def test_frictionless_validates_the_folder(exported):
-    frictionless = pytest.importorskip("frictionless")
+    frictionless = need("frictionless", "validate")
     if exported[0] == "jsonl":
-        pytest.importorskip("jsonlines")  # frictionless reads JSON Lines through it
+        need("jsonlines", "validate")  # frictionless reads JSON Lines through it
     report = frictionless.validate(str(exported[1] / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert [task.stats["rows"] for task in report.tasks] == [len(load(t)) for t in TABLES]
@@ -80,8 +81,8 @@ def test_frictionless_validates_the_folder(exported):
 
 def test_frictionless_checks_types_in_json_lines(tmp_path):
     """A JSON Lines export is typed by its schema: text where an integer belongs fails."""
-    frictionless = pytest.importorskip("frictionless")
-    pytest.importorskip("jsonlines")
+    frictionless = need("frictionless", "validate")
+    need("jsonlines", "validate")
     out = export(tmp_path / "out", "jsonl")
     target = out / "data" / "passages.jsonl"
     lines = target.read_text(encoding="utf-8").splitlines()

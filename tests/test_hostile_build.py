@@ -28,12 +28,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, published_snapshot, run_build
+from conftest import ROOT, build_in_process, copy_repo, published_snapshot, run_build
 from test_bad_input import in_entry, replace
 
 import minusma_data
 from minusma_build import publish as publishing
-from minusma_build.errors import BuildError
+from minusma_build.errors import BuildError, Problem
 from minusma_build.pipeline import produce
 from minusma_build.publish import PublishError, build_lock, publish, stale_outputs
 
@@ -191,11 +191,13 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_a_hostile_input_is_one_problem_with_its_code(scratch_repo: Path, case):
+def test_a_hostile_input_is_one_problem_with_its_code(scratch_repo: Path, case, capsys):
+    """The JSON report from the build's main() in this process; the plain
+    one from scripts/build.py in a process of its own, as a user runs it."""
     _, edit, code, file, field = case
     published = published_snapshot(scratch_repo)
     edit(scratch_repo)
-    result = run_build(scratch_repo, "--json")
+    result = build_in_process(scratch_repo, capsys, "--json")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     problems = json.loads(result.stdout)["problems"]
@@ -213,6 +215,63 @@ def test_a_formula_behind_a_carriage_return_is_refused(scratch_repo: Path):
     with pytest.raises(BuildError) as info:
         produce(scratch_repo)
     assert {"value-formula", "value-control-character"} <= set(info.value.codes)
+
+
+# Every bidirectional control Unicode defines (UAX #9, "Explicit Directional
+# Embeddings, Overrides and Isolates"), each alone: an unpaired one reorders
+# the rest of the cell in a viewer just as a pair does.
+BIDI_CONTROLS = {
+    "U+202A LRE": "\u202a",
+    "U+202B RLE": "\u202b",
+    "U+202C PDF": "\u202c",
+    "U+202D LRO": "\u202d",
+    "U+202E RLO": "\u202e",
+    "U+2066 LRI": "\u2066",
+    "U+2067 RLI": "\u2067",
+    "U+2068 FSI": "\u2068",
+    "U+2069 PDI": "\u2069",
+}
+
+
+@pytest.fixture(scope="module")
+def bidi_refusals(tmp_path_factory) -> dict[str, list[Problem]]:
+    """One build of a copy in which each of several events' summaries holds
+    one bidi control, alone: the problems, by event."""
+    root = copy_repo(tmp_path_factory.mktemp("bidi") / "repo")
+    path = curated(root, "events.toml")
+    text = path.read_text(encoding="utf-8")
+    entries = {}
+    lines = text.split("\n")
+    event = None
+    done = 0
+    for i, line in enumerate(lines):
+        if line.startswith("event_id = "):
+            event = line.split('"')[1]
+        elif line.startswith('summary = "') and done < len(BIDI_CONTROLS):
+            name = list(BIDI_CONTROLS)[done]
+            at = line.index(" ", len('summary = "'))  # after the summary's first word
+            lines[i] = line[:at] + " " + BIDI_CONTROLS[name] + line[at + 1 :]
+            entries[name] = event
+            done += 1
+    assert done == len(BIDI_CONTROLS)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        produce(root)
+    found: dict[str, list[Problem]] = {}
+    for problem in info.value.problems:
+        found.setdefault(problem.entry, []).append(problem)
+    return {name: found.get(f"event {event!r}", []) for name, event in entries.items()}
+
+
+@pytest.mark.parametrize("name", BIDI_CONTROLS)
+def test_each_bidi_control_alone_is_refused(bidi_refusals, name: str):
+    """docs/guarantees.md: a bidirectional embedding, override or isolate
+    (U+202A-U+202E, U+2066-U+2069) is refused, each one alone, not only as a pair."""
+    problems = bidi_refusals[name]
+    assert [(p.code, p.file, p.field) for p in problems] == [
+        ("value-bidi-control", "data/curated/events.toml", "summary")
+    ], problems
+    assert f"U+{ord(BIDI_CONTROLS[name]):04X}" in problems[0].message
 
 
 def refuse_reading(monkeypatch, target: Path) -> None:
@@ -323,6 +382,7 @@ def test_a_missing_data_folder_is_one_line(scratch_repo: Path):
 # -- dates the loader must represent -------------------------------------------
 
 
+@pytest.mark.slow  # two whole builds
 @pytest.mark.parametrize("start, end", [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31")])
 def test_every_valid_date_builds_and_loads(scratch_repo: Path, start: str, end: str):
     new = f'date = {{ basis = "external", start = "{start}", end = "{end}", reference = "un-sc-15341" }}'

@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import minusma_data
 from minusma_data import DataFileError, DescriptorError, UnknownTableError
+from minusma_data.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
@@ -233,31 +235,40 @@ def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        "dot-dot",
-        "constraints null",
-        "field is a string",
-        "unknown hash algorithm",
-        "primaryKey unknown field",
-        "schema a string",
-    ],
-)
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["info"],
-        ["export", "--format", "sqlite", "--output", "OUT"],
-        ["export", "--format", "jsonl", "--output", "OUT"],
-        ["validate"],
-    ],
-)
-def test_the_command_line_gives_one_line_and_no_traceback(home: Path, tmp_path: Path, case: str, command):
+CASES = ["dot-dot", "constraints null", "field is a string", "unknown hash algorithm", "primaryKey unknown field"]
+CASES += ["schema a string"]
+COMMANDS = {
+    "info": ["info"],
+    "export sqlite": ["export", "--format", "sqlite", "--output", "OUT"],
+    "export jsonl": ["export", "--format", "jsonl", "--output", "OUT"],
+    "validate": ["validate"],
+}
+
+
+def damage(home: Path, case: str) -> None:
     desc = copy.deepcopy(DESCRIPTOR)
     (UNSAFE.get(case) or MALFORMED[case])(home, desc)
     write(home, desc)
-    done = run_cli(home, *[str(tmp_path / "out") if a == "OUT" else a for a in command])
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_the_command_line_gives_one_line_and_no_traceback(home: Path, tmp_path: Path, case: str, command, capsys):
+    """Every command against every fault, through the command line's main()
+    in this process: any exception it let through would fail the test."""
+    damage(home, case)
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in COMMANDS[command]]
+    assert cli_main(["--data-home", str(home), *args]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_the_installed_command_gives_one_line_and_no_traceback(home: Path, tmp_path: Path, command):
+    """The same, as a user runs it: `python -m minusma_data ...` in a process of its own."""
+    damage(home, "schema a string")
+    done = run_cli(home, *[str(tmp_path / "out") if a == "OUT" else a for a in COMMANDS[command]])
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 1, done.stdout
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
@@ -296,7 +307,8 @@ PLACES = [
 ]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(max_examples=examples(100), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(place=st.sampled_from(PLACES), value=JSON, delete=st.booleans())
 def test_any_mutation_loads_or_raises_a_data_error(home: Path, place: tuple, value: Any, delete: bool):
     desc = copy.deepcopy(DESCRIPTOR)

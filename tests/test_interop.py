@@ -10,11 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import need
 
-duckdb = pytest.importorskip("duckdb")
-pl = pytest.importorskip("polars")
-pq = pytest.importorskip("pyarrow.parquet")
-pa = pytest.importorskip("pyarrow")
+duckdb = need("duckdb")
+pl = need("polars", "polars")
+pq = need("pyarrow.parquet")
+pa = need("pyarrow")
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
+from minusma_data._layouts import _acled_actor, _interaction
 from minusma_data.cli import main
 
 # ACLED's export, in its order (ACLED Codebook; ACLED's acledR package), written out again here.
@@ -242,3 +243,72 @@ def test_an_output_that_is_a_file_is_refused_in_one_line(tmp_path, capsys):
     assert status == 1
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1 and str(target) in err
     assert target.read_text() == "not a folder"
+
+
+# ACLED Codebook (2023), chapter "Actors", section "Interaction codes": the
+# interaction is the two actors' inter codes joined into one number, the lower
+# code first ("recorded as the lowest joint number"; a country's military
+# against a political militia, inter 1 and 3, is 13), and an event with one
+# actor has the "sole" code of that actor's type, its inter code followed by 0
+# (10 sole state forces action, 20 sole rebel action, ... 70 sole civilian
+# action, 80 sole other actor action; ACLED's acledR package labels 10 to 80
+# "Sole State Forces" to "Sole Others"). inter2 is 0 when there is no second
+# actor. Written out by hand here, not computed.
+INTERACTIONS = [
+    ((1, 0), 10),  # state forces alone
+    ((0, 1), 10),  # the lone actor in the second place
+    ((2, 0), 20),  # rebels alone
+    ((7, 0), 70),  # civilians alone
+    ((8, 0), 80),  # external forces alone (the UN mission, Wagner)
+    ((1, 3), 13),  # the codebook's example
+    ((3, 1), 13),  # lower code first, whichever actor comes first
+    ((1, 1), 11),  # state forces against state forces
+    ((1, 8), 18),  # the junta and France's forces, as exported
+    ((8, 2), 28),  # external forces and rebels
+    ((7, 8), 78),
+]
+
+
+@pytest.mark.parametrize(("inters", "interaction"), INTERACTIONS, ids=[f"{a}-{b}" for (a, b), _ in INTERACTIONS])
+def test_acled_interaction_of_two_codes_or_a_lone_actor(inters, interaction):
+    """docs/coding.md A2; the cases are the codebook's (see INTERACTIONS)."""
+    assert _interaction(*inters) == interaction
+
+
+ACTORS = pd.DataFrame(
+    [
+        ("junta", "Mali's junta", 1, "MLI"),
+        ("french-forces", "French forces", 1, "FRA"),
+        ("minusma", "MINUSMA", 8, None),
+        ("militants", "Militants", 2, "MLI"),
+        ("diop", "Abdoulaye Diop", None, "MLI"),  # a person: ACLED names collective actors only
+    ],
+    columns=["actor_id", "name", "acled_inter", "country"],
+).astype({"acled_inter": "Int64"})
+
+
+@pytest.mark.parametrize(
+    ("actor_id", "expected"),
+    [
+        ("junta", ("Mali's junta", 1)),  # state forces in their own country
+        ("french-forces", ("French forces", 8)),  # state forces abroad are external forces (inter code 8)
+        ("minusma", ("MINUSMA", 8)),
+        ("militants", ("Militants", 2)),
+        ("diop", ("Abdoulaye Diop", 0)),  # a person has no inter code
+        (None, (None, 0)),  # no second actor
+    ],
+)
+def test_acled_actor_inter_codes_in_mali(actor_id, expected):
+    """docs/coding.md A2: the inter code an actor takes in an event in Mali."""
+    assert _acled_actor(ACTORS.set_index("actor_id"), actor_id, "MLI") == expected
+
+
+def test_a_lone_actor_or_a_person_gives_the_sole_interaction():
+    """An event whose only ACLED actor is the junta (the other side a person,
+    or nobody) is a sole state forces action, 10, never a two-actor code."""
+    actors = ACTORS.set_index("actor_id")
+    for other in ("diop", None):
+        inter1 = _acled_actor(actors, "junta", "MLI")[1]
+        inter2 = _acled_actor(actors, other, "MLI")[1]
+        assert (inter1, inter2, _interaction(inter1, inter2)) == (1, 0, 10)
+        assert _interaction(inter2, inter1) == 10

@@ -28,7 +28,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from conftest import examples
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minusma_data
@@ -521,7 +522,7 @@ def write_synthetic_package(root: Path, rows: list[dict]) -> None:
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60))
 @given(st.lists(ROW, min_size=1, max_size=8))
 def test_any_values_load_identically_from_csv_and_parquet(rows):
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_repo, published_snapshot, run_build
+from conftest import ROOT, copy_repo, examples, published_snapshot, run_build
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -53,7 +53,7 @@ def substrings_at_word_boundaries(draw) -> str:
     return TEXT[TOKENS[first].start() : TOKENS[last].end()]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200))
 @given(quote=substrings_at_word_boundaries())
 def test_locate_finds_the_one_occurrence_or_says_it_is_ambiguous(quote):
     occurrences = whole_word_occurrences(TEXT, quote)
@@ -69,7 +69,7 @@ def test_locate_finds_the_one_occurrence_or_says_it_is_ambiguous(quote):
         assert occurrences == [start]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(quote=st.text(max_size=40))
 def test_locate_refuses_words_that_are_not_in_the_text(quote):
     assume(quote not in TEXT)
@@ -100,7 +100,7 @@ def damaged_quotes(draw) -> str:
     }[kind]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100))
 @given(
     quote=st.one_of(damaged_quotes(), st.text(max_size=30)),
     within=st.one_of(st.none(), substrings_at_word_boundaries(), st.text(max_size=30)),
@@ -259,7 +259,8 @@ CODE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 INPUTS = {f"data/curated/{name}" for name in CURATED} | {"data/source/000_93716cde958e498d.txt"}
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(max_examples=examples(100), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edit=edits())
 def test_random_edits_build_or_are_refused_in_process(scratch: Scratch, edit: Edit):
     try:
@@ -277,7 +278,8 @@ def test_random_edits_build_or_are_refused_in_process(scratch: Scratch, edit: Ed
         scratch.restore()
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(max_examples=examples(8), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edit=edits())
 def test_random_edits_build_or_are_refused_by_the_command(scratch: Scratch, edit: Edit):
     try:

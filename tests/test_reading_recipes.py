@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import need, need_program
 
 from minusma_data.cli import main
 
@@ -93,7 +92,7 @@ def test_pandas_recipe(folder, monkeypatch, capsys):
 
 
 def test_duckdb_recipe(folder, monkeypatch, capsys):
-    pytest.importorskip("duckdb")
+    need("duckdb")
     ns = run_python(PYTHON[1], folder, monkeypatch)
     assert capsys.readouterr().out == expected_join()
     types = dict(ns["con"].execute("SELECT column_name, column_type FROM (DESCRIBE figures)").fetchall())
@@ -113,12 +112,7 @@ cat("PROBLEMS", nrow(problems(events)), nrow(problems(figures)), nrow(problems(s
 
 
 def rscript() -> str:
-    found = shutil.which("Rscript")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("Rscript is missing; .ci/run installs r-base-core r-cran-readr r-cran-jsonlite")
-        pytest.skip("Rscript is not installed")
-    return found
+    return need_program("Rscript", "apt-get install r-base-core r-cran-readr r-cran-jsonlite")
 
 
 def run_r(code: str, folder: Path, tmp_path: Path) -> str:
@@ -131,6 +125,7 @@ def run_r(code: str, folder: Path, tmp_path: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow  # starts R
 def test_r_recipe(folder, tmp_path):
     out = run_r(R[0] + R_CHECKS, folder, tmp_path)
     join, _, checks = out.partition("TYPES")
@@ -143,6 +138,7 @@ def test_r_recipe(folder, tmp_path):
 # -- what guessing gets wrong, as docs/reading.md says ------------------------------
 
 
+@pytest.mark.slow  # starts R
 def test_readr_guesses_double_and_logical(tmp_path):
     out = run_r(
         "library(readr)\n"
@@ -156,7 +152,7 @@ def test_readr_guesses_double_and_logical(tmp_path):
 
 
 def test_duckdb_guesses_bigint_for_whole_numbers():
-    duckdb = pytest.importorskip("duckdb")
+    duckdb = need("duckdb")
     guessed = dict(
         duckdb.sql(
             f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "

@@ -4,7 +4,7 @@ downloads, no console errors, no network, and both screen widths.
 
 Needs Debian's `chromium` and `chromium-driver` (see benchmarks/browser.py).
 Without them these tests skip, except under CI (the CI variable set), where
-they fail: .ci/run installs both.
+they fail (conftest.missing): .ci/run installs both.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, missing
 
-from benchmarks.browser import chromium, missing
+from benchmarks.browser import chromium
+from benchmarks.browser import missing as browser_missing
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 # The tables marked in the article's fact layer, as their schemas say.
@@ -31,6 +32,8 @@ MENTION_TABLES = tuple(
     for r in DESCRIPTOR["resources"]
     if r["format"] == "csv" and r["schema"].get("minusma:evidence") == "mention"
 )
+
+pytestmark = pytest.mark.slow  # a real browser
 
 
 def rows(table: str) -> list[dict[str, str]]:
@@ -48,11 +51,9 @@ def evidence_of(*tables: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    reason = missing()
+    reason = browser_missing()
     if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run under CI: {reason}")
-        pytest.skip(reason)
+        missing(reason)
     with chromium() as driver:
         yield driver
 

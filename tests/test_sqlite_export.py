@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import hashlib
 import json
 import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import need
 
+from minusma_data import DataFileError, _package
+from minusma_data._export import export
 from minusma_data._sqlite import SQL_NAMES, needs_quoting
 from minusma_data.cli import main
 
@@ -124,7 +128,7 @@ def test_metadata_file_beside_the_database(database):
 
 
 def datasette_get(database: Path, path: str):
-    app = pytest.importorskip("datasette.app")
+    app = need("datasette.app", "datasette")
     metadata = json.loads(database.with_name("minusma-data.metadata.json").read_text(encoding="utf-8"))
     ds = app.Datasette([str(database)], metadata=metadata)
     return asyncio.run(ds.client.get(path))
@@ -155,3 +159,47 @@ def test_datasette_shows_titles_and_licence(database):
     page = datasette_get(database, "/minusma-data/reference_records")
     assert page.status_code == 200
     assert SCHEMAS["references"]["title"] in page.text and PACKAGE["licenses"][0]["name"] in page.text
+
+
+def dangle(copy: Path, table: str, old: bytes, new: bytes) -> None:
+    """Replace `old` by `new` once in the copy's CSV file of `table`, and record
+    the file's new size and hash, so only the foreign key is wrong."""
+    path = copy / "data" / f"{table}.csv"
+    data = path.read_bytes()
+    assert data.count(old) >= 1
+    data = data.replace(old, new, 1)
+    path.write_bytes(data)
+    descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["path"] == f"data/{table}.csv")
+    resource["bytes"], resource["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    (copy / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+
+def test_a_dangling_foreign_key_is_refused_and_no_database_is_written(copy: Path, tmp_path: Path, capsys):
+    """docs/exports.md: `PRAGMA foreign_key_check` is empty when the export
+    finishes. A package whose events name an actor the actors table lacks
+    (the file's hash updated, so only the key is wrong) is refused: the error
+    names events.csv with code `file-damaged`, and no database is left."""
+    dangle(copy, "events", b",lavrov,", b",nobody,")
+    target = tmp_path / "out" / "minusma-data.sqlite"
+    with pytest.raises(DataFileError) as info:
+        export(_package(copy), "sqlite", target)
+    assert info.value.code == "file-damaged"
+    assert info.value.path == copy / "data" / "events.csv"
+    assert "initiator_actor_id 'nobody'" in info.value.problem and "actors" in info.value.problem
+    assert not target.exists() and not list(target.parent.glob("*.sqlite*"))
+    assert main(["--data-home", str(copy), "export", "--format", "sqlite", "--output", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "data/events.csv" in err and "Traceback" not in err
+    assert not target.exists()
+
+
+def test_a_key_into_the_renamed_table_names_the_package_table(copy: Path, tmp_path: Path):
+    """A dangling key into `references` (reference_records in SQLite) is
+    reported with the package's name for the table."""
+    reference = next(r["date_reference_id"] for r in csv_rows("events") if r["date_reference_id"])
+    dangle(copy, "events", f",{reference},".encode(), b",no-such-record,")
+    with pytest.raises(DataFileError) as info:
+        export(_package(copy), "sqlite", tmp_path / "minusma-data.sqlite")
+    assert info.value.code == "file-damaged"
+    assert "'no-such-record', which is not in the references table" in info.value.problem

@@ -9,12 +9,11 @@ import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
-from conftest import ROOT
+from conftest import ROOT, need
 
 from minusma_build.twins import validate_package
 
-pytest.importorskip("frictionless")
+need("frictionless", "validate")
 
 
 def rewrite_parquet(path, column, change):

@@ -22,9 +22,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import need
 
-openpyxl = pytest.importorskip("openpyxl")
-pytest.importorskip("xlsxwriter", reason="the xlsx extra is not installed")
+openpyxl = need("openpyxl")
+need("xlsxwriter", "xlsx")
 
 from minusma_data import cli, load  # noqa: E402
 from minusma_data._errors import ExportError  # noqa: E402

@@ -281,8 +281,10 @@ def _roll_back_or_keep(root: Path, plan: dict, steps: Steps) -> bool:
 
 def _roll_back(root: Path, plan: dict, steps: Steps, moved_only: bool = False) -> None:
     """Put the saved old files back: of every move, or (`moved_only`) of the
-    moves done, whose staged new file is gone."""
-    for move in plan["moves"]:
+    moves done, whose staged new file is gone. In the reverse order of the
+    moves, so datapackage.json, moved last, is put back first: a reader that
+    takes no lock never meets the new descriptor beside an old file."""
+    for move in reversed(plan["moves"]):
         target = root / move["path"]
         if moved_only and (root / move["new"]).exists():
             continue

@@ -309,13 +309,17 @@ def validate_zip(archive: Path, python: str = sys.executable) -> str:
 
 
 def install_and_load(wheel: Path) -> str:
-    """Install the wheel into a fresh virtual environment and load every table from it."""
+    """Install the wheel into a fresh virtual environment and load every table from it.
+    The environment gets no pip of its own (bootstrapping one takes seconds):
+    this interpreter's pip installs into it, without compiling pandas and
+    pyarrow ahead of time."""
     with tempfile.TemporaryDirectory(prefix="minusma-wheel-") as tmp:
         env_dir = Path(tmp) / "venv"
-        venv.EnvBuilder(with_pip=True, system_site_packages=False, clear=True).create(env_dir)
+        venv.EnvBuilder(with_pip=False, system_site_packages=False, clear=True).create(env_dir)
         python = str(env_dir / "bin" / "python")
         clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-        _run([python, "-m", "pip", "install", "--quiet", str(wheel)], f"pip install {wheel.name}", env=clean)
+        install = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-compile", str(wheel)]
+        _run(install, f"pip install {wheel.name}", env=clean)
         done = _run(
             [python, "-c", LOAD_EVERY_TABLE], "loading every table from the installed wheel", env=clean, cwd=tmp
         )

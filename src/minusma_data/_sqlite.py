@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ._atomic import write_atomic
+from ._errors import DataFileError, remedy
 from ._export import records, write_bytes
 from ._schema import Package
 from ._tableschema import enum_of, field_type, foreign_keys
@@ -111,10 +112,28 @@ def write_database(package: Package, target: Path, records: Any) -> None:
                 )
             broken = db.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
-                where = ", ".join(f"{t} row {rowid} -> {target}" for t, rowid, target, _ in broken[:5])
-                raise package.error(f"foreign keys do not hold: {where}.")
+                raise _broken_key(db, package, broken)
     finally:
         db.close()
+
+
+def _broken_key(db: sqlite3.Connection, package: Package, broken: list[tuple]) -> DataFileError:
+    """A row whose foreign key names no row of the table it refers to: the
+    file of the table holding it does not match its Table Schema."""
+    sql_table, rowid, sql_target, key_id = broken[0]
+    table = next(t for t in package.tables if sql_name(t) == sql_table)
+    target = next((t for t in package.tables if sql_name(t) == sql_target), sql_target)
+    columns = [r[3] for r in db.execute(f"PRAGMA foreign_key_list({sql_table})") if r[0] == key_id]
+    values = db.execute(f"SELECT {', '.join(columns)} FROM {sql_table} WHERE rowid = ?", (rowid,)).fetchone()
+    given = ", ".join(f"{c} {v!r}" for c, v in zip(columns, values, strict=True))
+    others = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+    format = "csv" if (table, "csv") in package.resources else "parquet"
+    return DataFileError(
+        package.path(table, format),
+        f"row {rowid} has {given}, which is not in the {target} table: its foreign key does not hold{others}.",
+        remedy(package.location.kind, package.location.root),
+        code="file-damaged",
+    )
 
 
 def create_table(table: str, schema: dict[str, Any]) -> str:
