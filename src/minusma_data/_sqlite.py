@@ -117,7 +117,7 @@ def write_database(package: Package, target: Path, records: Any) -> None:
         db.close()
 
 
-def _broken_key(db: sqlite3.Connection, package: Package, broken: list[tuple]) -> DataFileError:
+def _broken_key(db: sqlite3.Connection, package: Package, broken: list[tuple[str, int, str, int]]) -> DataFileError:
     """A row whose foreign key names no row of the table it refers to: the
     file of the table holding it does not match its Table Schema."""
     sql_table, rowid, sql_target, key_id = broken[0]
