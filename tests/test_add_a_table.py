@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import need
+from conftest import missing, need
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -68,7 +68,7 @@ def read_recipe() -> Recipe:
 RECIPE = read_recipe()
 
 if not (BIN / "frictionless").exists():
-    pytest.skip("the recipe validates with frictionless: pip install -e '.[validate]'", allow_module_level=True)
+    missing("the recipe validates with frictionless: pip install -e '.[validate]'")
 
 
 def _tracked_files() -> list[str]:

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import need
 
-from minusma_data import DataFileError, _package
-from minusma_data._export import export
+from minusma_data import DataFileError
+from minusma_data._exporters import export
+from minusma_data._load import package as read_package
 from minusma_data._sqlite import SQL_NAMES, needs_quoting
 from minusma_data.cli import main
 
@@ -183,7 +184,7 @@ def test_a_dangling_foreign_key_is_refused_and_no_database_is_written(copy: Path
     dangle(copy, "events", b",lavrov,", b",nobody,")
     target = tmp_path / "out" / "minusma-data.sqlite"
     with pytest.raises(DataFileError) as info:
-        export(_package(copy), "sqlite", target)
+        export(read_package(copy), target, format="sqlite")
     assert info.value.code == "file-damaged"
     assert info.value.path == copy / "data" / "events.csv"
     assert "initiator_actor_id 'nobody'" in info.value.problem and "actors" in info.value.problem
@@ -200,6 +201,6 @@ def test_a_key_into_the_renamed_table_names_the_package_table(copy: Path, tmp_pa
     reference = next(r["date_reference_id"] for r in csv_rows("events") if r["date_reference_id"])
     dangle(copy, "events", f",{reference},".encode(), b",no-such-record,")
     with pytest.raises(DataFileError) as info:
-        export(_package(copy), "sqlite", tmp_path / "minusma-data.sqlite")
+        export(read_package(copy), tmp_path / "minusma-data.sqlite", format="sqlite")
     assert info.value.code == "file-damaged"
     assert "'no-such-record', which is not in the references table" in info.value.problem
