@@ -341,7 +341,7 @@ CASES = [
     ),
     Case(
         "not-one-value",
-        in_entry("events.toml", 'event_id = "peace-agreement-2015"', 'basis = "stated"', 'basis = ["stated"]'),
+        in_entry("events.toml", 'event_id = "peace-agreement-2015"', 'basis = "external"', 'basis = ["external"]'),
         EVENTS,
         "event 'peace-agreement-2015'",
         "date",
@@ -456,9 +456,14 @@ CASES = [
     ),
     Case(
         "date-stated-not-in-evidence",
-        in_entry("events.toml", 'event_id = "peace-agreement-2015"', 'start = "2015"', 'start = "2016"'),
+        in_entry(
+            "events.toml",
+            'event_id = "mali-coup-2020"',
+            'date = { basis = "external", start = "2020-08-18", reference = "afp-mali-coups" }',
+            'date = { basis = "stated", start = "2021" }',
+        ),
         EVENTS,
-        "event 'peace-agreement-2015'",
+        "event 'mali-coup-2020'",
         "date",
     ),
     Case(

@@ -6,6 +6,7 @@ validate it with frictionless.
     minusma-data export --format sqlite --output minusma.sqlite
     minusma-data export --format xlsx --output minusma-data.xlsx
     minusma-data export --layout acled --output DIR    # events in ACLED's or PLOVER's layout
+    minusma-data export --layout plover --include-background --output DIR
     minusma-data validate
     minusma-data diff OLD NEW --format json
 """
@@ -116,6 +117,13 @@ def _parser() -> argparse.ArgumentParser:
         "CSV columns, with the events left out and why (see docs/coding.md)",
     )
     export.add_argument(
+        "--include-background",
+        action="store_true",
+        help="with --layout: also write the background history the article recalls (events with timeframe "
+        "background), which the other dataset has already recorded; PLOVER records carry the context "
+        '"historical" (see docs/coding.md)',
+    )
+    export.add_argument(
         "--output",
         required=True,
         type=Path,
@@ -207,7 +215,7 @@ def _export(args: argparse.Namespace) -> int:
 def _export_layout(args: argparse.Namespace) -> int:
     from ._layouts import export_layout
 
-    result = export_layout(_package(args), args.layout, args.output)
+    result = export_layout(_package(args), args.layout, args.output, include_background=args.include_background)
     for path in result.written:
         print(path)
     if result.omitted:
