@@ -444,6 +444,18 @@ def test_timeframe_against_the_year_of_the_earliest_possible_day(end, bound, fra
     assert codes.timeframe(day(end), day(bound)) == frame
 
 
+def test_an_undated_event_before_background_history_is_background_along_a_chain():
+    frames = {"uprising": None, "insurgency": None, "deployed": "background", "vote": "current", "plan": None}
+    before = {"insurgency": "uprising", "uprising": "deployed", "plan": "vote"}
+    assert codes.background_by_order(frames, before) == {
+        "uprising": "background",
+        "insurgency": "background",  # two links away
+        "deployed": "background",
+        "vote": "current",
+        "plan": None,  # before news is not history
+    }
+
+
 def test_the_bound_is_the_latest_day_of_an_event_reported_as_having_happened():
     events = [
         {"event_id": "b", "status": "occurred", "date_end": dt.date(2023, 6, 30)},

@@ -187,3 +187,15 @@ def timeframe(end: dt.date | None, bound: dt.date | None) -> str | None:
     if end is None or bound is None:
         return None
     return "background" if end < dt.date(bound.year, 1, 1) else "current"
+
+
+def background_by_order(timeframes: Mapping[str, str | None], before: Mapping[str, str]) -> dict[str, str | None]:
+    """[E1] An undated event the text places before background history
+    (before_event_id) is background too, along a chain of such links; every
+    other timeframe is kept."""
+    result = dict(timeframes)
+    for _ in before:  # each pass settles one more link of the longest chain
+        for event, later in before.items():
+            if result.get(event) is None and result.get(later) == "background":
+                result[event] = "background"
+    return result

@@ -330,10 +330,16 @@ def _timeframes(sources: list[Row], events: list[Row], problems: Collector) -> N
                 f"the text places this event before {r.values['before_event_id']!r}, but its date starts on "
                 f"{start}, after that event ended ({later_end}); correct one of the dates, or the link",
             )
-    for _ in ordered:  # an undated event before background history is history too, along a chain of links
-        for r, later in ordered:
-            if r.values["timeframe"] is None and later.values.get("timeframe") == "background":
-                r.values["timeframe"] = "background"
+    frames = codes.background_by_order(
+        {eid: r.values["timeframe"] for eid, r in by_id.items()},
+        {
+            r.values["event_id"]: later.values["event_id"]
+            for r, later in ordered
+            if isinstance(r.values.get("event_id"), str)
+        },
+    )
+    for eid, r in by_id.items():
+        r.values["timeframe"] = frames[eid]
 
 
 def _statements(entries: list[Entry], sources, references: set, events: dict[str, Row], problems) -> list[Row]:
