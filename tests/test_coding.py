@@ -611,6 +611,15 @@ def _edit(root: Path, id_line: str, old: str, new: str) -> None:
             "initiator_plover_sector",
             "initiator_actor_id",
         ),
+        # D3: a derived date's note is a sentence
+        (
+            'event_id = "diop-demands-withdrawal"',
+            'phrase = "two weeks after" }',
+            'phrase = "two weeks after", note = 5 }',
+            "date-note-not-text",
+            "date",
+            "`note`",
+        ),
         # "following": the uprising may not be dated after the deployment it preceded
         (
             'event_id = "tuareg-uprising"',
