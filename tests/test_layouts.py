@@ -210,6 +210,13 @@ def test_included_background_is_marked_historical_in_plover(tmp_path, capsys):
     assert left["mali-coup-2020"] == "no-category"
 
 
+def test_include_background_without_a_layout_is_refused_in_one_line(tmp_path, capsys):
+    status = main(["export", "--include-background", "--output", str(tmp_path / "out"), "--data-home", str(ROOT)])
+    err = capsys.readouterr().err
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "--layout" in err
+    assert not (tmp_path / "out").exists()
+
+
 # -- PLOVER ---------------------------------------------------------------------
 
 

@@ -194,6 +194,13 @@ def _info(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     if args.layout:
         return _export_layout(args)
+    if args.include_background:
+        print(
+            "minusma-data: error: --include-background selects events for --layout plover or acled; "
+            "give a layout, or leave it out to export every table",
+            file=sys.stderr,
+        )
+        return 2
     if args.format == "xlsx":
         try:
             import xlsxwriter  # noqa: F401
