@@ -516,6 +516,37 @@ def test_acled_row_types_append_to_an_acled_frame():
 # -- files ------------------------------------------------------------------------
 
 
+README_LAYOUT_LINES = [
+    line.split("#")[0].strip()
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    if line.startswith("minusma-data export --layout")
+]
+
+
+@pytest.mark.parametrize("line", README_LAYOUT_LINES)
+def test_the_readmes_layout_commands_run_as_written(tmp_path, line):
+    """Each `export --layout` line of the README, run by the installed
+    command in an empty folder, writes the files docs/coding.md names."""
+    import shlex
+    import subprocess
+    import sys
+
+    command = shlex.split(line)
+    program = Path(sys.executable).parent / command[0]
+    result = subprocess.run([str(program), *command[1:]], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    layout = command[command.index("--layout") + 1]
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    suffix = "jsonl" if layout == "plover" else "csv"
+    assert written == sorted([f"events_{layout}.{suffix}", f"events_{layout}_omitted.csv"])
+    if "--include-background" in command:
+        assert "historical" in (tmp_path / "out" / "events_plover.jsonl").read_text(encoding="utf-8")
+
+
+def test_the_readme_shows_the_background_flag():
+    assert any("--include-background" in line for line in README_LAYOUT_LINES)
+
+
 @pytest.mark.parametrize("layout", ["plover", "acled"])
 def test_layout_exports_are_deterministic(tmp_path, capsys, layout):
     export(layout, tmp_path / "a", capsys)
