@@ -602,7 +602,7 @@ CASES = [
     ),
     Case(
         "not-one-value",
-        in_entry("events.toml", 'event_id = "peace-agreement-2015"', 'basis = "stated"', 'basis = ["stated"]'),
+        in_entry("events.toml", 'event_id = "peace-agreement-2015"', 'basis = "external"', 'basis = ["external"]'),
         EVENTS,
         "event 'peace-agreement-2015'",
         "date",
@@ -717,9 +717,14 @@ CASES = [
     ),
     Case(
         "date-stated-not-in-evidence",
-        in_entry("events.toml", 'event_id = "peace-agreement-2015"', 'start = "2015"', 'start = "2016"'),
+        in_entry(
+            "events.toml",
+            'event_id = "mali-coup-2020"',
+            'date = { basis = "external", start = "2020-08-18", reference = "afp-mali-coups" }',
+            'date = { basis = "stated", start = "2021" }',
+        ),
         EVENTS,
-        "event 'peace-agreement-2015'",
+        "event 'mali-coup-2020'",
         "date",
     ),
     Case(
@@ -1032,6 +1037,59 @@ CASES = [
         "table 'events'",
         "status",
         ("'event_status'",),
+    ),
+    # event codes against their rules (docs/coding.md)
+    Case(
+        "cameo-plover-mismatch",
+        in_entry(
+            "events.toml",
+            'event_id = "unsc-votes-to-end-minusma"',
+            'cameo_event_code = "0832"',
+            'cameo_event_code = "1661"',
+        ),
+        EVENTS,
+        "event 'unsc-votes-to-end-minusma'",
+        "cameo_event_code",
+        ("SANCTION",),
+    ),
+    Case(
+        "sector-without-initiator",
+        in_entry(
+            "events.toml",
+            'event_id = "mali-coup-2021"',
+            'place_id = "mali"',
+            'place_id = "mali"\ninitiator_plover_sector = "MIL"',
+        ),
+        EVENTS,
+        "event 'mali-coup-2021'",
+        "initiator_plover_sector",
+    ),
+    Case(
+        "superseded-link-mismatch",
+        in_entry(
+            "events.toml",
+            'event_id = "germany-original-withdrawal-plan"',
+            'superseded_by_event_id = "german-troops-exit-faster"\n',
+            "",
+        ),
+        EVENTS,
+        "event 'germany-original-withdrawal-plan'",
+        "superseded_by_event_id",
+    ),
+    Case(
+        "event-order-contradicted",
+        in_entry("events.toml", 'event_id = "tuareg-uprising"', 'start = "2012-01"', 'start = "2014-01"'),
+        EVENTS,
+        "event 'tuareg-uprising'",
+        "before_event_id",
+        ("minusma-deployed",),
+    ),
+    Case(
+        "date-note-not-text",
+        in_entry("events.toml", DIOP, 'phrase = "two weeks after" }', 'phrase = "two weeks after", note = 5 }'),
+        EVENTS,
+        "event 'diop-demands-withdrawal'",
+        "date",
     ),
     # a table's declaration the build cannot follow
     Case(

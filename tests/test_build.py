@@ -97,8 +97,8 @@ def test_frictionless_notices_a_broken_foreign_key(scratch_repo, resource):
     if resource == "events":
         path = scratch_repo / "data/events.csv"
         data = path.read_bytes()
-        assert b"france-drafts-resolution,draft_resolution,occurred,,,,,france," in data
-        data = data.replace(b"draft_resolution,occurred,,,,,france,", b"draft_resolution,occurred,,,,,atlantis,")
+        assert b"france-drafts-resolution,draft_resolution,occurred,,,,,,france," in data
+        data = data.replace(b"draft_resolution,occurred,,,,,,france,", b"draft_resolution,occurred,,,,,,atlantis,")
         path.write_bytes(data)
         entry = next(r for r in descriptor["resources"] if r["name"] == "events")
         entry["bytes"], entry["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()

@@ -141,7 +141,7 @@ def test_sql_join_resolves_actor_names(con, suffix):
         ("junta-brings-in-wagner", "Malian military junta", "Wagner Group"),
         ("lavrov-calls-diop", "Sergei Lavrov", "Abdoulaye Diop"),
         ("peace-agreement-2015", None, None),
-        ("unsc-votes-to-end-minusma", "UN Security Council", "MINUSMA"),
+        ("unsc-votes-to-end-minusma", "UN Security Council", "Malian military junta"),
         ("us-blames-prigozhin", "United States", "Yevgeny Prigozhin"),
     ]
 

@@ -161,7 +161,7 @@ def test_altered_byte_is_caught_with_verification(found, copy):
     target.write_bytes(data[:at] + b"Armed grouPs attack" + data[at + len(b"Armed groups attack") :])
     assert len(target.read_bytes()) == len(data)
     altered = load("events", format="csv", **kwargs)  # still valid CSV: only the hash can tell
-    assert "Armed grouPs attack the mission over the years." in altered["summary"].tolist()
+    assert any(s.startswith("Armed grouPs attack the mission over the years") for s in altered["summary"].tolist())
     message = raises_naming(target, remedy, lambda: load("events", format="csv", verify=True, **kwargs))
     assert "sha256" in message and "altered" in message
 
@@ -201,7 +201,11 @@ def test_csv_value_outside_its_vocabulary(found, copy):
     data = target.read_bytes()
     target.write_bytes(data.replace(b",occurred,", b",happened,", 1))
     message = raises_naming(target, remedy, lambda: load("events", format="csv", **kwargs))
-    assert "'status'" in message and "'happened'" in message and "occurred, ongoing, planned, alleged" in message
+    assert (
+        "'status'" in message
+        and "'happened'" in message
+        and "occurred, ongoing, planned, superseded, alleged" in message
+    )
 
 
 def test_csv_integer_column_with_text(found, copy):

@@ -31,7 +31,7 @@ CHOSEN = ("lavrov-calls-diop", "unsc-votes-to-end-minusma")
 # Checked by hand against data/curated/events.toml and actors.toml.
 NAMES = {
     "lavrov-calls-diop": ("Sergei Lavrov", "Abdoulaye Diop"),
-    "unsc-votes-to-end-minusma": ("UN Security Council", "MINUSMA"),
+    "unsc-votes-to-end-minusma": ("UN Security Council", "Malian military junta"),
 }
 
 

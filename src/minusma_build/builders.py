@@ -67,7 +67,7 @@ BUILDERS: dict[str, Builder] = {
     "places": Builder(facts.places),
     "mentions": Builder(facts.mentions),
     "actors": Builder(facts.actors, needs=("mentions",)),
-    "events": Builder(facts.events, needs=("references", "places")),
+    "events": Builder(facts.events, needs=("references", "places", "actors")),
     "statements": Builder(facts.statements, needs=("references", "events")),
     "figures": Builder(facts.figures),
 }

@@ -21,7 +21,7 @@ from .errors import Collector, did_you_mean
 DATE_KEYS = {
     "stated": {"basis", "start", "end"},
     "external": {"basis", "start", "end", "reference"},
-    "derived": {"basis", "anchor", "offset_days", "phrase"},
+    "derived": {"basis", "anchor", "offset_days", "phrase", "note"},
 }
 _FORMS = {
     "year": re.compile(r"^(\d{4})$"),
@@ -58,8 +58,8 @@ class ResolvedDate:
             "date_reference_id": self.reference_id,
             "date_anchor_event_id": self.anchor_event_id,
             "date_note": self.note,
-            # [A3, U1] from the interval itself, never from the precision label
-            "acled_time_precision": codes.as_code(codes.acled_time_precision(self.start, self.end)),
+            # [A3] how precisely the date is known; [U1] the interval itself
+            "acled_time_precision": codes.as_code(codes.acled_time_precision(self.start, self.end, self.precision)),
             "ucdp_date_prec": codes.as_code(codes.ucdp_date_prec(self.start, self.end)),
         }
 
@@ -174,9 +174,11 @@ def missing_parts(written: str, evidence: str) -> str | None:
 
 def resolve_derived(spec: dict, sentence: str, anchor: ResolvedDate, anchor_id: str) -> ResolvedDate:
     """A date counted from another event's date by the text's own words,
-    which must stand in the same sentence (passage) as the evidence."""
+    which must stand in the same sentence (passage) as the evidence. An
+    optional `note` is added to the computed date_note (what the date does
+    not vouch for)."""
     _check_keys(spec)
-    phrase, offset = spec.get("phrase"), spec.get("offset_days")
+    phrase, offset, extra = spec.get("phrase"), spec.get("offset_days"), spec.get("note")
     if not isinstance(phrase, str) or not phrase or phrase not in sentence:
         raise DateError(
             "date-phrase-not-in-sentence",
@@ -195,8 +197,13 @@ def resolve_derived(spec: dict, sentence: str, anchor: ResolvedDate, anchor_id: 
             f"`offset_days` = {offset} leaves the calendar (years 1 to 9999); "
             "give the number of days between the anchor event and this one",
         ) from None
+    if extra is not None and (not isinstance(extra, str) or not extra.strip()):
+        raise DateError("date-note-not-text", f"`note` must be a sentence of text, got {extra!r}")
     direction = "before" if offset < 0 else "after"
-    note = f"{abs(offset)} days {direction} the date of event {anchor_id}, from the words \u201c{phrase}\u201d"
+    when = f"{abs(offset)} days {direction} the date of" if offset else "the date of"
+    note = f"{when} event {anchor_id}, from the words \u201c{phrase}\u201d"
+    if extra:
+        note = f"{note}. {extra.strip()}"
     return ResolvedDate(start, end, anchor.precision, "derived", anchor_event_id=anchor_id, note=note)
 
 
@@ -279,8 +286,9 @@ def resolve_all(
                     anchor_id,
                 )
             resolved.setdefault(id(r), UNKNOWN)
-            if anchors.get(r.values.get("event_id") or "") is r:
-                anchor_dates[r.values["event_id"]] = resolved[id(r)]
+            own_id = r.values.get("event_id")
+            if isinstance(own_id, str) and anchors.get(own_id) is r:
+                anchor_dates[own_id] = resolved[id(r)]
             pending.remove(r)
             progressed = True
         if not progressed:

@@ -102,34 +102,74 @@ def actors(table: Table, rows: list[Row], build: Build) -> list[Row]:
 
 
 def events(table: Table, rows: list[Row], build: Build) -> list[Row]:
-    """Events with their codes computed by the rules of docs/coding.md, and
-    their dates by dates.py."""
+    """Events with their codes computed by the rules of docs/coding.md, their
+    dates by dates.py, and their timeframes against the source's earliest
+    possible day (which this builder also writes on the sources rows, since it
+    is read off the events)."""
     vocab, problems = build.spec.vocabularies, build.problems
+    types = vocab["event_type"]
     levels = {r.values.get("place_id"): r.values.get("level") for r in build.rows["places"]}
+    actors = {r.values.get("actor_id"): r.values for r in build.rows["actors"]}
     for r in rows:
         e, values = r.origin, r.values
-        category = codes.plover_category(
-            vocab["event_type"], values.get("event_type") or "", values.get("status") or ""
-        )
+        event_type = values.get("event_type") or ""
+        category = codes.plover_category(types, event_type, values.get("status") or "")
         level = levels.get(values.get("place_id"))
+        violent = event_type in types.codes and types.lookup(event_type, "ucdp_violence") == "yes"
+        sides = [
+            codes.ucdp_side(vocab["actor_type"], actors, values.get(k))
+            for k in ("initiator_actor_id", "target_actor_id")
+        ]
         values.update(
             plover_category=category,
             quad_code=codes.as_code(codes.quad_code(vocab["plover_category"], category)),
-            acled_geo_precision=codes.as_code(codes.place_precision(vocab["place_level"], level, "acled")),
-            ucdp_where_prec=codes.as_code(codes.place_precision(vocab["place_level"], level, "ucdp")),
+            acled_geo_precision=codes.as_code(
+                codes.place_precision(vocab["place_level"], level, "acled_geo_precision")
+            ),
+            ucdp_where_prec=codes.as_code(codes.place_precision(vocab["place_level"], level, "ucdp_where_prec")),
+            ucdp_type_of_violence=codes.as_code(codes.ucdp_type_of_violence(violent, *sides)),
         )
-        _check_event_codes(e, values, vocab["plover_mode"], problems)
+        _check_event_codes(e, values, vocab, problems)
     references = _keys(build.rows["references"], "reference_id")
     dates.resolve_all(rows, references, _passage_texts(build.sources), problems)
+    _timeframes(build.rows["sources"], rows, problems)
     return rows
 
 
-def _check_event_codes(e: Entry, values: dict, modes, problems: Collector) -> None:
-    """[P4, P5] A mode belongs to the event's category; a category-less event
-    takes neither mode nor context. An outside initiator needs an initiator."""
-    problem = codes.mode_problem(modes, values.get("plover_mode"), values.get("plover_category"))
+def _check_event_codes(e: Entry, values: dict, vocab: dict, problems: Collector) -> None:
+    """[P4, P5, C5] A mode belongs to the event's category, and so does its
+    CAMEO code; a category-less event takes neither mode nor context. An
+    outside initiator, or a sector for this event, needs an initiator; a
+    superseded plan names the plan that replaced it, and only it does."""
+    problem = codes.mode_problem(vocab["plover_mode"], values.get("plover_mode"), values.get("plover_category"))
     if problem:
         problems.add("plover-mode-mismatch", e.file, e.label, "plover_mode", problem)
+    problem = codes.cameo_problem(
+        vocab["cameo_event_code"], values.get("cameo_event_code"), values.get("plover_category")
+    )
+    if problem:
+        problems.add("cameo-plover-mismatch", e.file, e.label, "cameo_event_code", problem)
+    if values.get("initiator_plover_sector") and not values.get("initiator_actor_id"):
+        problems.add(
+            "sector-without-initiator",
+            e.file,
+            e.label,
+            "initiator_plover_sector",
+            "gives the initiator's sector in this event, but there is no initiator_actor_id; "
+            "give the initiator, or remove the sector",
+        )
+    superseded, successor = values.get("status") == "superseded", values.get("superseded_by_event_id")
+    if superseded != bool(successor):
+        problems.add(
+            "superseded-link-mismatch",
+            e.file,
+            e.label,
+            "superseded_by_event_id" if superseded else "status",
+            "a superseded plan names the plan that replaced it: give superseded_by_event_id"
+            if superseded
+            else 'superseded_by_event_id is set, but the status is not "superseded"; '
+            "set the status, or remove the link",
+        )
     if values.get("plover_context") and not values.get("plover_category"):
         problems.add(
             "plover-context-without-category",
@@ -147,6 +187,49 @@ def _check_event_codes(e: Entry, values: dict, modes, problems: Collector) -> No
             "cites a reference for the initiator, but there is no initiator_actor_id; give the initiator, "
             "or remove the reference",
         )
+
+
+def _timeframes(sources: list[Row], events: list[Row], problems: Collector) -> None:
+    """[E1] Each source's earliest possible day, and each event's timeframe
+    against it; an event the text places before another (before_event_id)
+    may not be dated after it, and is background when that one is."""
+    by_id = {r.values["event_id"]: r for r in events if isinstance(r.values.get("event_id"), str)}
+    for source in sources:
+        sid = source.values.get("source_id")
+        own = [r.values for r in events if r.values.get("source_id") == sid]
+        bound, eid = codes.published_not_before(own)
+        source.values.update(published_not_before=bound, published_not_before_event_id=eid)
+    bounds = {s.values.get("source_id"): s.values.get("published_not_before") for s in sources}
+    for r in events:
+        v = r.values
+        sid = v.get("source_id")
+        v["timeframe"] = codes.timeframe(v.get("date_end"), bounds.get(sid) if isinstance(sid, str) else None)
+    ordered = [
+        (r, by_id[later])
+        for r in events
+        if isinstance(later := r.values.get("before_event_id"), str) and later in by_id
+    ]
+    for r, later in ordered:
+        start, later_end = r.values.get("date_start"), later.values.get("date_end")
+        if start is not None and later_end is not None and start > later_end:
+            problems.add(
+                "event-order-contradicted",
+                r.origin.file,
+                r.origin.label,
+                "before_event_id",
+                f"the text places this event before {r.values['before_event_id']!r}, but its date starts on "
+                f"{start}, after that event ended ({later_end}); correct one of the dates, or the link",
+            )
+    frames = codes.background_by_order(
+        {eid: r.values["timeframe"] for eid, r in by_id.items()},
+        {
+            r.values["event_id"]: later.values["event_id"]
+            for r, later in ordered
+            if isinstance(r.values.get("event_id"), str)
+        },
+    )
+    for eid, r in by_id.items():
+        r.values["timeframe"] = frames[eid]
 
 
 def statements(table: Table, rows: list[Row], build: Build) -> list[Row]:

@@ -448,6 +448,25 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
                 (EVENTS,),
             ),
             C(
+                "cameo-plover-mismatch",
+                "a CAMEO event code whose PLOVER category in the CAMEO2PLOVER table is not the event's PLOVER category",
+                "choose the CAMEO code of the event's PLOVER category (docs/coding.md C5), or leave it out",
+                (EVENTS,),
+            ),
+            C(
+                "sector-without-initiator",
+                "an initiator's PLOVER sector in an event that has no initiator",
+                "give the initiator, or remove initiator_plover_sector",
+                (EVENTS,),
+            ),
+            C(
+                "superseded-link-mismatch",
+                "a superseded plan that does not name the plan replacing it, or superseded_by_event_id on an "
+                "event whose status is not superseded",
+                'give superseded_by_event_id with status = "superseded", or neither',
+                (EVENTS,),
+            ),
+            C(
                 "plover-context-without-category",
                 "a PLOVER context on an event PLOVER has no category for",
                 "remove plover_context",
@@ -616,6 +635,18 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
                 "date-off-calendar",
                 "a derived date that falls outside the years 1 to 9999",
                 "give the number of days between the anchor event and this one",
+                DATED,
+            ),
+            C(
+                "event-order-contradicted",
+                "an event the text places before another (before_event_id) whose date starts after that one ends",
+                "correct one of the dates, or the link",
+                (EVENTS,),
+            ),
+            C(
+                "date-note-not-text",
+                "a derived date's `note` that is not text",
+                "write the note as a sentence in quotes, or leave it out",
                 DATED,
             ),
             C(

@@ -42,7 +42,7 @@ class Exporter:
     extra: str | None  # the optional dependencies it needs: pip install "minusma-data[<extra>]"
     modules: tuple[str, ...]  # the modules that extra installs, checked before anything is written
     summary: str  # what it writes, for --help and docs/exports.md
-    write: Callable[[Package, Path], Written]
+    write: Callable[[Package, Path, bool], Written]  # (package, output, include_background)
 
     def install_hint(self) -> str | None:
         """How to install what this export needs, when something is missing; None when all is there."""
@@ -54,8 +54,8 @@ class Exporter:
         return None
 
 
-def _package_writer(format: str) -> Callable[[Package, Path], Written]:
-    def write(package: Package, output: Path) -> Written:
+def _package_writer(format: str) -> Callable[[Package, Path, bool], Written]:
+    def write(package: Package, output: Path, include_background: bool) -> Written:
         from ._export import write_package
 
         return Written(write_package(package, EXPORTS[format], output))
@@ -63,23 +63,23 @@ def _package_writer(format: str) -> Callable[[Package, Path], Written]:
     return write
 
 
-def _write_sqlite(package: Package, output: Path) -> Written:
+def _write_sqlite(package: Package, output: Path, include_background: bool) -> Written:
     from ._sqlite import export_database
 
     return Written(export_database(package, output))
 
 
-def _write_xlsx(package: Package, output: Path) -> Written:
+def _write_xlsx(package: Package, output: Path, include_background: bool) -> Written:
     from ._xlsx import write_workbook
 
     return Written([write_workbook(package, output)])
 
 
-def _layout_writer(layout: str) -> Callable[[Package, Path], Written]:
-    def write(package: Package, output: Path) -> Written:
+def _layout_writer(layout: str) -> Callable[[Package, Path, bool], Written]:
+    def write(package: Package, output: Path, include_background: bool) -> Written:
         from ._layouts import export_layout
 
-        return export_layout(package, layout, output)
+        return export_layout(package, layout, output, include_background=include_background)
 
     return write
 
@@ -136,10 +136,21 @@ def exporter(format: object = "csv", layout: object = None) -> Exporter:
     raise UnknownFormatError(unknown("export format", format, EXPORTS))
 
 
-def export(package: Package, output: Path, *, format: str = "csv", layout: str | None = None) -> Written:
-    """Write the package (or, with `layout`, its events) to `output`."""
+def export(
+    package: Package,
+    output: Path,
+    *,
+    format: str = "csv",
+    layout: str | None = None,
+    include_background: bool = False,
+) -> Written:
+    """Write the package (or, with `layout`, its events) to `output`.
+    `include_background` (layouts only) also writes the background history the
+    article recalls (docs/coding.md, X1)."""
     chosen = exporter(format, layout)
+    if include_background and chosen.kind != "layout":
+        raise ValueError("include_background selects events for a layout (plover or acled); give a layout")
     hint = chosen.install_hint()
     if hint is not None:
         raise ImportError(f"export --{chosen.kind} {chosen.name} needs {chosen.extra!r}; install it with: {hint}")
-    return chosen.write(package, Path(output))
+    return chosen.write(package, Path(output), include_background)

@@ -1,17 +1,22 @@
 """Write the events in another dataset's layout, so an analyst can append them
 to that dataset: PLOVER's JSON records (JSON Lines), or ACLED's CSV export.
 
-Each layout keeps only the events the other dataset's codebook can express
-and says which it left out and why (rules in docs/coding.md, section
-Exports). The codes themselves are not decided here: they are columns of the
-published tables, set by the build.
+Each layout keeps only the events the other dataset's codebook can express,
+without claiming more than the text gives, and lists the others with the
+reason (rules in docs/coding.md, section Exports). Background history, the
+events the article only recalls, is left out unless asked for, because the
+other dataset has already recorded it from its own sources. The codes
+themselves are not decided here: they are columns of the published tables,
+set by the build.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +28,7 @@ from ._exporters import Written
 from ._read import read_table
 from ._schema import Package
 
-# The columns of ACLED's export, in ACLED's order (ACLED Codebook; acledR).
+# The columns of ACLED's export, in ACLED's order (ACLED Codebook, Table 1; acledR).
 ACLED_COLUMNS = (
     "event_id_cnty",
     "event_date",
@@ -65,7 +70,10 @@ ACLED_DISORDER = {
     "Riots": "Demonstrations",
     "Strategic developments": "Strategic developments",
 }
+ACLED_EXTERNAL = 8  # inter code of state forces active outside their own country
 PLOVER_CODEBOOK = "PLOVER manual, openeventdata/PLOVER PLOVER_MANUAL.tex at 5e0c24fba623f2d8df5ae3c7de7a94dba90d5b6f"
+# PLOVER's auxiliary mode for a historical reference, put in `context` (manual, Auxiliary modes).
+HISTORICAL = "historical"
 OMITTED_COLUMNS = ("event_id", "reason_code", "reason")
 
 
@@ -76,21 +84,34 @@ class Omitted:
     reason: str
 
 
-def export_layout(package: Package, layout: str, output: Path) -> Written:
+@dataclass(frozen=True)
+class _Tables:
+    package: Package
+    events: pd.DataFrame  # indexed by event_id, sorted
+    actors: pd.DataFrame
+    places: pd.DataFrame
+    sources: pd.DataFrame
+    statements: pd.DataFrame
+
+
+def export_layout(package: Package, layout: str, output: Path, include_background: bool = False) -> Written:
     """Write DIR/events_<layout>.* and DIR/events_<layout>_omitted.csv."""
-    events = read_table(package, "events", "parquet")
-    actors = read_table(package, "actors", "parquet").set_index("actor_id", drop=False)
-    places = read_table(package, "places", "parquet").set_index("place_id", drop=False)
-    sources = read_table(package, "sources", "parquet").set_index("source_id", drop=False)
-    events = events.sort_values("event_id", kind="stable")
+    events = read_table(package, "events", "parquet").sort_values("event_id", kind="stable")
+    tables = _Tables(
+        package,
+        events.set_index("event_id", drop=False),
+        read_table(package, "actors", "parquet").set_index("actor_id", drop=False),
+        read_table(package, "places", "parquet").set_index("place_id", drop=False),
+        read_table(package, "sources", "parquet").set_index("source_id", drop=False),
+        read_table(package, "statements", "parquet"),
+    )
     output.mkdir(parents=True, exist_ok=True)
     if layout == "plover":
-        statements = read_table(package, "statements", "parquet")
-        records, omitted = _plover(package, events, _announcements(statements), actors, sources)
+        records, omitted = _plover(tables, include_background)
         data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
         target = output / "events_plover.jsonl"
     else:
-        rows, omitted = _acled(_acled_crosswalk(package), events, actors, places, sources)
+        rows, omitted = _acled(tables, include_background)
         data = _csv(ACLED_COLUMNS, rows)
         target = output / "events_acled.csv"
     sidecar = output / f"events_{layout}_omitted.csv"
@@ -126,6 +147,71 @@ def _number(code: str | None) -> int | None:
     return None if code is None else int(code)
 
 
+# -- shared: background, links, parts --------------------------------------------
+
+BACKGROUND = (
+    "background",
+    "history the article recalls (timeframe background), already recorded by the dataset it is appended to; "
+    "--include-background writes it",
+)
+
+
+def _background(e: pd.Series, include_background: bool) -> tuple[str, str] | None:
+    if _value(e, "timeframe") == "background" and not include_background:
+        return BACKGROUND
+    return None
+
+
+def link_roots(events: pd.DataFrame) -> dict[str, str]:
+    """[X2] Each event that belongs to a group of related events (joined by
+    part_of_event_id, response_to_event_id or superseded_by_event_id) and
+    the id of the group's root, the event the links lead to; events in no
+    such group are absent."""
+    parent: dict[str, str] = {}
+    for _, e in events.iterrows():
+        for column in ("part_of_event_id", "response_to_event_id", "superseded_by_event_id"):
+            target = _value(e, column)
+            if target is not None:
+                parent[_value(e, "event_id")] = target
+                break
+    roots: dict[str, str] = {}
+    for eid in parent:
+        seen, node = {eid}, parent[eid]
+        while node in parent and node not in seen:
+            seen.add(node)
+            node = parent[node]
+        roots[eid] = node
+    for root in set(roots.values()):
+        roots.setdefault(root, root)
+    return roots
+
+
+def _count_parts_in_wholes(
+    tables: _Tables,
+    kept: dict[str, dict[str, Any]],
+    omitted: dict[str, Omitted],
+    merge: Callable[[dict[str, Any], pd.Series], None],
+) -> None:
+    """[X3] An event that is part of an event the layout writes is counted
+    in its whole, not written twice: it moves to the omitted list, after
+    `merge` adds what it says (its initiator) to the whole's record."""
+    for eid, e in _by_id(tables.events):
+        whole = _value(e, "part_of_event_id")
+        if whole is None or whole == eid or whole not in kept:
+            continue
+        if eid not in kept and omitted[eid].reason_code == "background":
+            continue  # left out as history already, as its whole would be
+        kept.pop(eid, None)
+        merge(kept[whole], e)
+        omitted[eid] = Omitted(eid, "counted-in-whole", f"part of {whole}, which is written; coded once, there")
+
+
+def _by_id(events: pd.DataFrame) -> Iterator[tuple[str, pd.Series[Any]]]:
+    """Each event row with its id, the frame's index."""
+    for key, row in events.iterrows():
+        yield str(key), row
+
+
 # -- PLOVER -----------------------------------------------------------------
 
 
@@ -137,91 +223,122 @@ def _announcements(statements: pd.DataFrame) -> dict[str, pd.Series]:
     return {str(eid): rows.iloc[0] for eid, rows in dated.groupby("event_id", sort=True)}
 
 
-def _plover(
-    package: Package,
-    events: pd.DataFrame,
-    announcements: dict[str, pd.Series],
-    actors: pd.DataFrame,
-    sources: pd.DataFrame,
-) -> tuple[list[dict[str, Any]], list[Omitted]]:
-    """[P6, P8] One record per event PLOVER can express, in the manual's fields."""
-    records, omitted = [], []
-    for _, e in events.iterrows():
-        eid = _value(e, "event_id")
-        category, initiator, target = (
-            _value(e, c) for c in ("plover_category", "initiator_actor_id", "target_actor_id")
+def _plover(tables: _Tables, include_background: bool) -> tuple[list[dict[str, Any]], list[Omitted]]:
+    """[P6, P8, X1-X3] One record per event PLOVER can express, in the manual's fields."""
+    announcements = _announcements(tables.statements)
+    links = link_roots(tables.events)
+    kept: dict[str, dict[str, Any]] = {}
+    omitted: dict[str, Omitted] = {}
+    for eid, e in _by_id(tables.events):
+        record_or_reason = _plover_record(tables, e, announcements.get(eid), links, include_background)
+        if isinstance(record_or_reason, dict):
+            kept[eid] = record_or_reason
+        else:
+            omitted[eid] = Omitted(eid, *record_or_reason)
+
+    def merge(record: dict[str, Any], part: pd.Series) -> None:
+        """A part's initiator joins its whole's actors (PLOVER's compound actor)."""
+        initiator = _value(part, "initiator_actor_id")
+        if initiator is None or _value(tables.actors.loc[initiator], "plover_code") is None:
+            return
+        entity = _entity(tables.actors.loc[initiator], _value(part, "initiator_plover_sector"))
+        if entity not in record["actor"]:
+            record["actor"].append(entity)
+
+    _count_parts_in_wholes(tables, kept, omitted, merge)
+    return [kept[k] for k in sorted(kept)], [omitted[k] for k in sorted(omitted)]
+
+
+def _plover_record(
+    tables: _Tables,
+    e: pd.Series,
+    announced: pd.Series | None,
+    links: dict[str, str],
+    include_background: bool,
+) -> dict[str, Any] | tuple[str, str]:
+    """The event's record, or why PLOVER cannot have it."""
+    eid = _value(e, "event_id")
+    category, initiator, target = (_value(e, c) for c in ("plover_category", "initiator_actor_id", "target_actor_id"))
+    start, end, precision = _value(e, "date_start"), _value(e, "date_end"), _value(e, "date_precision")
+    sector = _value(e, "initiator_plover_sector")
+    planned = _value(e, "status") == "planned"
+    if planned:
+        # [P8] PLOVER codes the announcement of a plan: its speaker and day.
+        start = end = _value(announced, "date_start") if announced is not None else None
+        precision = _value(announced, "date_precision") if announced is not None else None
+        initiator = _value(announced, "speaker_actor_id") if announced is not None else initiator
+        sector = None  # the sector given for the initiator, not for the speaker
+    actors = tables.actors
+    reason = _background(e, include_background)
+    if reason:
+        return reason
+    if category is None:
+        return (
+            "no-category",
+            f"PLOVER has no category for an event of type {_value(e, 'event_type')!r} "
+            f"and status {_value(e, 'status')!r} (P1, P2)",
         )
-        start, end = _value(e, "date_start"), _value(e, "date_end")
-        announced = None
-        if _value(e, "status") == "planned":
-            # [P8] PLOVER codes the announcement of a plan: its speaker and day.
-            announced = announcements.get(eid)
-            start = end = _value(announced, "date_start") if announced is not None else None
-            if announced is not None:
-                initiator = _value(announced, "speaker_actor_id")
-        reason = None
-        if category is None:
-            reason = ("no-category", f"PLOVER has no category for event type {_value(e, 'event_type')!r}")
-        elif initiator is None:
-            reason = (
-                "no-actor",
-                "the text names no actor; PLOVER requires one (manual, Data Fields; "
-                "Some residual issues: Required entities)",
-            )
-        elif _value(actors.loc[initiator], "plover_code") is None:
-            reason = ("actor-not-coded", f"PLOVER codes no entity for actor {initiator!r}")
-        elif target is not None and _value(actors.loc[target], "plover_code") is None:
-            reason = (
-                "recipient-not-coded",
-                f"PLOVER codes no entity for recipient {target!r} (a regional construct: manual, Country names)",
-            )
-        elif start is None and _value(e, "status") == "planned":
-            reason = (
-                "no-announcement",
-                "a planned event is coded at its announcement, and no dated statement announces it",
-            )
-        elif start is None:
-            reason = ("no-date", "the event has no date; PLOVER's `date` is required")
-        if reason:
-            omitted.append(Omitted(eid, *reason))
-            continue
-        source = sources.loc[_value(e, "source_id")]
-        record: dict[str, Any] = {
-            "id": eid,
-            "date": start.isoformat(),
-            "enddate": end.isoformat() if end != start else None,
-            "actor": [_entity(actors.loc[initiator])],
-            "recipient": [_entity(actors.loc[target])] if target is not None else [],
-            "event": [category],
-            "mode": [m for m in [_value(e, "plover_mode")] if m],
-            "context": [c for c in [_value(e, "plover_context")] if c],
-            "quad_code": _number(_value(e, "quad_code")),
-            "event_text": [_value(e, "evidence")],
-            "link": _value(e, "response_to_event_id"),
-            "text_info": {"start": _value(e, "char_start"), "end": _value(e, "char_end")},
-            "cite_info": {
-                "title": _value(source, "title"),
-                "language": _value(source, "language"),
-                "codebook": PLOVER_CODEBOOK,
-                "version": str(package.raw.get("version", "")),
-            },
-            "comment": f"{_value(e, 'summary')} Status: {_value(e, 'status')}. "
-            + (
-                f"Coded at its announcement, statement {_value(announced, 'statement_id')}; "
-                f"date basis: {_value(announced, 'date_basis')}."
-                if announced is not None
-                else f"Date basis: {_value(e, 'date_basis')}."
-            ),
-        }
-        records.append(record)
-    return records, omitted
+    if initiator is None:
+        return (
+            "no-actor",
+            "the text names no actor; PLOVER requires one "
+            "(manual, Data Fields; Some residual issues: Required entities)",
+        )
+    if _value(actors.loc[initiator], "plover_code") is None:
+        return ("actor-not-coded", f"PLOVER codes no entity for actor {initiator!r}")
+    if target is not None and _value(actors.loc[target], "plover_code") is None:
+        return (
+            "recipient-not-coded",
+            f"PLOVER codes no entity for recipient {target!r} (a regional construct: manual, Country names)",
+        )
+    if start is None and planned:
+        return ("no-announcement", "a planned event is coded at its announcement, and no dated statement announces it")
+    if start is None:
+        return ("no-date", "the event has no date; PLOVER's `date` is required")
+    context = [c for c in [_value(e, "plover_context")] if c]
+    if _value(e, "timeframe") == "background":
+        context.append(HISTORICAL)  # [X1] written only with --include-background
+    source = tables.sources.loc[_value(e, "source_id")]
+    cite_info = {
+        "title": _value(source, "title"),
+        "language": _value(source, "language"),
+        "codebook": PLOVER_CODEBOOK,
+        "version": str(tables.package.raw.get("version", "")),
+    }
+    if _value(source, "publisher"):
+        cite_info["publication"] = _value(source, "publisher")
+    return {
+        "id": eid,
+        "date": start.isoformat(),
+        "enddate": end.isoformat() if end != start else None,
+        "date_precision": precision,
+        "actor": [_entity(actors.loc[initiator], sector)],
+        "recipient": [_entity(actors.loc[target])] if target is not None else [],
+        "event": [category],
+        "mode": [m for m in [_value(e, "plover_mode")] if m],
+        "context": context,
+        "quad_code": _number(_value(e, "quad_code")),
+        "event_text": [_value(e, "evidence")],
+        "link": links.get(eid),
+        "text_info": {"start": _value(e, "char_start"), "end": _value(e, "char_end")},
+        "cite_info": cite_info,
+        "comment": f"{_value(e, 'summary')} Status: {_value(e, 'status')}. "
+        f"Passage: {_value(e, 'passage_kind')}. "
+        + (
+            f"Coded at its announcement, statement {_value(announced, 'statement_id')}; "
+            f"date basis: {_value(announced, 'date_basis')}."
+            if planned and announced is not None
+            else f"Date basis: {_value(e, 'date_basis')}."
+        ),
+    }
 
 
-def _entity(actor: pd.Series) -> dict[str, Any]:
-    """[P7] The manual's entity object."""
+def _entity(actor: pd.Series, sector: str | None = None) -> dict[str, Any]:
+    """[P7] The manual's entity object; `sector` is the one the actor acts
+    in for this event when it differs from its usual one."""
     return {
         "code": _value(actor, "plover_code"),
-        "sector": _value(actor, "plover_sector"),
+        "sector": sector or _value(actor, "plover_sector"),
         "entity_text": _value(actor, "name"),
     }
 
@@ -229,74 +346,132 @@ def _entity(actor: pd.Series) -> dict[str, Any]:
 # -- ACLED --------------------------------------------------------------------
 
 
-def _acled(
-    crosswalk: dict[str, tuple[str | None, str | None]],
-    events: pd.DataFrame,
-    actors: pd.DataFrame,
-    places: pd.DataFrame,
-    sources: pd.DataFrame,
-) -> tuple[list[dict[str, Any]], list[Omitted]]:
-    """[A1-A5] One row per event in ACLED's scope, placed, dated to a month or better."""
-    rows, omitted = [], []
-    for _, e in events.iterrows():
-        eid = _value(e, "event_id")
-        event_type, sub_type = crosswalk.get(_value(e, "event_type"), (None, None))
-        place_id, precision = _value(e, "place_id"), _value(e, "acled_time_precision")
-        reason = None
-        if event_type is None:
-            reason = ("out-of-scope", f"ACLED records no event of type {_value(e, 'event_type')!r}")
-        elif place_id is None:
-            reason = ("no-place", "the text gives no place for the event")
-        elif _value(e, "date_start") is None:
-            reason = ("no-date", "the event has no date")
-        elif precision is None:
-            reason = ("date-too-coarse", "the date interval is longer than a month (ACLED time_precision has no code)")
-        if reason:
-            omitted.append(Omitted(eid, *reason))
-            continue
-        assert event_type is not None  # an event out of ACLED's scope was left out above
-        place = places.loc[place_id]
-        country = _value(place, "iso_alpha3")
-        actor1 = _acled_actor(actors, _value(e, "initiator_actor_id"), country)
-        actor2 = _acled_actor(actors, _value(e, "target_actor_id"), country)
-        inter1, inter2 = actor1[1], actor2[1]
-        start = _value(e, "date_start")
-        rows.append(
-            {
-                "event_id_cnty": eid,
-                "event_date": start.isoformat(),
-                "year": start.year,
-                "time_precision": _number(precision),
-                "disorder_type": ACLED_DISORDER[event_type],
-                "event_type": event_type,
-                "sub_event_type": sub_type,
-                "actor1": actor1[0],
-                "assoc_actor_1": None,
-                "inter1": inter1,
-                "actor2": actor2[0],
-                "assoc_actor_2": None,
-                "inter2": inter2,
-                "interaction": _interaction(inter1, inter2),
-                "civilian_targeting": None,
-                "iso": int(_value(place, "iso_numeric")),
-                "region": _value(place, "acled_region"),
-                "country": _value(place, "name"),
-                "admin1": None,
-                "admin2": None,
-                "admin3": None,
-                "location": None,
-                "latitude": None,
-                "longitude": None,
-                "geo_precision": _number(_value(e, "acled_geo_precision")),
-                "source": _value(sources.loc[_value(e, "source_id")], "title"),
-                "source_scale": None,
-                "notes": _value(e, "summary"),
-                "fatalities": 0,
-                "tags": None,
-                "timestamp": None,
-            }
+def acled_event_date(start: dt.date, end: dt.date, time_precision: int) -> dt.date:
+    """[A6] The day ACLED records: the actual date (time_precision 1), or the
+    middle of the week or month the event is known only to (2, 3), the
+    earlier of the two middle days when the period has an even number of
+    days (ACLED Codebook, Time precision codes)."""
+    if time_precision == 1:
+        return start
+    return start + dt.timedelta(days=((end - start).days) // 2)
+
+
+def acled_interaction(inter1: int, inter2: int | None) -> int:
+    """[A2] ACLED's interaction: the two inter codes joined, lower first; an
+    event with one actor is its code followed by 0 (ACLED Codebook,
+    Interaction codes: 10 "State forces only" ... 80)."""
+    if inter2 is None:
+        return inter1 * 10
+    low, high = sorted((inter1, inter2))
+    return low * 10 + high
+
+
+def _acled(tables: _Tables, include_background: bool) -> tuple[list[dict[str, Any]], list[Omitted]]:
+    """[A1-A6, X1, X3] One row per event ACLED records, placed and dated by
+    the codebook's rules."""
+    crosswalk = _acled_crosswalk(tables.package)
+    kept: dict[str, dict[str, Any]] = {}
+    omitted: dict[str, Omitted] = {}
+    for eid, e in _by_id(tables.events):
+        row_or_reason = _acled_row(tables, crosswalk, e, include_background)
+        if isinstance(row_or_reason, dict):
+            kept[eid] = row_or_reason
+        else:
+            omitted[eid] = Omitted(eid, *row_or_reason)
+
+    def merge(row: dict[str, Any], part: pd.Series) -> None:
+        """A part's initiator is an actor associated with Actor 1 (ACLED Codebook, Actors)."""
+        name = _acled_actor(tables.actors, _value(part, "initiator_actor_id"), None)[0]
+        if name and name != row["actor1"]:
+            row["assoc_actor_1"] = "; ".join(filter(None, [row["assoc_actor_1"], name]))
+
+    _count_parts_in_wholes(tables, kept, omitted, merge)
+    return [kept[k] for k in sorted(kept)], [omitted[k] for k in sorted(omitted)]
+
+
+def _acled_row(
+    tables: _Tables, crosswalk: dict[str, tuple[str | None, str | None]], e: pd.Series, include_background: bool
+) -> dict[str, Any] | tuple[str, str]:
+    """The event's ACLED row, or why ACLED's rules leave it out."""
+    event_type, sub_type = crosswalk.get(_value(e, "event_type"), (None, None))
+    start, end = _value(e, "date_start"), _value(e, "date_end")
+    precision = _number(_value(e, "acled_time_precision"))
+    place_id, geo = _value(e, "place_id"), _number(_value(e, "acled_geo_precision"))
+    reason = _background(e, include_background)
+    if reason:
+        return reason
+    if event_type is None or sub_type is None:
+        return (
+            "out-of-scope",
+            f"no ACLED event type for an event of type {_value(e, 'event_type')!r}: ACLED does not record it, "
+            "or the text does not say which type it would be (A1)",
         )
-    return rows, omitted
+    if _value(e, "status") != "occurred":
+        return ("not-occurred", f"ACLED records events that took place; this one is {_value(e, 'status')} (A1)")
+    if start is None:
+        return ("no-date", "the event has no date; dates are a necessary part of every ACLED event (Event Time)")
+    if precision is None:
+        return ("date-too-coarse", "the date is known less precisely than a month, which ACLED does not include (A3)")
+    if precision == 1 and end != start:
+        return (
+            "multi-day",
+            "ACLED records each day of a multi-day event as its own event (Event Time); one row cannot hold them",
+        )
+    if place_id is None:
+        return ("no-place", "the text gives no place for the event")
+    if geo is None:
+        return (
+            "country-level",
+            "the text places it only in a country; ACLED's spatial precision codes give no location for that (A4)",
+        )
+    place = tables.places.loc[place_id]
+    country = _value(place, "iso_alpha3")
+    actor1, inter1 = _acled_actor(tables.actors, _value(e, "initiator_actor_id"), country)
+    actor2, inter2 = _acled_actor(tables.actors, _value(e, "target_actor_id"), country)
+    if actor1 is None:
+        return ("no-actor", "the text names no actor; every ACLED event has at least Actor 1")
+    if inter1 is None or (actor2 is not None and inter2 is None):
+        return ("actor-type-unknown", "an actor has no ACLED inter code (A2)")
+    publisher = _value(tables.sources.loc[_value(e, "source_id")], "publisher")
+    if publisher is None:
+        return (
+            "source-unknown",
+            "ACLED's source column names the outlet the event comes from; the article's publisher is unknown (A5)",
+        )
+    date = acled_event_date(start, end, precision)
+    return {
+        "event_id_cnty": _value(e, "event_id"),
+        "event_date": date.isoformat(),
+        "year": date.year,
+        "time_precision": precision,
+        "disorder_type": ACLED_DISORDER[event_type],
+        "event_type": event_type,
+        "sub_event_type": sub_type,
+        "actor1": actor1,
+        "assoc_actor_1": None,
+        "inter1": inter1,
+        "actor2": actor2,
+        "assoc_actor_2": None,
+        "inter2": inter2,
+        "interaction": acled_interaction(inter1, inter2),
+        "civilian_targeting": None,
+        "iso": int(_value(place, "iso_numeric")),
+        "region": _value(place, "acled_region"),
+        "country": _value(place, "name"),
+        "admin1": None,
+        "admin2": None,
+        "admin3": None,
+        "location": None,
+        "latitude": None,
+        "longitude": None,
+        "geo_precision": geo,
+        "source": publisher,
+        "source_scale": None,
+        "notes": _value(e, "summary"),
+        "fatalities": 0,
+        "tags": None,
+        "timestamp": None,
+    }
 
 
 def _acled_crosswalk(package: Package) -> dict[str, tuple[str | None, str | None]]:
@@ -309,16 +484,15 @@ def _acled_crosswalk(package: Package) -> dict[str, tuple[str | None, str | None
     }
 
 
-def _acled_actor(actors: pd.DataFrame, actor_id: str | None, country: str | None) -> tuple[str | None, int]:
-    """[A2] Name and inter code; state forces outside their country are 8;
-    0 (ACLED's value for no second actor) when there is none."""
+def _acled_actor(actors: pd.DataFrame, actor_id: str | None, country: str | None) -> tuple[str | None, int | None]:
+    """[A2] Name and inter code; state forces outside their country are
+    external forces (8); None for an actor ACLED gives no inter code."""
     if actor_id is None:
-        return None, 0
+        return None, None
     actor = _row(actors, actor_id)
-    inter = _value(actor, "acled_inter")
-    code = int(inter) if inter is not None else 0
+    code = _number(_value(actor, "acled_inter"))
     if code == 1 and _value(actor, "country") not in (None, country):
-        code = 8
+        code = ACLED_EXTERNAL
     return _value(actor, "name"), code
 
 
@@ -327,11 +501,3 @@ def _row(frame: pd.DataFrame, key: str) -> pd.Series[Any]:
     row = frame.loc[key]
     assert isinstance(row, pd.Series)
     return row
-
-
-def _interaction(inter1: int, inter2: int) -> int:
-    """ACLED's interaction: the two inter codes, lower first; one code when alone."""
-    low, high = sorted((inter1, inter2))
-    if low == 0:
-        return high * 10
-    return low * 10 + high

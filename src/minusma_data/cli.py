@@ -6,6 +6,7 @@ validate it with frictionless.
     minusma-data export --format sqlite --output minusma.sqlite
     minusma-data export --format xlsx --output minusma-data.xlsx
     minusma-data export --layout acled --output DIR    # events in ACLED's or PLOVER's layout
+    minusma-data export --layout plover --include-background --output DIR
     minusma-data validate
     minusma-data diff OLD NEW --format json
 """
@@ -115,6 +116,13 @@ def _parser() -> argparse.ArgumentParser:
         + " (see docs/coding.md)",
     )
     export.add_argument(
+        "--include-background",
+        action="store_true",
+        help="with --layout: also write the background history the article recalls (events with timeframe "
+        "background), which the other dataset has already recorded; PLOVER records carry the context "
+        '"historical" (see docs/coding.md)',
+    )
+    export.add_argument(
         "--output",
         required=True,
         type=Path,
@@ -186,6 +194,13 @@ def _export(args: argparse.Namespace) -> int:
     from ._exporters import export, exporter
 
     chosen = exporter(args.format, args.layout)
+    if args.include_background and chosen.kind != "layout":
+        print(
+            "minusma-data: error: --include-background selects events for --layout plover or acled; "
+            "give a layout, or leave it out to export every table",
+            file=sys.stderr,
+        )
+        return 2
     hint = chosen.install_hint()
     if hint is not None:
         print(
@@ -194,7 +209,13 @@ def _export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    result = export(_package(args), args.output, format=args.format, layout=args.layout)
+    result = export(
+        _package(args),
+        args.output,
+        format=args.format,
+        layout=args.layout,
+        include_background=args.include_background,
+    )
     for path in result.files:
         print(path)
     if result.omitted:
