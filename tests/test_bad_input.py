@@ -1187,13 +1187,13 @@ CASES = [
         in_section(
             "package.toml",
             "[vocabularies.place_level]",
-            'acled = "ACLED geo_precision"',
-            'acledd = "ACLED geo_precision"',
+            'acled_geo_precision = "ACLED geo_precision"',
+            'acled_geo = "ACLED geo_precision"',
         ),
         PACKAGE,
         "vocabulary 'place_level'",
         "crosswalks",
-        ("'acled'",),
+        ("'acled_geo_precision'",),
     ),
     # a table declared before its curated file is written: the message names the table
     Case(
@@ -1410,7 +1410,7 @@ CASES = [
     ),
     Case(
         "figure-unquantified-has-value",
-        in_entry("figures.toml", BUDGET, 'qualifier = "rounded"', 'qualifier = "unquantified"'),
+        in_entry("figures.toml", BUDGET, 'qualifier = "approximately"', 'qualifier = "unquantified"'),
         FIGURES,
         "figure 'minusma-annual-budget'",
         "value",
@@ -1418,36 +1418,46 @@ CASES = [
     # -- dates
     Case(
         "date-not-table",
-        in_entry("events.toml", PEACE_2015, 'date = { basis = "stated", start = "2015" }', 'date = "2015"'),
+        in_entry(
+            "events.toml",
+            PEACE_2015,
+            'date = { basis = "external", start = "2015-05-15", reference = "peace-agreement-records" }',
+            'date = "2015-05-15"',
+        ),
         EVENTS,
         "event 'peace-agreement-2015'",
         "date",
     ),
     Case(
         "date-basis-unknown",
-        in_entry("events.toml", PEACE_2015, 'basis = "stated"', 'basis = "said"'),
+        in_entry("events.toml", PEACE_2015, 'basis = "external"', 'basis = "said"'),
         EVENTS,
         "event 'peace-agreement-2015'",
         "date",
     ),
     Case(
         "date-unknown-key",
-        in_entry("events.toml", PEACE_2015, 'start = "2015" }', 'start = "2015", reference = "un-sc-15341" }'),
+        in_entry(
+            "events.toml",
+            PEACE_2015,
+            'reference = "peace-agreement-records" }',
+            'reference = "peace-agreement-records", phrase = "2015" }',
+        ),
         EVENTS,
         "event 'peace-agreement-2015'",
         "date",
-        ("reference",),
+        ("phrase",),
     ),
     Case(
         "date-start-missing",
-        in_entry("events.toml", PEACE_2015, 'start = "2015"', 'end = "2015"'),
+        in_entry("events.toml", PEACE_2015, 'start = "2015-05-15"', 'end = "2015-05-15"'),
         EVENTS,
         "event 'peace-agreement-2015'",
         "date",
     ),
     Case(
         "date-not-text",
-        in_entry("events.toml", PEACE_2015, 'start = "2015"', "start = 2015"),
+        in_entry("events.toml", PEACE_2015, 'start = "2015-05-15"', "start = 2015"),
         EVENTS,
         "event 'peace-agreement-2015'",
         "date",

@@ -106,5 +106,5 @@ def test_the_place_crosswalks_name_the_place_precision_fields():
     assert header == ["Code", "Meaning", "ACLED geo_precision", "UCDP GED where_prec"]
     # and every non-empty crosswalk value is a code of the field it is headed by
     for value in VOCABULARIES["place_level"]["values"]:
-        assert value["acled"] in ["", *_codes("acled_geo_precision")]
-        assert value["ucdp"] in ["", *_codes("ucdp_where_prec")]
+        assert value["acled_geo_precision"] in ["", *_codes("acled_geo_precision")]
+        assert value["ucdp_where_prec"] in ["", *_codes("ucdp_where_prec")]
