@@ -28,6 +28,7 @@ from conftest import missing, need
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SPEC = Path("data/curated/package.toml")
+LOADERS = "src/minusma_data/_tables.py"  # the typed load_<table> helpers, generated
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def rows(f: Followed, table: str = RECIPE.table) -> list[dict[str, str]]:
 
 
 def test_the_recipe_edits_two_curated_files_and_no_python(followed):
+    """No hand-written Python: the one Python file that changes is the generated typed loaders."""
     changed = {p for p in followed.after if followed.before.get(p) != followed.after[p]}
     edited = {SPEC.as_posix(), RECIPE.curated_file}
     generated = {
@@ -135,10 +137,31 @@ def test_the_recipe_edits_two_curated_files_and_no_python(followed):
         "README.md",
         "docs/data-dictionary.md",
         "docs/codebook.md",
+        LOADERS,
     }
     outputs = {p for p in changed if p.startswith(("site/", "dist/"))}
     assert changed - outputs == edited | generated
-    assert not [p for p in followed.before if p.endswith(".py") and followed.after.get(p) != followed.before[p]]
+    assert [p for p in followed.before if p.endswith(".py") and followed.after.get(p) != followed.before[p]] == [
+        LOADERS
+    ]
+    assert f"def load_{RECIPE.table}(" in (followed.root / LOADERS).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "scripts/build.py --check",
+        "scripts/render_docs.py --check",
+        "-m minusma_build.loaders --check",
+    ],
+)
+def test_the_generated_files_make_test_checks_are_up_to_date(followed, command):
+    """After the recipe's commands, the checks `make test` begins with pass."""
+    env = {**os.environ, "PYTHONPATH": str(followed.root / "src")}
+    result = subprocess.run(
+        [sys.executable, *shlex.split(command)], cwd=followed.root, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_table_is_built_with_its_evidence_located(followed):

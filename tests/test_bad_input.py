@@ -373,7 +373,10 @@ CURATED = "data/curated/"
 PACKAGE, SOURCES = CURATED + "package.toml", CURATED + "sources.toml"
 EVENTS, STATEMENTS, FIGURES = CURATED + "events.toml", CURATED + "statements.toml", CURATED + "figures.toml"
 MENTIONS, ACTORS, PLACES = CURATED + "mentions.toml", CURATED + "actors.toml", CURATED + "places.toml"
-REFERENCES = CURATED + "references.toml"
+REFERENCES, CLAIMS = CURATED + "references.toml", CURATED + "claims.toml"
+UNANIMOUS = 'claim_id = "vote-unanimous"'
+AFTER_VOTE = 'claim_id = "baerbock-spoke-after-vote"'
+LAVROV_PROMISE = 'claim_id = "lavrov-promised-support"'
 FRANCE_LABEL = "event 'france-drafts-resolution'"
 SOURCE_LABEL = "source 'unsc-ends-minusma'"
 TITLE = "UN Security Council Votes to End Peacekeeping Mission in Mali"
@@ -825,7 +828,7 @@ CASES = [
     Case(
         "schema-section-not-table",
         both(
-            replace_every("package.toml", "[tables.", "[old_tables.", 9),
+            replace_every("package.toml", "[tables.", "[old_tables.", 10),
             lambda root: _prepend(root, 'tables = "all"\n'),
         ),
         PACKAGE,
@@ -1130,6 +1133,7 @@ CASES = [
             ("table 'events'", "evidence"),
             ("table 'statements'", "evidence"),
             ("table 'figures'", "evidence"),
+            ("table 'claims'", "evidence"),
         ),
     ),
     # a builder that needs its own table (the actors builder on the mentions table)
@@ -1414,6 +1418,93 @@ CASES = [
         FIGURES,
         "figure 'minusma-annual-budget'",
         "value",
+    ),
+    # -- claims and the records they are checked against
+    Case(
+        "claim-verdict-without-reference",
+        in_entry("claims.toml", UNANIMOUS, 'reference_id = "un-sc-15341"\n', ""),
+        CLAIMS,
+        "claim 'vote-unanimous'",
+        "reference_id",
+        ("'consistent'", "not_checkable"),
+    ),
+    Case(
+        "claim-unchecked-with-reference",
+        add_to_entry("claims.toml", LAVROV_PROMISE, 'reference_id = "afp-lavrov-call-2023-06-30"'),
+        CLAIMS,
+        "claim 'lavrov-promised-support'",
+        "reference_id",
+        ("'afp-lavrov-call-2023-06-30'",),
+    ),
+    Case(
+        "claim-several-rows",
+        add_to_entry("claims.toml", UNANIMOUS, 'statement_id = "resolution-orders-withdrawal"'),
+        CLAIMS,
+        "claim 'vote-unanimous'",
+        "statement_id",
+        ("'unsc-votes-to-end-minusma'",),
+    ),
+    Case(
+        "claim-aspect-unknown",
+        in_entry("claims.toml", AFTER_VOTE, 'aspect = "day"', 'aspect = "hour"'),
+        CLAIMS,
+        "claim 'baerbock-spoke-after-vote'",
+        "aspect",
+        ("'hour'", "who, day"),
+    ),
+    Case(
+        "claim-aspect-unknown",
+        add_to_entry("claims.toml", LAVROV_PROMISE, 'aspect = "who"'),
+        CLAIMS,
+        "claim 'lavrov-promised-support'",
+        "aspect",
+        id="claim-aspect-without-reference",
+    ),
+    Case(
+        "claim-aspect-unknown",
+        add_to_entry("claims.toml", UNANIMOUS, 'aspect = "who"'),
+        CLAIMS,
+        "claim 'vote-unanimous'",
+        "aspect",
+        ("none",),
+        id="claim-aspect-of-a-reference-without-aspects",
+    ),
+    Case(
+        "reference-aspect-malformed",
+        replace(
+            "references.toml",
+            'confidence_by_aspect = "high (who), medium (day)"',
+            'confidence_by_aspect = "high (who), low (day)"',
+        ),
+        REFERENCES,
+        "reference 'dpa-baerbock-2023-06-30'",
+        "confidence_by_aspect",
+        ("'high (who), low (day)'", "high, medium"),
+    ),
+    Case(
+        "reference-aspect-malformed",
+        replace(
+            "references.toml",
+            'confidence_by_aspect = "high (who), medium (day)"',
+            'confidence_by_aspect = "high (who), medium (who)"',
+        ),
+        REFERENCES,
+        "reference 'dpa-baerbock-2023-06-30'",
+        "confidence_by_aspect",
+        id="reference-aspect-twice",
+    ),
+    Case(
+        "evidence-in-question",
+        in_entry(
+            "claims.toml",
+            'claim_id = "junta-aligned-with-russia"',
+            '"the junta has aligned itself with Russia"',
+            '"the alignment between the military junta in Mali and the Wagner Group"',
+        ),
+        CLAIMS,
+        "claim 'junta-aligned-with-russia'",
+        "evidence",
+        id="claim-evidence-in-question",
     ),
     # -- dates
     Case(

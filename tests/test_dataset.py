@@ -200,6 +200,7 @@ def test_every_reference_is_cited():
         "statements": ("date_reference_id",),
         "figures": ("estimate_reference_id", "scope_reference_id"),
         "places": ("reference_id", "acled_region_reference_id"),
+        "claims": ("reference_id",),
     }
     cited = {r[c] for t, columns in citing.items() for r in read_table(t) for c in columns}
     assert {r["reference_id"] for r in read_table("references")} <= cited

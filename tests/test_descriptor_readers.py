@@ -52,6 +52,7 @@ PUBLISHED = {
     "events": "fact",
     "statements": "fact",
     "figures": "fact",
+    "claims": "fact",
 }
 
 

@@ -349,3 +349,18 @@ def test_timeline_is_deterministic(tmp_path):
         outs.append((tmp_path / name).read_bytes())
     assert outs[0] == outs[1]
     assert png_text(tmp_path / "a.png")["Source"] == png_text(FIGURE)["Source"]
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/pypi.md"])
+def test_the_list_of_loaders_names_every_table(document):
+    """ "The loaders are ...": one typed helper per published table, each named."""
+    import minusma_data
+
+    text = " ".join((ROOT / document).read_text(encoding="utf-8").split())
+    listed = re.search(r"The loaders are (.*?) and `load\(name\)`", text).group(1)
+    helpers = {name for name in minusma_data.__all__ if name.startswith("load_")}
+    assert set(re.findall(r"`(load_\w+)\(\)`", listed)) == helpers
+    tables = [
+        r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"] if r["format"] == "csv"
+    ]
+    assert helpers == {f"load_{t}" for t in tables}

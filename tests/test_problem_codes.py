@@ -44,6 +44,7 @@ NOT_CODES = {
     "tabular-data-resource": "the Data Package profile of a table",
     "data-dictionary": "a generated block of docs/",
     "timeline-summary": "a generated block of README.md",
+    "claims-summary": "a generated block of README.md",
     "check-wheel-contents": "a command the release runs",
 }
 CODE_SHAPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")

@@ -290,3 +290,30 @@ def test_fits_the_screen_and_screenshots(page, width):
     for section in ("timeline", "table-events", "downloads"):
         page.execute_script(f"document.getElementById('{section}').scrollIntoView()")
         page.save_screenshot(str(folder / f"{width}-{section}.png"))
+
+
+def test_a_verdict_mark_highlights_its_claims_words(page):
+    result = page.execute_script("""
+      const out = {};
+      for (const mark of document.querySelectorAll('.article button.verdict-mark')) {
+        mark.click();
+        out[mark.dataset.fact] = Array.from(document.querySelectorAll('.article .seg.hl'))
+          .map(s => s.textContent).join('');
+      }
+      return out;
+    """)
+    assert result == evidence_of("claims")
+
+
+def test_verdict_marks_differ_without_colour(page):
+    styles = page.execute_script("""
+      const out = {};
+      for (const mark of document.querySelectorAll('.legend .verdict-mark')) {
+        const s = getComputedStyle(mark), sign = getComputedStyle(mark, '::before').content;
+        out[mark.className] = [s.borderTopStyle, s.borderTopWidth, sign];
+      }
+      return out;
+    """)
+    assert len(styles) == 5
+    assert len({(style, width) for style, width, _ in styles.values()}) == 5
+    assert len({sign for _, _, sign in styles.values()}) == 5

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import facts
+from . import claims, facts
 from .curated import Row
 from .errors import Collector
 from .sources import Source, read_sources
@@ -70,4 +70,6 @@ BUILDERS: dict[str, Builder] = {
     "events": Builder(facts.events, needs=("references", "places", "actors")),
     "statements": Builder(facts.statements, needs=("references", "events")),
     "figures": Builder(facts.figures),
+    "references": Builder(claims.references),
+    "claims": Builder(claims.claims, needs=("references",)),
 }

@@ -9,7 +9,7 @@ Each generated block sits between two marker comments,
     ...
     <!-- END data-dictionary -->
 
-in README.md (the table overview and the timeline summary), docs/data-dictionary.md,
+in README.md (the table overview, the claims summary and the timeline summary), docs/data-dictionary.md,
 docs/codebook.md and docs/guarantees.md. It is produced from datapackage.json (field names, types,
 constraints, descriptions, `categories`) and the published CSV files (row counts),
 so no document states a column, a code or a count a second time by hand. The text
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX, foreign_keys, table_names
 
-from . import problem_codes
+from . import claims, problem_codes
 from .curated import SPEC_FILE
 from .errors import BuildError
 from .render import VOCABULARY_PROPERTY
@@ -42,7 +42,7 @@ from .spec import Vocabulary, load_spec
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Each document and the generated blocks it holds.
 DOCUMENTS = {
-    "README.md": ("timeline-summary", "tables"),
+    "README.md": ("timeline-summary", "tables", "claims-summary"),
     "docs/data-dictionary.md": ("data-dictionary",),
     "docs/codebook.md": ("codebook",),
     "docs/guarantees.md": ("refused",),
@@ -281,6 +281,26 @@ def render_timeline_summary(root: Path, package: dict, base: str) -> str:
     )
 
 
+def render_claims_summary(root: Path, package: dict, base: str) -> str:
+    """How many claims of the article the claims table lists, how many are
+    checked against a record, and with what verdicts."""
+    table = next((r for r in csv_resources(package) if r["name"] == claims.TABLE), None)
+    if table is None:
+        return ""
+    rows = read_rows(root, table)
+    verdicts = Counter(r["verdict"] for r in rows)
+    order = [c["value"] for f in table["schema"]["fields"] if f["name"] == "verdict" for c in f.get("categories", [])]
+    checked = [v for v in order if v != claims.UNCHECKED]
+    counts = [f"{verdicts[v]} {code(v)}" for v in checked]
+    listed = ", ".join(counts[:-1]) + " and " + counts[-1] if len(counts) > 1 else "".join(counts)
+    n_checked = sum(verdicts[v] for v in checked)
+    return (
+        f"Of the {len(rows)} claims of the article listed in {file_link(table['path'], base)}, {n_checked} are "
+        f"checked against an outside record of the references table: {listed}. The other "
+        f"{verdicts[claims.UNCHECKED]} are {code(claims.UNCHECKED)}: no record held speaks to them."
+    )
+
+
 def render_refused(root: Path, package: dict, base: str) -> str:
     """What the build refuses, by code: one table per stage, from problem_codes."""
     parts = []
@@ -310,6 +330,7 @@ def _file_words(pattern: str) -> str:
 RENDERERS = {
     "timeline-summary": render_timeline_summary,
     "tables": render_tables,
+    "claims-summary": render_claims_summary,
     "data-dictionary": render_dictionary,
     "codebook": render_codebook,
     "refused": render_refused,

@@ -40,8 +40,9 @@ MENTIONS = "data/curated/mentions.toml"
 EVENTS = "data/curated/events.toml"
 STATEMENTS = "data/curated/statements.toml"
 FIGURES = "data/curated/figures.toml"
-FACT_FILES = (REFERENCES, PLACES, ACTORS, MENTIONS, EVENTS, STATEMENTS, FIGURES)
-PER_SOURCE = (MENTIONS, EVENTS, STATEMENTS, FIGURES)  # entries that quote a source
+CLAIMS = "data/curated/claims.toml"
+FACT_FILES = (REFERENCES, PLACES, ACTORS, MENTIONS, EVENTS, STATEMENTS, FIGURES, CLAIMS)
+PER_SOURCE = (MENTIONS, EVENTS, STATEMENTS, FIGURES, CLAIMS)  # entries that quote a source
 DATED = (EVENTS, STATEMENTS)
 JOURNAL = "data/.publish-journal.json"
 PUBLISHED = ("data/*.csv", "data/*.parquet", "datapackage.json")
@@ -413,9 +414,10 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
             ),
             C(
                 "evidence-in-question",
-                "evidence of an event, statement or figure lying in the rhetorical question, which asserts nothing",
+                "evidence of an event, statement, figure or claim lying in the rhetorical question, which asserts "
+                "nothing",
                 "quote words that assert the fact",
-                (EVENTS, STATEMENTS, FIGURES),
+                (EVENTS, STATEMENTS, FIGURES, CLAIMS),
             ),
         ),
     ),
@@ -541,8 +543,41 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
             C(
                 "reference-uncited",
                 "a reference nobody cites",
-                "cite it from a date, an initiator, an estimate, a scope note or a place, or remove it",
+                "cite it from a date, an initiator, an estimate, a scope note, a place or a claim, or remove it",
                 (REFERENCES,),
+            ),
+            C(
+                "reference-aspect-malformed",
+                'a reference\'s confidence_by_aspect not written `<confidence> (<aspect>)`, joined by ", ", each '
+                "aspect once, with a confidence of the confidence vocabulary",
+                'copy it as the context facts give it, e.g. "high (who), medium (day)", or leave it out',
+                (REFERENCES,),
+            ),
+            C(
+                "claim-verdict-without-reference",
+                "a claim whose verdict compares it with a record (any verdict but not_checkable) without a "
+                "reference_id",
+                'cite the record in reference_id, or use verdict = "not_checkable" when no record held speaks to it',
+                (CLAIMS,),
+            ),
+            C(
+                "claim-unchecked-with-reference",
+                "a not_checkable claim that cites a reference",
+                "give the verdict the comparison with that record calls for, or remove reference_id",
+                (CLAIMS,),
+            ),
+            C(
+                "claim-several-rows",
+                "a claim naming more than one of event_id, statement_id and figure_id",
+                "keep the one row the claim's words assert",
+                (CLAIMS,),
+            ),
+            C(
+                "claim-aspect-unknown",
+                "a claim's aspect that its reference's confidence_by_aspect does not name, or an aspect on a claim "
+                "citing no reference",
+                "name an aspect of the reference's confidence_by_aspect, or leave aspect out",
+                (CLAIMS,),
             ),
         ),
     ),

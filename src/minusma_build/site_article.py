@@ -88,9 +88,12 @@ def segment_html(text: str, seg: Segment) -> str:
     return f"<span {' '.join(attrs)}>{body}</span>"
 
 
-def article_html(text: str, spans: list[Span], passages: list[Passage]) -> str:
+def article_html(text: str, spans: list[Span], passages: list[Passage], after: dict[int, str] | None = None) -> str:
     """One <p> per paragraph; inside, one element per passage (its kind as a
-    class and a label wherever the kind changes) holding its segments."""
+    class and a label wherever the kind changes) holding its segments. `after`
+    is markup to place after the segment ending at an offset (a claim's
+    verdict mark, after its words); such an offset ends a span, so a segment."""
+    after = after or {}
     paras = paragraphs(text)
     bounds = {p.start for p in passages} | {p.end for p in passages}
     bounds |= {a for a, _ in paras} | {b for _, b in paras}
@@ -109,7 +112,7 @@ def article_html(text: str, spans: list[Span], passages: list[Passage]) -> str:
         css = " headline" if kinds and kinds[0] == "headline" else ""
         parts, previous = [], None
         for passage, segs in groups:
-            body = "".join(segment_html(text, s) for s in segs)
+            body = "".join(segment_html(text, s) + after.get(s.end, "") for s in segs)
             if passage is None:
                 parts.append(body)
                 continue

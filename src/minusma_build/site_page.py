@@ -15,6 +15,7 @@ from typing import Any
 
 from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX
 
+from .claims import TABLE as CLAIMS_TABLE
 from .site_article import Passage, Span, article_html
 from .site_data import PASSAGES, SOURCES, TIMELINE_TABLE, Package, Table
 
@@ -91,6 +92,7 @@ def page_html(package: Package, *, release_zip: str | None, asset_names: tuple[s
             header_html(package),
             '<main id="main">',
             article_section(package),
+            claims_section(package),
             timeline_section(package),
             tables_section(package),
             dictionary_section(package),
@@ -128,6 +130,7 @@ def header_html(package: Package) -> str:
         f'<li><a href="#{anchor}">{label}</a></li>'
         for anchor, label in (
             ("article", "Article"),
+            *([("claims", "Claims checked")] if claims_table(package) else []),
             ("timeline", "Timeline"),
             ("tables", "Tables"),
             ("dictionary", "Data dictionary"),
@@ -194,7 +197,7 @@ def legend_html(package: Package) -> str:
     return (
         f'<details class="legend" open><summary>Legend</summary>'
         f'<div class="legend-cols"><div><h3>Passage kinds</h3><ul>{kinds}</ul></div>'
-        f"<div><h3>Marks</h3><ul>{marks}</ul></div></div></details>"
+        f"<div><h3>Marks</h3><ul>{marks}</ul></div>{claims_legend(package)}</div></details>"
     )
 
 
@@ -211,7 +214,8 @@ def article_section(package: Package) -> str:
         passages.sort(key=lambda p: p.start)
         parts.append(
             f'<article class="article" data-source="{e(sid)}" aria-label="{e(source["title"])}">\n'
-            f"{article_html(package.texts[sid], spans_of(package, sid), passages)}\n</article>"
+            f"{article_html(package.texts[sid], spans_of(package, sid), passages, verdict_marks(package, sid))}\n"
+            "</article>"
         )
         if source.get("quality_notes"):
             parts.append(f'<p class="note"><strong>About this text.</strong> {e(source["quality_notes"])}</p>')
@@ -255,6 +259,118 @@ def page_data(package: Package) -> dict[str, Any]:
                 "row": row_anchor(table.name, row[table.key]),
             }
     return {"facts": facts}
+
+
+# -- the claims checked against the records ------------------------------------
+
+VERDICT_SYMBOLS = {
+    "consistent": "✓",
+    "consistent_with_note": "≈",
+    "partly_consistent": "◐",
+    "inconsistent": "✗",
+    "not_checkable": "?",
+}
+"""The sign each verdict's mark shows; its border style and colour are in site.css."""
+
+
+def claims_table(package: Package) -> Table | None:
+    """The claims table, when the package has one whose rows quote the article with a verdict."""
+    table = package.tables.get(CLAIMS_TABLE)
+    names = {f["name"] for f in table.fields} if table else set()
+    return table if table and table.evidence and {"verdict", "claim"} <= names else None
+
+
+def verdict_sign(code: str, tag: str = "span", attrs: str = 'aria-hidden="true"') -> str:
+    """A verdict's mark: its sign (drawn by site.css from data-symbol), class v-<code>."""
+    symbol = VERDICT_SYMBOLS.get(code, "•")
+    return f'<{tag} class="verdict-mark v-{e(code)}" data-symbol="{e(symbol)}" {attrs}></{tag}>'
+
+
+def verdict_marks(package: Package, source_id: str) -> dict[int, str]:
+    """The verdict mark of each claim of a source, by the offset its words end at.
+    Selecting one highlights the claim's words, as selecting a fact does."""
+    table = claims_table(package)
+    marks: dict[int, str] = {}
+    if table is None:
+        return marks
+    for row in (r for r in table.rows if r["source_id"] == source_id):
+        key, code = row[table.key], row["verdict"]
+        attrs = (
+            f'type="button" data-fact="{e(CLAIMS_TABLE)}/{e(key)}" title="{e(code)}: {e(row["claim"])}" '
+            f'aria-label="Claim {e(key)}, {e(code)}: highlight its words"'
+        )
+        marks[int(row["char_end"])] = marks.get(int(row["char_end"]), "") + verdict_sign(code, "button", attrs)
+    return marks
+
+
+def claims_legend(package: Package) -> str:
+    table = claims_table(package)
+    if table is None:
+        return ""
+    items = "".join(
+        f"<li>{verdict_sign(c['value'])} <code>{e(c['value'])}</code> {e(c.get('label', ''))}</li>"
+        for c in categories(package, table.name, "verdict")
+    )
+    return (
+        "<div><h3>Claims checked</h3><ul>"
+        f"<li>A sign after a claim's words gives its verdict against the outside records; select it to "
+        f'highlight the words. <a href="#claims">All claims</a></li>{items}</ul></div>'
+    )
+
+
+def claims_section(package: Package) -> str:
+    """The claims, by verdict and in the article's order, each with its record and note."""
+    table = claims_table(package)
+    if table is None:
+        return ""
+    targets = table.foreign_targets()
+    cited = package.tables.get(targets.get("reference_id", ""))
+    records = {r[cited.key]: r for r in cited.rows} if cited else {}
+    ordered = sorted(table.rows, key=lambda r: (r["source_id"], int(r["char_start"]), r[table.key]))
+    groups = []
+    for c in categories(package, table.name, "verdict"):
+        chosen = [r for r in ordered if r["verdict"] == c["value"]]
+        if not chosen:
+            continue
+        items = "".join(claim_item(table, r, cited, records) for r in chosen)
+        groups.append(
+            f'<section class="verdict-group" aria-labelledby="verdict-{e(c["value"])}-h">'
+            f'<h3 id="verdict-{e(c["value"])}-h">{verdict_sign(c["value"])} <code>{e(c["value"])}</code> '
+            f"<small>({len(chosen)})</small></h3><p>{e(c.get('label', ''))}</p>"
+            f'<ol class="claims-list">{items}</ol></section>'
+        )
+    return (
+        '<section id="claims" aria-labelledby="claims-h">\n'
+        '<h2 id="claims-h">The article\'s claims, checked against the records</h2>\n'
+        f"<p>{len(table.rows)} claims of the article, each set beside an outside record of the references "
+        "table, with a verdict and a note on how the two relate; a claim no record held speaks to is "
+        "listed as not checkable. The same sign marks each claim's words in the article.</p>\n"
+        + "\n".join(groups)
+        + "\n</section>"
+    )
+
+
+def claim_item(table: Table, row: dict[str, str], cited: Table | None, records: dict[str, dict[str, str]]) -> str:
+    key, reference = row[table.key], row.get("reference_id", "")
+    record = ""
+    if cited and reference in records:
+        title = records[reference].get("title") or reference
+        confidence = row.get("confidence", "")
+        aspect = f", as to the {e(row['aspect'])}" if row.get("aspect") else ""
+        record = (
+            f'<p class="claim-record">Record: <a href="#{e(row_anchor(cited.name, reference))}">{e(title)}</a>'
+            + (f" (confidence {e(confidence)}{aspect})" if confidence else "")
+            + "</p>"
+        )
+    return (
+        f'<li class="claim-item" data-claim="{e(table.name)}/{e(key)}">'
+        f'<p class="claim-words">{verdict_sign(row["verdict"])} <q>{e(row["evidence"])}</q> '
+        f'<span class="vh">verdict: {e(row["verdict"])}</span></p>'
+        f'<p class="claim-text">{e(row["claim"])}</p>{record}<p class="claim-note">{e(row["note"])}</p>'
+        f'<p><button type="button" class="fact-btn" data-fact="{e(table.name)}/{e(key)}">'
+        f'Show in text<span class="vh">: {e(key)}</span></button> '
+        f'<a href="#{e(row_anchor(table.name, key))}">Row in its table</a></p></li>'
+    )
 
 
 # -- the timeline --------------------------------------------------------------

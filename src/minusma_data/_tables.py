@@ -29,12 +29,14 @@ if TYPE_CHECKING:
         "events",
         "statements",
         "figures",
+        "claims",
     ]
 else:
     from minusma_data._overload import overload
 
 __all__ = [
     "load_actors",
+    "load_claims",
     "load_events",
     "load_figures",
     "load_mentions",
@@ -187,9 +189,9 @@ def load_references(
     backend: Backend = "pandas",
     data_home: DataHome = None,
 ) -> pd.DataFrame | pl.DataFrame | pa.Table:
-    """Outside records that external values cite. Each row is one checked fact from outside the
-    article, with the record that supports it. Options as for `load`;
-    ``codebook("references")`` describes the columns."""
+    """Outside records that external values cite and that claims are checked against. Each row
+    is one checked fact from outside the article, with the record that supports it. Options
+    as for `load`; ``codebook("references")`` describes the columns."""
     return load(
         "references",
         format=format,
@@ -533,6 +535,58 @@ def load_figures(
         "figures",
         format=format,
         resolve_actors=resolve_actors,
+        verify=verify,
+        backend=backend,
+        data_home=data_home,
+    )
+
+
+@overload
+def load_claims(
+    *,
+    format: Format = ...,
+    verify: bool = ...,
+    backend: Literal["pandas"] = ...,
+    data_home: DataHome = ...,
+) -> pd.DataFrame: ...
+@overload
+def load_claims(
+    *,
+    format: Format = ...,
+    verify: bool = ...,
+    backend: Literal["polars"],
+    data_home: DataHome = ...,
+) -> pl.DataFrame: ...
+@overload
+def load_claims(
+    *,
+    format: Format = ...,
+    verify: bool = ...,
+    backend: Literal["pyarrow"],
+    data_home: DataHome = ...,
+) -> pa.Table: ...
+@overload
+def load_claims(
+    *,
+    format: Format = ...,
+    verify: bool = ...,
+    backend: Backend,
+    data_home: DataHome = ...,
+) -> pd.DataFrame | pl.DataFrame | pa.Table: ...
+def load_claims(
+    *,
+    format: Format = "parquet",
+    verify: bool = False,
+    backend: Backend = "pandas",
+    data_home: DataHome = None,
+) -> pd.DataFrame | pl.DataFrame | pa.Table:
+    """Checkable claims of the article, each compared with an outside record: the words that
+    make the claim, the record it is checked against, a verdict, the confidence inherited
+    from the record, and a note on how the two relate. Options as for `load`;
+    ``codebook("claims")`` describes the columns."""
+    return load(
+        "claims",
+        format=format,
         verify=verify,
         backend=backend,
         data_home=data_home,
