@@ -94,3 +94,30 @@ def test_the_claims_are_listed_by_verdict_in_the_articles_order(page):
     rows = sorted(claims(), key=lambda c: int(c["char_start"]))
     expected = [(v, f"claims/{c['claim_id']}") for v in VERDICTS for c in rows if c["verdict"] == v]
     assert page.listed == expected
+
+
+def test_a_package_without_claims_has_no_marks_and_no_list(copy: Path, tmp_path: Path):
+    from minusma_build.site import build_site
+
+    descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if not r["name"].startswith("claims")]
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    html = build_site(copy, tmp_path / "site")["index.html"].decode("utf-8")
+    assert "verdict-mark" not in html and 'id="claims"' not in html and 'href="#claims"' not in html
+    assert 'data-facts="events/' in html  # the rest of the page is there
+
+
+def test_a_claims_table_without_notes_is_listed_without_them(copy: Path, tmp_path: Path):
+    from minusma_build.site import build_site
+
+    descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == "claims")
+    resource["schema"]["fields"] = [f for f in resource["schema"]["fields"] if f["name"] != "note"]
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    kept = [{k: v for k, v in row.items() if k != "note"} for row in claims()]
+    with open(copy / resource["path"], "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(kept[0]))
+        writer.writeheader()
+        writer.writerows(kept)
+    html = build_site(copy, tmp_path / "site")["index.html"].decode("utf-8")
+    assert html.count('class="claim-item"') == len(claims())

@@ -366,7 +366,7 @@ def claim_item(table: Table, row: dict[str, str], cited: Table | None, records: 
         f'<li class="claim-item" data-claim="{e(table.name)}/{e(key)}">'
         f'<p class="claim-words">{verdict_sign(row["verdict"])} <q>{e(row["evidence"])}</q> '
         f'<span class="vh">verdict: {e(row["verdict"])}</span></p>'
-        f'<p class="claim-text">{e(row["claim"])}</p>{record}<p class="claim-note">{e(row["note"])}</p>'
+        f'<p class="claim-text">{e(row["claim"])}</p>{record}<p class="claim-note">{e(row.get("note", ""))}</p>'
         f'<p><button type="button" class="fact-btn" data-fact="{e(table.name)}/{e(key)}">'
         f'Show in text<span class="vh">: {e(key)}</span></button> '
         f'<a href="#{e(row_anchor(table.name, key))}">Row in its table</a></p></li>'
