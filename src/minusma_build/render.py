@@ -10,7 +10,7 @@ import io
 import json
 from typing import Any
 
-from minusma_data.buildkit import PARQUET_SUFFIX, arrow_type, csv_cell, data_path
+from minusma_data.buildkit import EVIDENCE_PROPERTY, PARQUET_SUFFIX, arrow_type, csv_cell, data_path
 
 from .curated import Row
 from .spec import IDENTIFIER_KEYS, Spec, Table
@@ -25,9 +25,9 @@ TABULAR_PROFILE = "tabular-data-resource"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 # Custom properties (Data Package v2, "Custom Properties": namespace:propertyName)
 # that carry what package.toml says beyond the Table Schema, for readers of the
-# descriptor such as the docs and the explorer page.
+# descriptor such as the docs and the explorer page (EVIDENCE_PROPERTY, which the
+# workbook reads too, lives with the loader's schema module).
 VOCABULARY_PROPERTY = "minusma:vocabulary"  # on a coded field: the name of its closed list
-EVIDENCE_PROPERTY = "minusma:evidence"  # on a schema with evidence: "fact" or "mention"
 
 
 def sorted_records(table: Table, rows: list[Row]) -> list[dict[str, Any]]:

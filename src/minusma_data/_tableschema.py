@@ -150,6 +150,25 @@ def foreign_keys(schema: dict[str, Any], table: str) -> list[tuple[list[str], st
     return keys
 
 
+EVIDENCE_PROPERTY = "minusma:evidence"
+"""A custom property (Data Package v2, "Custom Properties") on the Table Schema
+of a table whose rows quote the source: "fact" when the words assert the row,
+"mention" when they name something."""
+
+
+def fact_tables(descriptor: dict[str, Any]) -> list[str]:
+    """The tables whose rows are facts (`EVIDENCE_PROPERTY` "fact"), in the
+    descriptor's order: where a reader starts (the workbook opens on the first)."""
+    return [
+        r["name"]
+        for r in descriptor.get("resources") or []
+        if isinstance(r, dict)
+        and r.get("format") == "csv"
+        and isinstance(r.get("schema"), dict)
+        and r["schema"].get(EVIDENCE_PROPERTY) == "fact"
+    ]
+
+
 PARQUET_SUFFIX = "-parquet"
 """A table's Parquet resource is named after its CSV resource plus this."""
 
