@@ -110,7 +110,7 @@ def test_descriptions_are_kept_in_the_database(db):
                     f["name"],
                     f["type"],
                     int(f.get("constraints", {}).get("required", False)),
-                    None if enum is None else ", ".join(enum),
+                    None if enum is None else ", ".join(map(str, enum)),
                     f["description"],
                 )
             )

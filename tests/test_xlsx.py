@@ -347,11 +347,21 @@ def test_codebook_sheet_is_the_descriptor(cells):
                     f.get("type", "string"),
                     bool(f.get("constraints", {}).get("required", False)),
                     f.get("description"),
-                    None if enum is None else ", ".join(enum),
+                    allowed(f, enum),
                 ]
             )
     assert [[v for v, _, _ in row] for row in rows[1:]] == want
     assert all(t == "b" for row in rows[1:] for _, t, _ in row[4:5])
+
+
+def allowed(field: dict, enum: list | None) -> str | None:
+    """Text codes joined by commas; whole-number codes one a line with their meaning."""
+    if enum is None:
+        return None
+    if field["type"] == "integer":
+        labels = {c["value"]: c["label"] for c in field["categories"]}
+        return "\n".join(f"{v} = {labels[v]}" for v in enum)
+    return ", ".join(enum)
 
 
 def test_about_sheet_gives_title_version_licence_source_and_citation(cells):

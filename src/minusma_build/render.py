@@ -48,21 +48,41 @@ def csv_bytes(table: Table, records: list[dict[str, Any]]) -> bytes:
 
 
 def arrow_table(spec: Spec, table: Table, records: list[dict[str, Any]]):
-    """An Arrow table whose dictionary columns keep the vocabulary's order."""
+    """An Arrow table whose dictionary columns keep the vocabulary's order
+    (text codes; whole-number codes are plain int64)."""
     import pyarrow as pa
 
     schema = arrow_schema(table)
     columns = []
     for f, af in zip(table.fields, schema, strict=False):
         values = [r[f.name] for r in records]
-        if f.vocabulary:
+        if f.vocabulary and f.type == "string":
             codes = spec.vocabularies[f.vocabulary].codes
             index = {c: i for i, c in enumerate(codes)}
             indices = pa.array([None if v is None else index[v] for v in values], type=pa.int32())
             columns.append(pa.DictionaryArray.from_arrays(indices, pa.array(codes, type=pa.string())))
         else:
             columns.append(pa.array(values, type=af.type))
-    return pa.Table.from_arrays(columns, schema=schema)
+    return pa.Table.from_arrays(columns, schema=schema).replace_schema_metadata(pandas_metadata(table))
+
+
+def pandas_metadata(table: Table) -> dict[bytes, bytes] | None:
+    """The `pandas` schema metadata of the Parquet file, which says that every
+    integer column is pandas' nullable Int64. Without it, `pyarrow`'s
+    `to_pandas` (which `pandas.read_parquet` and frictionless use) turns an
+    integer column with gaps, such as quad_code, into floats with NaN, and
+    frictionless then refuses those cells as "nan". Other columns are left
+    to pyarrow's defaults; the loader ignores this metadata and applies the
+    Table Schema itself."""
+    columns = [
+        {"name": f.name, "field_name": f.name, "pandas_type": "int64", "numpy_type": "Int64", "metadata": None}
+        for f in table.fields
+        if f.type in ("integer", "year")
+    ]
+    if not columns:
+        return None
+    meta = {"index_columns": [], "column_indexes": [], "columns": columns}
+    return {b"pandas": json.dumps(meta, separators=(",", ":")).encode("utf-8")}
 
 
 def arrow_schema(table: Table) -> Any:
@@ -70,7 +90,10 @@ def arrow_schema(table: Table) -> Any:
     import pyarrow as pa
 
     return pa.schema(
-        [pa.field(f.name, arrow_type(f.type, bool(f.vocabulary)), nullable=not f.required) for f in table.fields]
+        [
+            pa.field(f.name, arrow_type(f.type, bool(f.vocabulary) and f.type == "string"), nullable=not f.required)
+            for f in table.fields
+        ]
     )
 
 

@@ -78,9 +78,9 @@ def render(package: Package, release_zip: Path | None, release_workbook: Path | 
         files[name] = (ASSETS / Path(name).name).read_bytes()
     for rel in dict.fromkeys(package.files):
         files[rel] = inside(package.root, rel, "published file").read_bytes()
-    for given, name in ((release_zip, zip_name), (release_workbook, book_name)):
-        if given and name:
-            files[name] = given.read_bytes()
+    for given, copied in ((release_zip, zip_name), (release_workbook, book_name)):
+        if given and copied:
+            files[copied] = given.read_bytes()
     return files
 
 

@@ -375,7 +375,7 @@ def cell_html(
     elif targets.get(name) in {t.name for t in shown_tables(package)}:
         inner = f'<a href="#{e(row_anchor(targets[name], value))}"><code>{e(value)}</code></a>'
     elif field.get("categories"):
-        label = next((c.get("label", "") for c in field["categories"] if c["value"] == value), "")
+        label = next((c.get("label", "") for c in field["categories"] if str(c["value"]) == value), "")
         inner = f'<span class="code" title="{e(label)}">{e(value)}</span>'
     else:
         inner = e(value)
@@ -388,9 +388,8 @@ def filters_html(table: Table, hidden: int) -> str:
         if f["name"] in HIDDEN_COLUMNS or not f.get("constraints", {}).get("enum"):
             continue
         counts = Counter(r[f["name"]] for r in table.rows)
-        options = "".join(
-            f'<option value="{e(v)}">{e(v)} ({counts[v]})</option>' for v in f["constraints"]["enum"] if counts.get(v)
-        )
+        codes = [str(v) for v in f["constraints"]["enum"]]  # a CSV cell is text, whole-number codes too
+        options = "".join(f'<option value="{e(v)}">{e(v)} ({counts[v]})</option>' for v in codes if counts.get(v))
         selects.append(
             f'<label>{e(f.get("title", f["name"]))} <select data-filter="{e(f["name"])}">'
             f'<option value="">all ({len(table.rows)})</option>{options}</select></label>'

@@ -156,7 +156,7 @@ def create_table(table: str, schema: dict[str, Any]) -> str:
             line += " NOT NULL"
         enum = enum_of(f)
         if enum is not None:
-            allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in enum)
+            allowed = ", ".join(sql_literal(v) for v in enum)
             line += f" CHECK ({name} IN ({allowed}))"
         lines.append(line)
     key = schema.get("primaryKey")
@@ -168,6 +168,13 @@ def create_table(table: str, schema: dict[str, Any]) -> str:
             f"REFERENCES {sql_name(target)} ({', '.join(map(sql_name, ref_fields))})"
         )
     return f"CREATE TABLE {sql_name(table)} (\n  " + ",\n  ".join(lines) + "\n)"
+
+
+def sql_literal(value: object) -> str:
+    """A code in an SQL CHECK: a whole number as it is (an integer code), text quoted."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def create_indexes(table: str, schema: dict[str, Any]) -> list[str]:
@@ -200,7 +207,7 @@ def _describe(db: sqlite3.Connection, package: Package, table: str) -> None:
                 kind,
                 sql_type(f),
                 int(bool(f.get("constraints", {}).get("required"))),
-                None if enum is None else ", ".join(enum),
+                None if enum is None else ", ".join(map(str, enum)),
                 f.get("description"),
             ),
         )
