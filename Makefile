@@ -53,9 +53,15 @@ figure: $(BIN)/.installed-test
 
 # Write the explorer page to site/ (open site/index.html, or publish the folder).
 .PHONY: site
-site: $(BIN)/.installed-data
+$(BIN)/.installed-xlsx: $(BIN)/.installed-data
+	$(PIP) -e ".[xlsx]"
+	touch $@
+
+site: $(BIN)/.installed-xlsx
 	$(PY) -m minusma_build.release --zip-only --output dist
-	$(PY) -m minusma_build.site --output site --release-zip dist/minusma-data-$(VERSION).zip
+	$(BIN)/minusma-data export --format xlsx --output dist
+	$(PY) -m minusma_build.site --output site --release-zip dist/minusma-data-$(VERSION).zip \
+		--release-workbook dist/minusma-data-$(VERSION).xlsx
 
 # Measure the loader's cost and how the build scales; prints a table of figures and targets.
 bench: $(BIN)/.installed-test

@@ -152,18 +152,24 @@ def scratch_repo(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The explorer page of the checked-in package, linking a release zip made here."""
+    """The explorer page of the checked-in package, linking a release zip and
+    a workbook made here (the zip holds only the descriptor: the page copies
+    it, it does not read it)."""
     import json
     import zipfile
 
     from minusma_build.site import build_site
+    from minusma_data.cli import main as cli
 
     version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
     work = tmp_path_factory.mktemp("site")
     archive = work / f"minusma-data-{version}.zip"
     with zipfile.ZipFile(archive, "w") as z:
         z.write(ROOT / "datapackage.json", "datapackage.json")
-    build_site(ROOT, work / "site", archive)
+    need("xlsxwriter", "xlsx")
+    workbook = work / f"minusma-data-{version}.xlsx"
+    assert cli(["export", "--format", "xlsx", "--output", str(workbook)]) == 0
+    build_site(ROOT, work / "site", archive, workbook)
     return work / "site"
 
 

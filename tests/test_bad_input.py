@@ -1034,6 +1034,26 @@ CASES = [
         "paragraph",
     ),
     Case(
+        "vocabulary-type-mismatch",
+        replace(
+            "package.toml",
+            '{ name = "quad_code", type = "integer", vocabulary = "quad_code",',
+            '{ name = "quad_code", type = "string", vocabulary = "quad_code",',
+        ),
+        PACKAGE,
+        "table 'events'",
+        "quad_code",
+        ('"integer"',),
+    ),
+    Case(
+        "vocabulary-malformed",
+        in_section("package.toml", "[vocabularies.quad_code]", "  { value = 4,", '  { value = "4",'),
+        PACKAGE,
+        "vocabulary 'quad_code'",
+        "values",
+        id="vocabulary-mixed-types",
+    ),
+    Case(
         "field-unknown-vocabulary",
         replace("package.toml", 'vocabulary = "event_status"', 'vocabulary = "event_statuses"'),
         PACKAGE,

@@ -104,7 +104,7 @@ def test_the_place_crosswalks_name_the_place_precision_fields():
     UCDP GED's where_prec (ACLED and UCDP codebooks), never a time field."""
     header = _rows(CODEBOOK["place_level"])[0]
     assert header == ["Code", "Meaning", "ACLED geo_precision", "UCDP GED where_prec"]
-    # and every non-empty crosswalk value is a code of the field it is headed by
+    # and every non-empty crosswalk value is a code of the field it is headed by (written as text)
     for value in VOCABULARIES["place_level"]["values"]:
-        assert value["acled_geo_precision"] in ["", *_codes("acled_geo_precision")]
-        assert value["ucdp_where_prec"] in ["", *_codes("ucdp_where_prec")]
+        assert value["acled_geo_precision"] in ["", *map(str, _codes("acled_geo_precision"))]
+        assert value["ucdp_where_prec"] in ["", *map(str, _codes("ucdp_where_prec"))]

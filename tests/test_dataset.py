@@ -306,7 +306,7 @@ def test_parquet_twins_hold_the_same_values_with_explicit_types():
         table = pq.read_table(ROOT / f"data/{name}.parquet")
         for f in resource["schema"]["fields"]:
             column = table.column(f["name"])
-            if "enum" in f.get("constraints", {}):
+            if "enum" in f.get("constraints", {}) and f["type"] == "string":  # text codes
                 assert pa.types.is_dictionary(column.type)
                 assert column.type.value_type == pa.string()
             elif f["type"] == "date":

@@ -208,6 +208,22 @@ def test_csv_value_outside_its_vocabulary(found, copy):
     )
 
 
+def test_csv_whole_number_code_outside_its_vocabulary(found, copy):
+    """acled_inter is an integer with an enum (ACLED's inter codes 1 to 8): 9 is refused."""
+    import csv
+    import io
+
+    kwargs, remedy = found
+    target = copy / "data" / "actors.csv"
+    table = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
+    table[1][table[0].index("acled_inter")] = "9"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table)
+    target.write_text(out.getvalue(), encoding="utf-8")
+    message = raises_naming(target, remedy, lambda: load("actors", format="csv", **kwargs))
+    assert "'acled_inter'" in message and "9" in message and "in its vocabulary: 1, 2, 3, 4, 5, 6, 7, 8" in message
+
+
 def test_csv_integer_column_with_text(found, copy):
     kwargs, remedy = found
     target = copy / "data" / "passages.csv"

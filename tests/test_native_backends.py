@@ -74,6 +74,15 @@ def test_a_value_outside_its_vocabulary(home):
     assert "'rumoured'" in message and "data row 3" in message and "vocabulary" in message
 
 
+def test_a_whole_number_code_outside_its_vocabulary(home):
+    """quad_code is an integer with an enum (1-4): 7 is a number, and still refused, in the same words."""
+    row = next(i for i, v in enumerate(pq.read_table(home / "data" / "events.parquet")["quad_code"].to_pylist()) if v)
+    target = rewrite(home, "events", lambda t: set_cell(t, "quad_code", row, 7))
+    message = assert_same_refusal(refusals(home, "events"), target)
+    assert "'quad_code'" in message and "7" in message and f"data row {row + 1}" in message
+    assert "in its vocabulary: 1, 2, 3, 4" in message
+
+
 def test_a_missing_column(home):
     target = rewrite(home, "figures", lambda t: t.drop_columns(["scope_note"]))
     assert "missing scope_note" in assert_same_refusal(refusals(home, "figures"), target)

@@ -179,7 +179,8 @@ def test_every_published_file_is_copied_and_linked(built_site, page):
     for rel in published:
         assert (built_site / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
     downloads = [a["href"] for tag, a in page.links if tag == "a" and "download" in a.get("class", "").split()]
-    assert set(published) | {f"minusma-data-{descriptor['version']}.zip"} == set(downloads)
+    release = {f"minusma-data-{descriptor['version']}.zip", f"minusma-data-{descriptor['version']}.xlsx"}
+    assert set(published) | release == set(downloads)
     for href in downloads:
         target = (built_site / href).resolve()
         assert target.is_file() and built_site.resolve() in target.parents, href
@@ -253,8 +254,8 @@ def test_dictionary_and_codebook_cover_every_column_and_code(built_site):
 def test_same_package_gives_the_same_bytes(built_site, tmp_path):
     from minusma_build.site import build_site
 
-    archive = next(built_site.glob("*.zip"))
-    again = build_site(ROOT, tmp_path / "again", archive)
+    archive, workbook = next(built_site.glob("*.zip")), next(built_site.glob("*.xlsx"))
+    again = build_site(ROOT, tmp_path / "again", archive, workbook)
     for rel, data in again.items():
         assert (built_site / rel).read_bytes() == data, rel
     on_disk = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*") if p.is_file()}
@@ -350,14 +351,18 @@ def test_a_missing_descriptor_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name, content, code",
+    "option, name, content, code",
     [
-        ("minusma-data-0.0.1.zip", "zip", "release-zip-name"),
-        ("minusma-data-{version}.zip", "text", "release-zip-bad"),
-        ("absent.zip", None, "release-zip-missing"),
+        ("--release-zip", "minusma-data-0.0.1.zip", "zip", "release-zip-name"),
+        ("--release-zip", "minusma-data-{version}.zip", "text", "release-zip-bad"),
+        ("--release-zip", "absent.zip", None, "release-zip-missing"),
+        ("--release-workbook", "minusma-data-0.0.1.xlsx", "zip", "release-workbook-name"),
+        ("--release-workbook", "minusma-data-{version}.zip", "zip", "release-workbook-name"),
+        ("--release-workbook", "minusma-data-{version}.xlsx", "text", "release-workbook-bad"),
+        ("--release-workbook", "absent.xlsx", None, "release-workbook-missing"),
     ],
 )
-def test_a_wrong_release_zip_is_refused(tmp_path, name, content, code):
+def test_a_wrong_release_file_is_refused(tmp_path, option, name, content, code):
     version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
     archive = tmp_path / name.format(version=version)
     if content == "zip":
@@ -365,8 +370,34 @@ def test_a_wrong_release_zip_is_refused(tmp_path, name, content, code):
             z.writestr("x", "x")
     elif content == "text":
         archive.write_text("not a zip", encoding="utf-8")
-    assert_refused(run_site("--output", str(tmp_path / "s"), "--release-zip", str(archive)), code)
+    assert_refused(run_site("--output", str(tmp_path / "s"), option, str(archive)), code)
     assert not (tmp_path / "s").exists()
+
+
+def test_each_table_shows_its_reading_columns_first_and_the_rest_on_request(built_site):
+    """A row reads left to right (key, its one line, who, what, when) before
+    "Show all columns"; every other column is there, marked extra."""
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    for table in SHOWN:
+        section = re.search(rf'<section class="data-table" id="table-{table}".*?</section>', html, re.S).group(0)
+        heads = re.findall(r'<th scope="col"( class="extra")? [^>]*><button [^>]*data-sort="([^"]+)"', section)
+        reading = [name for extra, name in heads if not extra]
+        fields = [f["name"] for f in next(r for r in descriptor["resources"] if r["name"] == table)["schema"]["fields"]]
+        shown = [f for f in fields if f not in ("source_id", "char_start", "char_end", "passage_id")]
+        assert sorted(name for _, name in heads) == sorted(shown), table
+        assert [name for _, name in heads][: len(reading)] == reading, table  # the reading columns come first
+        assert reading[0] == key_column(table), table
+        extra = len(heads) - len(reading)
+        assert (f"Show all columns (+{extra})" in section) == bool(extra), table
+        for row in re.findall(r"<tr id=.*?</tr>", section):
+            cells = re.findall(r'<td (class="[^"]*" )?data-field="([^"]+)"', row)
+            assert [c for cls, c in cells if "extra" not in cls] == reading, table
+    events = re.search(r'<section class="data-table" id="table-events".*?</section>', html, re.S).group(0)
+    reading = re.findall(r'<th scope="col" data-type="[^"]+" [^>]*><button [^>]*data-sort="([^"]+)"', events)
+    assert reading == [
+        "event_id", "summary", "event_type", "status", "initiator_actor_id", "target_actor_id", "date_start"
+    ]  # fmt: skip
 
 
 def test_a_folder_it_did_not_write_is_never_replaced(tmp_path):

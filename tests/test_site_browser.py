@@ -168,6 +168,7 @@ def test_sorting_follows_the_values_with_empty_cells_last(page):
     button.click()
     assert page.execute_script(shown) == dates[::-1] + empty
     assert button.find_element("xpath", "..").get_attribute("aria-sort") == "descending"
+    page.find_element("css selector", "#table-actors input.show-all").click()  # mention_count is an extra column
     mentions = page.find_element("css selector", 'table[data-table="actors"] button[data-sort="mention_count"]')
     mentions.click()
     counts = page.execute_script(
@@ -195,9 +196,10 @@ def test_keyboard_reaches_a_mark_and_a_fact(page):
     assert fact.get_attribute("data-fact") == listed[0]
     fact.send_keys(Keys.ENTER)
     assert page.execute_script(HIGHLIGHTED) == evidence_of(*FACT_TABLES)[listed[0]]
-    # from a table: tab from the last column heading to the first row's id, then Space
+    # from a table: tab from the last column heading shown to the first row's id, then Space
     page.execute_script(
-        "Array.from(document.querySelectorAll('table[data-table=\"statements\"] thead button')).pop().focus()"
+        "Array.from(document.querySelectorAll('table[data-table=\"statements\"] thead button'))"
+        ".filter(b => b.offsetParent !== null).pop().focus()"
     )
     page.switch_to.active_element.send_keys(Keys.TAB)
     button = page.switch_to.active_element
@@ -238,7 +240,7 @@ def test_marks_differ_without_colour(page):
 def test_every_download_link_resolves_to_a_file_in_the_site(page, built_site):
     hrefs = page.execute_script("return Array.from(document.querySelectorAll('a.download')).map(a => a.href)")
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-    assert len(hrefs) == len(descriptor["resources"]) + 3  # + datapackage.json, the source text, the zip
+    assert len(hrefs) == len(descriptor["resources"]) + 4  # + datapackage.json, the source text, zip, workbook
     root = built_site.resolve()
     for href in hrefs:
         url = urlparse(href)
@@ -259,6 +261,64 @@ def test_no_console_errors_and_no_network(page):
             urls.append(message["params"]["request"]["url"])
     assert urls, "the performance log recorded no request at all"
     assert [u for u in urls if not u.startswith(("file:", "data:"))] == []
+
+
+LABELS = {"events": "summary", "statements": "paraphrase", "figures": "phrase"}
+"""The line that says what a row of each table of facts is (site_page.label_column)."""
+
+
+def test_at_1400_px_each_rows_line_is_visible_without_scrolling_sideways(page):
+    page.set_window_size(1400, 900)
+    for table, label in LABELS.items():
+        box = page.execute_script(
+            f"const wrap = document.querySelector('#table-{table} .table-wrap');"
+            "wrap.scrollIntoView();"
+            f"const cells = Array.from(wrap.querySelectorAll('td[data-field=\"{label}\"]'));"
+            "const w = wrap.getBoundingClientRect();"
+            "return {scroll: wrap.scrollWidth, client: wrap.clientWidth, left: w.left, right: w.right,"
+            " cells: cells.map(c => { const r = c.getBoundingClientRect(); return [r.left, r.right, r.width]; })};"
+        )
+        assert box["scroll"] <= box["client"], (table, box["scroll"], box["client"])
+        assert len(box["cells"]) == len(rows(table))
+        for left, right, width in box["cells"]:
+            assert box["left"] <= left and right <= box["right"] + 1 and width > 200, (table, left, right, width)
+
+
+def test_show_all_columns_adds_every_column(page):
+    visible = (
+        "return Array.from(document.querySelectorAll('#table-events thead th'))"
+        ".filter(th => th.offsetParent !== null).map(th => th.querySelector('button').dataset.sort)"
+    )
+    reading = page.execute_script(visible)
+    switch = page.find_element("css selector", "#table-events input.show-all")
+    page.execute_script("arguments[0].scrollIntoView({block: 'center'})", switch)
+    switch.click()
+    every = page.execute_script(visible)
+    hidden = {"source_id", "char_start", "char_end", "passage_id"}
+    assert sorted(every) == sorted(f for f in rows("events")[0] if f not in hidden)
+    assert every[: len(reading)] == reading and len(reading) < len(every)
+    assert page.execute_script(
+        "return document.querySelector('#table-events tbody td.extra').offsetParent !== null"
+    )  # fmt: skip
+    switch.click()
+    assert page.execute_script(visible) == reading
+
+
+def test_at_375_px_the_article_starts_within_a_screen_and_a_half(page, built_site):
+    page.set_window_size(375, 812)
+    page.get((built_site / "index.html").as_uri())
+    page.execute_script("return document.readyState")
+    first = page.execute_script("""
+      const seg = document.querySelector('.article .seg[data-facts]');
+      return [seg.getBoundingClientRect().bottom + window.scrollY, window.innerHeight,
+              document.querySelector('details.legend').open];
+    """)
+    bottom, screen, legend_open = first
+    assert legend_open is False  # the legend waits, closed, on a phone
+    assert bottom <= 1.5 * screen, (bottom, screen)
+    page.set_window_size(1400, 900)
+    page.get((built_site / "index.html").as_uri())
+    assert page.execute_script("return document.querySelector('details.legend').open") is True
 
 
 def screenshot_dir() -> Path:

@@ -26,6 +26,7 @@ from minusma_data._tableschema import (
     enum_of,
     foreign_keys,
     has_type,
+    is_coded,
     table_names,
 )
 from minusma_data.cli import main as cli_main
@@ -173,7 +174,7 @@ def test_the_published_parquet_files_hold_these_arrow_types():
         schema = pq.read_schema(ROOT / resource["path"])
         for f in resource["schema"]["fields"]:
             expected = EXPECTED[f["type"]][1]
-            if f.get("constraints", {}).get("enum"):
+            if f.get("constraints", {}).get("enum") and f["type"] == "string":
                 expected = pa.dictionary(pa.int32(), pa.string())
             assert schema.field(f["name"]).type == expected, (resource["name"], f["name"])
 
@@ -231,7 +232,10 @@ def test_tables_and_enums_from_the_descriptor():
     assert table_names(DESCRIPTOR) == [r["name"] for r in DESCRIPTOR["resources"] if r["format"] == "csv"]
     assert enum_of({"type": "string", "constraints": {"enum": ["b", "a"]}}) == ["b", "a"]
     assert enum_of({"type": "string", "constraints": None}) is None
-    assert enum_of({"type": "integer", "constraints": {"enum": [1]}}) is None
+    assert enum_of({"type": "integer", "constraints": {"enum": [1]}}) == [1]  # whole-number codes
+    assert enum_of({"type": "number", "constraints": {"enum": [1.5]}}) is None
+    assert is_coded({"type": "string", "constraints": {"enum": ["b", "a"]}})
+    assert not is_coded({"type": "integer", "constraints": {"enum": [1]}})  # stays a plain integer
 
 
 def test_foreign_keys_of_a_parquet_resource_name_tables():

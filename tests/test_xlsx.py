@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import need
+from conftest import need, need_program
 
 openpyxl = need("openpyxl")
 need("xlsxwriter", "xlsx")
@@ -31,7 +31,7 @@ from minusma_data import cli, load  # noqa: E402
 from minusma_data._errors import ExportError  # noqa: E402
 from minusma_data._locate import locate  # noqa: E402
 from minusma_data._schema import read_package  # noqa: E402
-from minusma_data._xlsx import workbook_bytes  # noqa: E402
+from minusma_data._xlsx import MAX_WIDTH, MIN_WIDTH, workbook_bytes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
@@ -209,6 +209,98 @@ def test_header_row_is_frozen_bold_and_filled(workbook):
         assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A1:"), name
 
 
+# -- reading and printing ---------------------------------------------------------------------
+
+FACT_TABLES = [
+    r["name"] for r in DESCRIPTOR["resources"] if r["format"] == "csv" and r["schema"].get("minusma:evidence") == "fact"
+]
+
+
+@pytest.fixture(scope="module")
+def full_book(workbook):
+    """The workbook read with openpyxl's full reader: panes, print setup, widths and styles."""
+    return openpyxl.load_workbook(workbook)
+
+
+def test_the_workbook_opens_on_the_events(full_book):
+    assert FACT_TABLES[0] == "events"
+    assert full_book.active.title == "events"
+    assert [s.title for s in full_book.worksheets if s.sheet_view.tabSelected] == ["events"]
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_on_every_page(full_book):
+    for sheet in full_book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True, sheet.title
+        assert (setup.fitToWidth, setup.fitToHeight) in ((1, 0), (None, 0)), sheet.title  # absent width means 1
+        assert sheet.print_title_rows == "$1:$1", sheet.title
+
+
+def test_every_sheet_has_a_frozen_header_and_filters_over_all_its_rows(full_book, cells):
+    for sheet in full_book.worksheets:
+        rows = cells[sheet.title]
+        last = openpyxl.utils.get_column_letter(len(rows[0]))
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == f"A1:{last}{len(rows)}", sheet.title
+
+
+def shown(value: object) -> str:
+    """What a cell shows: a date as yyyy-mm-dd, its number format."""
+    return value.strftime("%Y-%m-%d") if isinstance(value, datetime) else str(value)
+
+
+def test_columns_are_as_wide_as_their_values_and_long_text_wraps(full_book, cells):
+    for sheet in full_book.worksheets:
+        rows = cells[sheet.title]
+        widths = column_widths(sheet)
+        for col, header in enumerate(row[0] for row in rows[0]):
+            width = widths[col + 1]  # XlsxWriter adds under one character of padding
+            texts = [shown(r[col][0]) for r in rows[1:] if r[col][0] is not None]
+            longest = max(map(len, texts), default=0)
+            assert MIN_WIDTH < width < MAX_WIDTH + 2, (sheet.title, header, width)
+            if longest <= MAX_WIDTH:
+                assert width >= min(longest, MAX_WIDTH), (sheet.title, header, width, longest)
+            wraps = {sheet.cell(i + 2, col + 1).alignment.wrap_text for i, r in enumerate(rows[1:]) if r[col][0]}
+            assert wraps == ({True} if longest > MAX_WIDTH else {None} if texts else set()), (sheet.title, header)
+            for i, r in enumerate(rows[1:]):  # a row grows with the text it wraps, to show it whole when printed
+                if r[col][0] is not None and len(shown(r[col][0])) > 3 * width:
+                    assert sheet.row_dimensions[i + 2].height >= 3 * 15, (sheet.title, header, i + 2)
+    events = full_book["events"]
+    assert column_widths(events)[[c.value for c in events[1]].index("status") + 1] < 15
+
+
+def column_widths(sheet) -> dict[int, float]:
+    """Column number -> width: a <col> element may cover several columns of one width."""
+    return {n: d.width for d in sheet.column_dimensions.values() for n in range(d.min, d.max + 1)}
+
+
+@pytest.mark.slow  # LibreOffice
+def test_libreoffice_prints_it_on_few_pages(workbook, tmp_path):
+    soffice = need_program("libreoffice", "apt-get install libreoffice-calc")
+    done = subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(workbook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    pdf = tmp_path / workbook.with_suffix(".pdf").name
+    assert pdf.is_file(), done.stdout + done.stderr
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+    # one column per page, as LibreOffice printed it without a print setup, made 126 pages
+    assert len(TABLES) + 2 <= pages <= 30, pages
+
+
 @pytest.mark.parametrize("table", [t for t in TABLES if actor_id_columns(t)])
 def test_actor_names_stand_where_resolve_actors_puts_them(cells, table):
     import pandas as pd
@@ -255,11 +347,21 @@ def test_codebook_sheet_is_the_descriptor(cells):
                     f.get("type", "string"),
                     bool(f.get("constraints", {}).get("required", False)),
                     f.get("description"),
-                    None if enum is None else ", ".join(enum),
+                    allowed(f, enum),
                 ]
             )
     assert [[v for v, _, _ in row] for row in rows[1:]] == want
     assert all(t == "b" for row in rows[1:] for _, t, _ in row[4:5])
+
+
+def allowed(field: dict, enum: list | None) -> str | None:
+    """Text codes joined by commas; whole-number codes one a line with their meaning."""
+    if enum is None:
+        return None
+    if field["type"] == "integer":
+        labels = {c["value"]: c["label"] for c in field["categories"]}
+        return "\n".join(f"{v} = {labels[v]}" for v in enum)
+    return ", ".join(enum)
 
 
 def test_about_sheet_gives_title_version_licence_source_and_citation(cells):

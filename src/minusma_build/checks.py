@@ -8,6 +8,7 @@ rendered never depends on whether they ran."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from minusma_data.buildkit import FORMULA_START, field_type, has_type
 
@@ -47,7 +48,7 @@ def check_all(spec: Spec, rows: dict[str, list[Row]]) -> None:
 
 
 def _check_value(
-    spec: Spec, f: Field, row: Row, problems: Collector, curated: bool, allowed: frozenset[str] | None
+    spec: Spec, f: Field, row: Row, problems: Collector, curated: bool, allowed: frozenset[Any] | None
 ) -> None:
     """One value against its field; `allowed` is the field's vocabulary as a set, if it has one."""
     value = row.values.get(f.name)
@@ -73,7 +74,8 @@ def _check_value(
         problems.add(
             "value-not-in-vocabulary",
             *where,
-            f"{value!r} is not allowed; use one of: {', '.join(codes)}" + did_you_mean(value, codes),
+            f"{value!r} is not allowed; use one of: {', '.join(map(str, codes))}"
+            + did_you_mean(str(value), list(map(str, codes))),
         )
     if f.pattern and not re.fullmatch(f.pattern, value):
         problems.add(

@@ -17,12 +17,6 @@ from .spec import Vocabulary
 WEEK = 7  # days: ACLED's unit above the day (time_precision 2)
 
 
-def as_code(number: int | None) -> str | None:
-    """A code as the tables publish it: text from a closed vocabulary, so a
-    missing code is an empty cell rather than a number column with gaps."""
-    return None if number is None else str(number)
-
-
 def interval_days(start: dt.date | None, end: dt.date | None) -> int | None:
     """Days in the closed interval start..end; None when either is unknown."""
     if start is None or end is None:

@@ -59,8 +59,8 @@ class ResolvedDate:
             "date_anchor_event_id": self.anchor_event_id,
             "date_note": self.note,
             # [A3] how precisely the date is known; [U1] the interval itself
-            "acled_time_precision": codes.as_code(codes.acled_time_precision(self.start, self.end, self.precision)),
-            "ucdp_date_prec": codes.as_code(codes.ucdp_date_prec(self.start, self.end)),
+            "acled_time_precision": codes.acled_time_precision(self.start, self.end, self.precision),
+            "ucdp_date_prec": codes.ucdp_date_prec(self.start, self.end),
         }
 
 

@@ -122,12 +122,10 @@ def events(table: Table, rows: list[Row], build: Build) -> list[Row]:
         ]
         values.update(
             plover_category=category,
-            quad_code=codes.as_code(codes.quad_code(vocab["plover_category"], category)),
-            acled_geo_precision=codes.as_code(
-                codes.place_precision(vocab["place_level"], level, "acled_geo_precision")
-            ),
-            ucdp_where_prec=codes.as_code(codes.place_precision(vocab["place_level"], level, "ucdp_where_prec")),
-            ucdp_type_of_violence=codes.as_code(codes.ucdp_type_of_violence(violent, *sides)),
+            quad_code=codes.quad_code(vocab["plover_category"], category),
+            acled_geo_precision=codes.place_precision(vocab["place_level"], level, "acled_geo_precision"),
+            ucdp_where_prec=codes.place_precision(vocab["place_level"], level, "ucdp_where_prec"),
+            ucdp_type_of_violence=codes.ucdp_type_of_violence(violent, *sides),
         )
         _check_event_codes(e, values, vocab, problems)
     references = _keys(build.rows["references"], "reference_id")

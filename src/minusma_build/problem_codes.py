@@ -155,8 +155,10 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
             ),
             C(
                 "vocabulary-malformed",
-                "a vocabulary without a text `description` and a list of `values`, each with its `value` as text",
-                'write description = "..." and values = [{ value = "...", label = "..." }, ...]',
+                "a vocabulary without a text `description` and a list of `values`, each with its `value` "
+                "as text, or each as a whole number",
+                'write description = "..." and values = [{ value = "...", label = "..." }, ...], all text or '
+                "all whole numbers",
                 (PACKAGE,),
             ),
             C(
@@ -248,8 +250,15 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
             ),
             C(
                 "pattern-on-non-string",
-                "`pattern` or `vocabulary` on a field whose type is not string",
-                'use them on type = "string" fields only',
+                "`pattern` on a field whose type is not string",
+                'use it on type = "string" fields only',
+                (PACKAGE,),
+            ),
+            C(
+                "vocabulary-type-mismatch",
+                "a field whose type is not the type of its vocabulary's codes (text codes on a string "
+                "field, whole-number codes on an integer field)",
+                "give the field the vocabulary's type, or write the vocabulary's values in the field's type",
                 (PACKAGE,),
             ),
             C(

@@ -399,8 +399,8 @@ def stale_outputs(root: Path, outputs: dict[str, bytes]) -> list[str]:
 
 
 def _same(rel: str, current: bytes | None, data: bytes) -> bool:
-    """Parquet files are compared by content, since writers differ in
-    metadata; everything else byte for byte."""
+    """Parquet files are compared by content, since writers' versions differ
+    in the file's own metadata; everything else byte for byte."""
     if current is None:
         return False
     if rel.endswith(".parquet"):
@@ -409,7 +409,8 @@ def _same(rel: str, current: bytes | None, data: bytes) -> bool:
 
 
 def same_parquet(a: bytes, b: bytes) -> bool:
-    """Whether two Parquet files hold the same schema and values."""
+    """Whether two Parquet files hold the same schema, schema metadata (the
+    `pandas` key, see render.pandas_metadata) and values."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -417,6 +418,6 @@ def same_parquet(a: bytes, b: bytes) -> bool:
         # One thread: Arrow's reader threads can abort the process at exit
         # ("terminate called without an active exception"), now and then.
         read = lambda data: pq.read_table(pa.BufferReader(data), use_threads=False)  # noqa: E731
-        return bool(read(a).equals(read(b), check_metadata=False))
+        return bool(read(a).equals(read(b), check_metadata=True))
     except (pa.ArrowException, OSError):
         return False

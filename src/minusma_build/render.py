@@ -10,7 +10,7 @@ import io
 import json
 from typing import Any
 
-from minusma_data.buildkit import PARQUET_SUFFIX, arrow_type, csv_cell, data_path
+from minusma_data.buildkit import EVIDENCE_PROPERTY, PARQUET_SUFFIX, arrow_type, csv_cell, data_path
 
 from .curated import Row
 from .spec import IDENTIFIER_KEYS, Spec, Table
@@ -25,9 +25,9 @@ TABULAR_PROFILE = "tabular-data-resource"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 # Custom properties (Data Package v2, "Custom Properties": namespace:propertyName)
 # that carry what package.toml says beyond the Table Schema, for readers of the
-# descriptor such as the docs and the explorer page.
+# descriptor such as the docs and the explorer page (EVIDENCE_PROPERTY, which the
+# workbook reads too, lives with the loader's schema module).
 VOCABULARY_PROPERTY = "minusma:vocabulary"  # on a coded field: the name of its closed list
-EVIDENCE_PROPERTY = "minusma:evidence"  # on a schema with evidence: "fact" or "mention"
 
 
 def sorted_records(table: Table, rows: list[Row]) -> list[dict[str, Any]]:
@@ -48,21 +48,41 @@ def csv_bytes(table: Table, records: list[dict[str, Any]]) -> bytes:
 
 
 def arrow_table(spec: Spec, table: Table, records: list[dict[str, Any]]):
-    """An Arrow table whose dictionary columns keep the vocabulary's order."""
+    """An Arrow table whose dictionary columns keep the vocabulary's order
+    (text codes; whole-number codes are plain int64)."""
     import pyarrow as pa
 
     schema = arrow_schema(table)
     columns = []
     for f, af in zip(table.fields, schema, strict=False):
         values = [r[f.name] for r in records]
-        if f.vocabulary:
+        if f.vocabulary and f.type == "string":
             codes = spec.vocabularies[f.vocabulary].codes
             index = {c: i for i, c in enumerate(codes)}
             indices = pa.array([None if v is None else index[v] for v in values], type=pa.int32())
             columns.append(pa.DictionaryArray.from_arrays(indices, pa.array(codes, type=pa.string())))
         else:
             columns.append(pa.array(values, type=af.type))
-    return pa.Table.from_arrays(columns, schema=schema)
+    return pa.Table.from_arrays(columns, schema=schema).replace_schema_metadata(pandas_metadata(table))
+
+
+def pandas_metadata(table: Table) -> dict[bytes, bytes] | None:
+    """The `pandas` schema metadata of the Parquet file, which says that every
+    integer column is pandas' nullable Int64. Without it, `pyarrow`'s
+    `to_pandas` (which `pandas.read_parquet` and frictionless use) turns an
+    integer column with gaps, such as quad_code, into floats with NaN, and
+    frictionless then refuses those cells as "nan". Other columns are left
+    to pyarrow's defaults; the loader ignores this metadata and applies the
+    Table Schema itself."""
+    columns = [
+        {"name": f.name, "field_name": f.name, "pandas_type": "int64", "numpy_type": "Int64", "metadata": None}
+        for f in table.fields
+        if f.type in ("integer", "year")
+    ]
+    if not columns:
+        return None
+    meta = {"index_columns": [], "column_indexes": [], "columns": columns}
+    return {b"pandas": json.dumps(meta, separators=(",", ":")).encode("utf-8")}
 
 
 def arrow_schema(table: Table) -> Any:
@@ -70,7 +90,10 @@ def arrow_schema(table: Table) -> Any:
     import pyarrow as pa
 
     return pa.schema(
-        [pa.field(f.name, arrow_type(f.type, bool(f.vocabulary)), nullable=not f.required) for f in table.fields]
+        [
+            pa.field(f.name, arrow_type(f.type, bool(f.vocabulary) and f.type == "string"), nullable=not f.required)
+            for f in table.fields
+        ]
     )
 
 

@@ -2,7 +2,8 @@
 stands, the timeline, the tables, the data dictionary and the downloads.
 
     python -m minusma_build.site --output site
-    python -m minusma_build.site --output site --release-zip dist/minusma-data-0.1.0.zip
+    python -m minusma_build.site --output site --release-zip dist/minusma-data-0.1.0.zip \
+        --release-workbook dist/minusma-data-0.1.0.xlsx
 
 Made only from the published package (datapackage.json, the tables and the
 source text), so the page shows what a user downloads. The output is
@@ -30,19 +31,27 @@ ASSETS = Path(__file__).with_name("site_assets")
 ASSET_NAMES = ("assets/site.css", "assets/site.js")
 
 
-def check_release_zip(package: Package, path: Path) -> str:
-    """The zip's file name, once it is a zip named for this package's version."""
-    expected = f"{package.descriptor.get('name', 'package')}-{package.version}.zip"
+RELEASE_FILES = {
+    "zip": ("--release-zip", "a zip archive", "python -m minusma_build.release --zip-only"),
+    "workbook": ("--release-workbook", "an Excel workbook", "minusma-data export --format xlsx --output dist"),
+}
+"""What the page may link beside the package's own files: option, what it
+must be, and how to make it. Both are zip files (an .xlsx is one)."""
+SUFFIXES = {"zip": ".zip", "workbook": ".xlsx"}
+
+
+def check_release_file(package: Package, path: Path, kind: str) -> str:
+    """The file's name, once it is a zip file named for this package's version
+    (`minusma-data-<version>.zip` or `.xlsx`)."""
+    option, what, make = RELEASE_FILES[kind]
+    expected = f"{package.descriptor.get('name', 'package')}-{package.version}{SUFFIXES[kind]}"
     if not path.is_file():
-        raise SiteError(
-            "release-zip-missing",
-            f"--release-zip {path} does not exist; make it with python -m minusma_build.release --zip-only",
-        )
+        raise SiteError(f"release-{kind}-missing", f"{option} {path} does not exist; make it with {make}")
     if not zipfile.is_zipfile(path):
-        raise SiteError("release-zip-bad", f"--release-zip {path} is not a zip archive")
+        raise SiteError(f"release-{kind}-bad", f"{option} {path} is not {what}")
     if path.name != expected:
         raise SiteError(
-            "release-zip-name", f"--release-zip {path.name} does not match the package version; expected {expected}"
+            f"release-{kind}-name", f"{option} {path.name} does not match the package version; expected {expected}"
         )
     return path.name
 
@@ -59,16 +68,19 @@ def check_output(output: Path) -> None:
             )
 
 
-def render(package: Package, release_zip: Path | None) -> dict[str, bytes]:
+def render(package: Package, release_zip: Path | None, release_workbook: Path | None = None) -> dict[str, bytes]:
     """Every file of the page, by its path inside the output folder."""
-    zip_name = check_release_zip(package, release_zip) if release_zip else None
-    files = {"index.html": page_html(package, release_zip=zip_name, asset_names=ASSET_NAMES).encode("utf-8")}
+    zip_name = check_release_file(package, release_zip, "zip") if release_zip else None
+    book_name = check_release_file(package, release_workbook, "workbook") if release_workbook else None
+    html = page_html(package, release_zip=zip_name, release_workbook=book_name, asset_names=ASSET_NAMES)
+    files = {"index.html": html.encode("utf-8")}
     for name in ASSET_NAMES:
         files[name] = (ASSETS / Path(name).name).read_bytes()
     for rel in dict.fromkeys(package.files):
         files[rel] = inside(package.root, rel, "published file").read_bytes()
-    if release_zip and zip_name:
-        files[zip_name] = release_zip.read_bytes()
+    for given, copied in ((release_zip, zip_name), (release_workbook, book_name)):
+        if given and copied:
+            files[copied] = given.read_bytes()
     return files
 
 
@@ -95,8 +107,10 @@ def write(output: Path, files: dict[str, bytes]) -> None:
             shutil.rmtree(staging)
 
 
-def build_site(root: Path, output: Path, release_zip: Path | None = None) -> dict[str, bytes]:
-    files = render(read_package(root), release_zip)
+def build_site(
+    root: Path, output: Path, release_zip: Path | None = None, release_workbook: Path | None = None
+) -> dict[str, bytes]:
+    files = render(read_package(root), release_zip, release_workbook)
     write(output, files)
     return files
 
@@ -116,16 +130,27 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="a release archive minusma-data-<version>.zip to copy into the page and link",
     )
+    parser.add_argument(
+        "--release-workbook",
+        type=Path,
+        default=None,
+        help="the release's workbook minusma-data-<version>.xlsx to copy into the page and link",
+    )
     args = parser.parse_args(argv)
     try:
-        files = build_site(args.root.resolve(), args.output.absolute(), args.release_zip)
+        files = build_site(args.root.resolve(), args.output.absolute(), args.release_zip, args.release_workbook)
     except SiteError as exc:
         print(f"site: {exc}", file=sys.stderr)
         return 1
     page = sum(len(files[n]) for n in ("index.html", *ASSET_NAMES))
+    missing = [
+        option
+        for option, given in (("--release-zip", args.release_zip), ("--release-workbook", args.release_workbook))
+        if not given
+    ]
     print(
         f"wrote {args.output}/: index.html and assets {page / 1024:.0f} KB, {len(files) - 3} published "
-        f"file(s){'' if args.release_zip else ', no release zip (give --release-zip to link one)'}"
+        f"file(s){''.join(f', nothing linked for {option}' for option in missing)}"
     )
     return 0
 

@@ -23,6 +23,8 @@ HIDDEN_COLUMNS = {"source_id", "char_start", "char_end", "passage_id"}
 """Columns left out of the shown tables (one source; the span is shown by highlighting it)."""
 UNTAGGED = {*HIDDEN_COLUMNS, "passage_kind", "date_precision", "date_basis"}
 """Columns that say where a row or its date comes from rather than what it is: never a tag."""
+EXTRA = ' class="extra"'
+"""On the heading and cells of a column shown only with "Show all columns"."""
 LONG_TEXT = 60
 """Columns with a value longer than this get wide cells, so their rows stay short."""
 GENERATOR = '<meta name="generator" content="minusma_build.site">'
@@ -84,7 +86,18 @@ def tag_columns(table: Table) -> list[str]:
     return tags
 
 
-def page_html(package: Package, *, release_zip: str | None, asset_names: tuple[str, str]) -> str:
+def reading_columns(table: Table) -> list[str]:
+    """The columns a table shows before "show all columns": its key, the line
+    that says what a row is (an event's summary), then its tags (actors,
+    required codes, first number and date), so that a row reads left to right
+    at desktop width without scrolling sideways."""
+    label = label_column(table)
+    return [table.key, *([label] if label else []), *(c for c in tag_columns(table) if c != label)]
+
+
+def page_html(
+    package: Package, *, release_zip: str | None, asset_names: tuple[str, str], release_workbook: str | None = None
+) -> str:
     css, js = asset_names
     title = package.descriptor.get("title") or package.descriptor.get("name", "Data package")
     body = "\n".join(
@@ -96,7 +109,7 @@ def page_html(package: Package, *, release_zip: str | None, asset_names: tuple[s
             timeline_section(package),
             tables_section(package),
             dictionary_section(package),
-            downloads_section(package, release_zip),
+            downloads_section(package, release_zip, release_workbook),
             "</main>",
             footer_html(package),
         ]
@@ -195,7 +208,7 @@ def legend_html(package: Package) -> str:
         "(shown with the mentions layer)</li>"
     )
     return (
-        f'<details class="legend" open><summary>Legend</summary>'
+        f'<details class="legend"><summary>Legend</summary>'
         f'<div class="legend-cols"><div><h3>Passage kinds</h3><ul>{kinds}</ul></div>'
         f"<div><h3>Marks</h3><ul>{marks}</ul></div>{claims_legend(package)}</div></details>"
     )
@@ -440,7 +453,11 @@ def timeline_section(package: Package) -> str:
 
 
 def shown_columns(table: Table) -> list[dict[str, Any]]:
-    return [f for f in table.fields if f["name"] not in HIDDEN_COLUMNS]
+    """Every column but HIDDEN_COLUMNS: the reading columns first, in their
+    order, then the others in schema order."""
+    by_name = {f["name"]: f for f in table.fields if f["name"] not in HIDDEN_COLUMNS}
+    first = [c for c in reading_columns(table) if c in by_name]
+    return [by_name[c] for c in first] + [f for name, f in by_name.items() if name not in first]
 
 
 def cell_html(
@@ -451,9 +468,11 @@ def cell_html(
     targets: dict[str, str],
     names: dict[str, str],
     long: bool,
+    extra: bool = False,
 ) -> str:
     name, value = field["name"], row.get(field["name"], "")
-    attrs = ('class="long" ' if long else "") + f'data-field="{e(name)}" data-value="{e(value)}"'
+    classes = " ".join(c for c, on in (("long", long), ("extra", extra)) if on)
+    attrs = (f'class="{classes}" ' if classes else "") + f'data-field="{e(name)}" data-value="{e(value)}"'
     if value == "":
         return f"<td {attrs}></td>"
     if name == table.key:
@@ -472,36 +491,43 @@ def cell_html(
     elif targets.get(name) in {t.name for t in shown_tables(package)}:
         inner = f'<a href="#{e(row_anchor(targets[name], value))}"><code>{e(value)}</code></a>'
     elif field.get("categories"):
-        label = next((c.get("label", "") for c in field["categories"] if c["value"] == value), "")
+        label = next((c.get("label", "") for c in field["categories"] if str(c["value"]) == value), "")
         inner = f'<span class="code" title="{e(label)}">{e(value)}</span>'
     else:
         inner = e(value)
     return f"<td {attrs}>{inner}</td>"
 
 
-def filters_html(table: Table) -> str:
+def filters_html(table: Table, hidden: int) -> str:
     selects = []
     for f in table.fields:
         if f["name"] in HIDDEN_COLUMNS or not f.get("constraints", {}).get("enum"):
             continue
         counts = Counter(r[f["name"]] for r in table.rows)
-        options = "".join(
-            f'<option value="{e(v)}">{e(v)} ({counts[v]})</option>' for v in f["constraints"]["enum"] if counts.get(v)
-        )
+        codes = [str(v) for v in f["constraints"]["enum"]]  # a CSV cell is text, whole-number codes too
+        options = "".join(f'<option value="{e(v)}">{e(v)} ({counts[v]})</option>' for v in codes if counts.get(v))
         selects.append(
             f'<label>{e(f.get("title", f["name"]))} <select data-filter="{e(f["name"])}">'
             f'<option value="">all ({len(table.rows)})</option>{options}</select></label>'
         )
     count = f'<output class="row-count" aria-live="polite">{len(table.rows)} of {len(table.rows)} rows</output>'
-    return f'<div class="filters" data-table="{e(table.name)}">{"".join(selects)}{count}</div>'
+    switch = (
+        f'<label class="all-columns"><input type="checkbox" class="show-all"> Show all columns (+{hidden})</label>'
+        if hidden
+        else ""
+    )
+    return f'<div class="filters" data-table="{e(table.name)}">{"".join(selects)}{count}{switch}</div>'
 
 
 def table_html(package: Package, table: Table) -> str:
     columns = shown_columns(table)
     targets, names = table.foreign_targets(), package.actor_names()
     long = {f["name"] for f in columns if any(len(r.get(f["name"], "")) > LONG_TEXT for r in table.rows)}
+    reading = set(reading_columns(table))
+    extra = {f["name"] for f in columns if f["name"] not in reading}
     head = "".join(
-        f'<th scope="col" data-type="{e(f.get("type", "string"))}" aria-sort="none">'
+        f'<th scope="col"{EXTRA if f["name"] in extra else ""} '
+        f'data-type="{e(f.get("type", "string"))}" aria-sort="none">'
         f'<button type="button" class="sort" data-sort="{e(f["name"])}">{e(f.get("title", f["name"]))}'
         f'<span class="arrow" aria-hidden="true"></span></button></th>'
         for f in columns
@@ -509,14 +535,16 @@ def table_html(package: Package, table: Table) -> str:
     rows = []
     for row in table.rows:
         key = row[table.key]
-        cells = "".join(cell_html(package, table, f, row, targets, names, f["name"] in long) for f in columns)
+        cells = "".join(
+            cell_html(package, table, f, row, targets, names, f["name"] in long, f["name"] in extra) for f in columns
+        )
         rows.append(f'<tr id="{e(row_anchor(table.name, key))}" data-row="{e(table.name)}/{e(key)}">{cells}</tr>')
     title = table.resource.get("title", table.name)
     return (
         f'<section class="data-table" id="table-{e(table.name)}" aria-labelledby="table-{e(table.name)}-h">\n'
         f'<h3 id="table-{e(table.name)}-h">{e(title)} <small>({len(table.rows)} rows)</small></h3>\n'
         f"<p>{e(table.resource.get('description', ''))}</p>\n"
-        f"{filters_html(table)}\n"
+        f"{filters_html(table, len(extra))}\n"
         f'<div class="table-wrap" tabindex="0" role="region" aria-label="{e(title)}, scrolls sideways">'
         f'<table data-table="{e(table.name)}"><thead><tr>{head}</tr></thead>\n'
         f"<tbody>{''.join(rows)}</tbody></table></div>\n</section>"
@@ -528,8 +556,10 @@ def tables_section(package: Package) -> str:
     toc = "".join(f'<li><a href="#table-{t.name}">{e(t.resource.get("title", t.name))}</a></li>' for t in shown)
     return (
         '<section id="tables" aria-labelledby="tables-h">\n<h2 id="tables-h">Tables</h2>\n'
-        "<p>One row per line of the published CSV. Select an id in the first column to highlight its "
-        "evidence in the article; select a column heading to sort; actors are named, with their ids. "
+        "<p>One row per line of the published CSV. Each table first shows the columns that say what a "
+        "row is (its id, its one-line description, who and when); <em>Show all columns</em> adds the "
+        "others. Select an id in the first column to highlight its evidence in the article; select a "
+        "column heading to sort; actors are named, with their ids. "
         f'Offsets and source columns are in the downloads.</p>\n<ul class="toc">{toc}</ul>\n'
         + "\n".join(table_html(package, t) for t in shown)
         + "\n</section>"
@@ -636,7 +666,7 @@ def size_text(n: int) -> str:
     return f"{n} B" if n < 1024 else f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
-def downloads_section(package: Package, release_zip: str | None) -> str:
+def downloads_section(package: Package, release_zip: str | None, release_workbook: str | None = None) -> str:
     entries = [(DESCRIPTOR, "The descriptor: metadata and the Table Schema of every table", "JSON")]
     for r in package.descriptor["resources"]:
         entries.append((r["path"], r.get("title", r["name"]), str(r.get("format", "")).upper()))
@@ -658,6 +688,12 @@ def downloads_section(package: Package, release_zip: str | None) -> str:
         release = (
             f'<p class="release">Everything in one file: <a class="download" href="{e(release_zip)}" '
             f"download>{e(release_zip)}</a>, the release archive of version {e(package.version)}.</p>\n"
+        )
+    if release_workbook:
+        release += (
+            f'<p class="release">In a spreadsheet: <a class="download" href="{e(release_workbook)}" '
+            f"download>{e(release_workbook)}</a>, every table as a sheet of typed cells, with actor names "
+            "beside actor ids, a codebook and an about sheet (Excel, LibreOffice, Google Sheets).</p>\n"
         )
     return (
         '<section id="downloads" aria-labelledby="downloads-h">\n'

@@ -61,6 +61,9 @@ IDENTIFIER_KEYS = {
     "created": (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "an RFC 3339 date-time in UTC, e.g. 2026-12-01T00:00:00Z"),
 }
 
+# The field type of a vocabulary whose codes are text, or whole numbers.
+CODE_TYPES = {str: "string", int: "integer"}
+
 # Reports one problem of package.toml: (code, entry, key, message).
 Bad = Callable[[str, str, str, str], None]
 
@@ -83,14 +86,21 @@ class Field:
 class Vocabulary:
     name: str
     description: str
-    values: tuple[dict[str, str], ...]
+    values: tuple[dict[str, Any], ...]
     crosswalks: dict[str, str] = field(default_factory=dict)  # crosswalk key -> the heading the codebook shows
 
     @property
-    def codes(self) -> list[str]:
+    def codes(self) -> list[Any]:
+        """The codes, text or whole numbers (see `type`)."""
         return [v["value"] for v in self.values]
 
-    def lookup(self, code: str, key: str) -> str:
+    @property
+    def type(self) -> str:
+        """The Table Schema type of its codes, and so of the fields using it:
+        "integer" for codes another codebook defines as numbers, else "string"."""
+        return CODE_TYPES[type(self.values[0]["value"])] if self.values else "string"
+
+    def lookup(self, code: Any, key: str) -> str:
         """A crosswalk or label of one code, e.g. lookup('demand', 'plover')."""
         for v in self.values:
             if v["value"] == code:
@@ -173,7 +183,7 @@ def load_spec(path: Path, shown: str | None = None) -> Spec:
     vocabularies = _vocabularies(raw, bad)
     tables = _tables(raw, vocabularies, bad)
     problems.raise_if_any()
-    return Spec(package, vocabularies, tables)
+    return Spec(package, {name: v for name, v in vocabularies.items() if v is not None}, tables)
 
 
 def _package(raw: dict[str, Any], bad: Bad) -> dict[str, Any]:
@@ -200,26 +210,33 @@ def _package(raw: dict[str, Any], bad: Bad) -> dict[str, Any]:
     return package
 
 
-def _vocabularies(raw: dict[str, Any], bad: Bad) -> dict[str, Vocabulary]:
+def _vocabularies(raw: dict[str, Any], bad: Bad) -> dict[str, Vocabulary | None]:
     """Every closed list, by name: the name is how a field, the docs and the
     descriptor find a vocabulary, never its list of values (two lists may hold
-    the same codes, such as ACLED's time and geo precision 1, 2, 3)."""
-    vocabularies = {}
+    the same codes, such as ACLED's time and geo precision 1, 2, 3). A
+    malformed one is reported and kept as None, so the fields naming it are
+    not reported a second time as naming an unknown vocabulary."""
+    vocabularies: dict[str, Vocabulary | None] = {}
     _no_dates(raw, "vocabularies", bad)
     for name, v in _section(raw, "vocabularies", bad).items():
         values = v.get("values") if isinstance(v, dict) else None
+        kinds = {type(x.get("value")) for x in values if isinstance(x, dict)} if isinstance(values, list) else set()
         if not (
             isinstance(v, dict)
             and isinstance(v.get("description"), str)
             and isinstance(values, list)
-            and all(isinstance(x, dict) and isinstance(x.get("value"), str) for x in values)
+            and all(isinstance(x, dict) for x in values)
+            and len(kinds) <= 1
+            and kinds <= set(CODE_TYPES)
         ):
             bad(
                 "vocabulary-malformed",
                 f"vocabulary '{name}'",
                 "values",
-                'write description = "..." and values = [{ value = "...", label = "..." }, ...], each value as text',
+                'write description = "..." and values = [{ value = "...", label = "..." }, ...], every value '
+                "as text, or every value as a whole number (value = 1) for codes a codebook numbers",
             )
+            vocabularies[name] = None
             continue
         codes = [x["value"] for x in values]
         twice = sorted({c for c in codes if codes.count(c) > 1})
@@ -257,7 +274,7 @@ def _crosswalks(name: str, given: object, values: list[dict[str, Any]], bad: Bad
     return dict(given)
 
 
-def _tables(raw: dict[str, Any], vocabularies: dict[str, Vocabulary], bad: Bad) -> dict[str, Table]:
+def _tables(raw: dict[str, Any], vocabularies: dict[str, Vocabulary | None], bad: Bad) -> dict[str, Table]:
     """Every [tables.NAME] section, in the order they are published, once
     each is whole and every table its foreign keys name is declared."""
     groups = _section(raw, "groups", bad)
@@ -279,7 +296,9 @@ def _tables(raw: dict[str, Any], vocabularies: dict[str, Vocabulary], bad: Bad) 
     return tables
 
 
-def _table(name: str, t: object, groups: dict[str, Any], vocabularies: dict[str, Vocabulary], bad: Bad) -> Table | None:
+def _table(
+    name: str, t: object, groups: dict[str, Any], vocabularies: dict[str, Vocabulary | None], bad: Bad
+) -> Table | None:
     """One table: its fields, keys and how the build makes its rows; None
     after reporting what keeps it from being one."""
     label = f"table '{name}'"
@@ -379,7 +398,7 @@ def _origin(
 
 
 def _fields(
-    label: str, entries: list[Any], groups: dict[str, Any], vocabularies: dict[str, Vocabulary], bad: Bad
+    label: str, entries: list[Any], groups: dict[str, Any], vocabularies: dict[str, Vocabulary | None], bad: Bad
 ) -> list[Field]:
     """A table's fields, each `{ group = "..." }` replaced by the group's
     fields, so shared columns (dates, provenance) are written once."""
@@ -435,7 +454,7 @@ def _section(raw: dict[str, Any], key: str, bad: Bad) -> dict[str, Any]:
     return value
 
 
-def _field(label: str, f: object, vocabularies: dict[str, Vocabulary], bad: Bad) -> Field | None:
+def _field(label: str, f: object, vocabularies: dict[str, Vocabulary | None], bad: Bad) -> Field | None:
     """One field of a Table Schema, or None after reporting what is wrong with it."""
     if not isinstance(f, dict) or not isinstance(f.get("name"), str):
         bad(
@@ -476,8 +495,17 @@ def _field(label: str, f: object, vocabularies: dict[str, Vocabulary], bad: Bad)
                 f"unknown vocabulary {f['vocabulary']!r}" + did_you_mean(f["vocabulary"], sorted(vocabularies)),
             )
         )
-    if (f.get("pattern") or f.get("vocabulary")) and f.get("type") != "string":
-        wrong.append(("pattern-on-non-string", '`pattern` and `vocabulary` apply to type "string" only'))
+    if f.get("pattern") and f.get("type") != "string":
+        wrong.append(("pattern-on-non-string", '`pattern` applies to type "string" only'))
+    vocabulary = vocabularies.get(f["vocabulary"]) if isinstance(f.get("vocabulary"), str) else None
+    if vocabulary and f.get("type") in FIELD_TYPES and f.get("type") != vocabulary.type:
+        wrong.append(
+            (
+                "vocabulary-type-mismatch",
+                f"the vocabulary {vocabulary.name!r} holds {vocabulary.type} codes, so the field's type must be "
+                f'"{vocabulary.type}", not {f.get("type")!r}',
+            )
+        )
     for code, message in wrong:
         bad(code, label, name, message)
     return None if wrong else Field(**f)

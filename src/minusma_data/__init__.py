@@ -19,7 +19,9 @@ schema type               pandas dtype
 string                    ``string[python]`` (``pd.StringDtype("python")``)
 string with an ``enum``   unordered ``Categorical``; categories are the
                           schema's values in the schema's order
-integer, year             ``Int64``
+integer, year             ``Int64``; an integer with an ``enum`` (codes a
+                          codebook numbers, such as ``quad_code``) too, so
+                          that ``== 1`` selects what it says
 number                    ``Float64``
 boolean                   ``boolean``
 date                      ``datetime64[s]`` (every date from year 1 to 9999)

@@ -22,7 +22,7 @@ from . import _refusals as say
 from ._resolve import name_column
 from ._resource import Fail, stat, target
 from ._schema import Package
-from ._tableschema import enum_of, field_arrow_type
+from ._tableschema import enum_of, field_arrow_type, is_coded
 
 
 def read_parquet(path: Path, fail: Fail) -> pa.Table:
@@ -71,7 +71,7 @@ def _column(column: pa.Array[Any], field: dict[str, Any], missing: pa.Array[Any]
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             column = column.cast(pa.string())
             column = pc.if_else(pc.is_in(column, value_set=missing), pa.nulls(len(column), pa.string()), column)
-        if enum is not None:
+        if enum is not None and is_coded(field):
             vocabulary = strings(enum)
             indices = pc.index_in(column, value_set=vocabulary)
             bad = pc.and_(pc.is_valid(column), pc.is_null(indices))
@@ -80,6 +80,10 @@ def _column(column: pa.Array[Any], field: dict[str, Any], missing: pa.Array[Any]
             out: pa.Array[Any] = pa.DictionaryArray.from_arrays(indices.cast(pa.int32()), vocabulary)
         else:
             out = column.cast(field_arrow_type(field))
+            if enum is not None:  # whole-number codes
+                bad = pc.and_(pc.is_valid(out), pc.invert(pc.is_in(out, value_set=integers(enum))))
+                if pc.any(bad).as_py():
+                    raise _refuse(fail, name, out, bad, say.vocabulary(enum))
     except pa.ArrowException as exc:
         raise fail(say.unreadable(name, kind, exc)) from None
     if (field.get("constraints") or {}).get("required") and out.null_count:
@@ -96,6 +100,12 @@ def strings(values: list[str]) -> pa.Array[Any]:
         offsets.append(offsets[-1] + len(item))
     buffers = [None, pa.py_buffer(struct.pack(f"<{len(offsets)}i", *offsets)), pa.py_buffer(b"".join(data))]
     return pa.Array.from_buffers(pa.string(), len(values), buffers)
+
+
+def integers(values: list[int]) -> pa.Array[Any]:
+    """An Arrow int64 array built from its buffer, without pandas (see `strings`)."""
+    data = pa.py_buffer(struct.pack(f"<{len(values)}q", *values))
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, data])
 
 
 def _where(mask: pa.Array[Any]) -> list[int]:

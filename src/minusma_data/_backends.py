@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._errors import UnknownBackendError, unknown
-from ._tableschema import enum_of, field_arrow_type, polars_dtype
+from ._tableschema import enum_of, field_arrow_type, is_coded, polars_dtype
 from ._types import BACKENDS, Backend
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def to_arrow(frame: pd.DataFrame, fields: list[dict[str, Any]]) -> Any:
     for name in frame.columns:
         series = frame[name]
         field = by_name.get(name, {"name": name, "type": "string"})
-        enum = enum_of(field)
+        enum = enum_of(field) if is_coded(field) else None
         if enum is not None:
             if list(series.cat.categories) != enum:  # the loader builds them from the enum; never otherwise
                 raise ValueError(f"column {name!r}: categories differ from the schema's values")

@@ -142,9 +142,9 @@ def _value(row: pd.Series, column: str) -> Any:
     return value
 
 
-def _number(code: str | None) -> int | None:
-    """A published code ("1") as the number the other dataset stores."""
-    return None if code is None else int(code)
+def _number(code: object) -> int | None:
+    """A published code (an integer column, 1) as the plain int the other dataset stores."""
+    return None if code is None else int(code)  # type: ignore[call-overload]
 
 
 # -- shared: background, links, parts --------------------------------------------

@@ -18,7 +18,7 @@ from . import _refusals as say
 from ._resolve import name_column
 from ._resource import Fail, stat, target
 from ._schema import Package
-from ._tableschema import enum_of, polars_dtype
+from ._tableschema import enum_of, is_coded, polars_dtype
 
 # What polars raises for a file it cannot read or a value it cannot cast.
 POLARS_ERRORS = (pl.exceptions.PolarsError, OSError, ValueError)
@@ -57,11 +57,15 @@ def _column(column: pl.Series, field: dict[str, Any], missing: list[str], fail: 
         if column.dtype in (pl.Categorical, pl.String) or isinstance(column.dtype, pl.Enum):
             column = column.cast(pl.String)
             column = column.set(column.is_in(missing).fill_null(False), None)
-        if enum is not None:
+        if enum is not None and is_coded(field):
             bad = column.is_not_null() & ~column.is_in(enum)
             if bad.any():
                 raise _refuse(fail, name, column, bad, say.vocabulary(enum))
         out = column.cast(dtype, strict=True)
+        if enum is not None and not is_coded(field):  # whole-number codes, checked as numbers
+            bad = out.is_not_null() & ~out.is_in(enum)
+            if bad.any():
+                raise _refuse(fail, name, out, bad, say.vocabulary(enum))
     except POLARS_ERRORS as exc:
         raise fail(say.unreadable(name, kind, exc)) from None
     if (field.get("constraints") or {}).get("required") and out.null_count():

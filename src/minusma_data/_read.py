@@ -23,7 +23,7 @@ from . import _refusals as say
 from ._errors import DataFileError
 from ._resource import Fail, check_hash, read_bytes, stat, target
 from ._schema import Package, pandas_dtype, string_dtype
-from ._tableschema import enum_of
+from ._tableschema import enum_of, is_coded
 
 INTEGER = r"[+-]?[0-9]+"
 NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NaN|INF|-INF"
@@ -135,13 +135,20 @@ def _column(series: pd.Series[Any], field: dict[str, Any], missing_values: list[
     def refuse(bad: pd.Series[bool], what: str) -> DataFileError:
         return fail(say.not_allowed(name, series[bad].astype(object), np.flatnonzero(bad.to_numpy()), what))
 
-    convert = _enum if enum_of(field) is not None else CONVERTERS[kind]
+    convert = _enum if is_coded(field) else CONVERTERS[kind]
     try:
         out = convert(series, field, dtype, refuse)
     except DataFileError:
         raise
     except (ValueError, TypeError, OverflowError) as exc:
         raise fail(say.unreadable(name, kind, exc)) from None
+    enum = enum_of(field)
+    if enum is not None and not is_coded(field):  # whole-number codes: checked once they are numbers
+        bad = (out.notna() & ~out.isin(enum)).fillna(False).astype(bool)
+        if bad.any():
+            raise fail(
+                say.not_allowed(name, out[bad].astype(object), np.flatnonzero(bad.to_numpy()), say.vocabulary(enum))
+            )
     if (field.get("constraints") or {}).get("required"):
         empty = out.isna().to_numpy()
         if empty.any():

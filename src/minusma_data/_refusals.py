@@ -62,8 +62,8 @@ def not_parquet(exc: BaseException) -> str:
     return f"the file is not readable Parquet ({exc}); it may be truncated or overwritten."
 
 
-def vocabulary(enum: Sequence[str]) -> str:
-    return "in its vocabulary: " + ", ".join(enum)
+def vocabulary(enum: Sequence[object]) -> str:
+    return "in its vocabulary: " + ", ".join(map(str, enum))
 
 
 def _rows(rows: Iterable[int]) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import DescriptorError, UnknownFormatError, UnknownTableError, remedy, unknown
 from ._locate import Location
 from ._shape import Malformed, check_package, check_resource
-from ._tableschema import TYPES, enum_of, foreign_keys, resource_table
+from ._tableschema import TYPES, enum_of, foreign_keys, is_coded, resource_table
 from ._types import FORMATS, Format
 
 if TYPE_CHECKING:
@@ -169,13 +169,13 @@ def string_dtype() -> pd.StringDtype[Any]:
 
 
 def pandas_dtype(field: dict[str, Any]) -> Any:
-    """The dtype a field loads as. Enums become a Categorical whose categories
+    """The dtype a field loads as. Text enums become a Categorical whose categories
     are the schema's values in the schema's order (a string-dtype index), so
     `sort_values`, `value_counts(sort=False)` and groupby follow the vocabulary.
     They are unordered (no `<` between codes) unless the field sets
     `categoriesOrdered: true`."""
     kind = field.get("type", "string")
-    enum = enum_of(field)
+    enum = enum_of(field) if is_coded(field) else None
     if enum is None and kind not in TYPES:
         raise ValueError(f"field {field.get('name')!r} has type {kind!r}; the loader reads {', '.join(TYPES)}")
     return _dtype(kind, None if enum is None else tuple(enum), bool(field.get("categoriesOrdered", False)))
@@ -190,6 +190,22 @@ def _dtype(kind: str, enum: tuple[str, ...] | None, ordered: bool) -> Any:
         return pd.CategoricalDtype(pd.Index(list(enum), dtype=string_dtype()), ordered=ordered)
     name = TYPES[kind].pandas
     return string_dtype() if name == "string" else pd.api.types.pandas_dtype(name)
+
+
+def allowed_values(field: dict[str, Any], enum: list[Any] | None) -> str | None:
+    """A field's allowed values as the codebook shows them: the codes, and for
+    codes that are numbers the meaning of each ("1 = Verbal cooperation."),
+    one a line, since a number says nothing by itself."""
+    if enum is None:
+        return None
+    labels = {
+        c.get("value"): c.get("label")
+        for c in field.get("categories") or []
+        if isinstance(c, dict) and isinstance(c.get("label"), str)
+    }
+    if field.get("type") == "integer" and labels:
+        return "\n".join(f"{v} = {labels[v]}" if v in labels else str(v) for v in enum)
+    return ", ".join(map(str, enum))
 
 
 def codebook(package: Package, table: str) -> pd.DataFrame:
@@ -208,7 +224,7 @@ def codebook(package: Package, table: str) -> pd.DataFrame:
                 "dtype": str(pandas_dtype(f)),
                 "required": bool(constraints.get("required", False)),
                 "description": f.get("description"),
-                "allowed_values": None if enum is None else ", ".join(map(str, enum)),
+                "allowed_values": allowed_values(f, enum),
             }
         )
     s, b = string_dtype(), pd.BooleanDtype()

@@ -176,8 +176,12 @@ def check_schema(where: str, schema: dict[str, Any]) -> None:
                 _want(f"{at} 'constraints.enum'", c["enum"], list, "an array")
                 if f.get("type", "string") == "string":
                     _text_list(f"{at} 'constraints.enum'", c["enum"])
-                    if len(set(c["enum"])) != len(c["enum"]):
-                        raise Malformed(f"{at} 'constraints.enum' lists a value twice.")
+                if f.get("type") == "integer" and not all(
+                    isinstance(v, int) and not isinstance(v, bool) for v in c["enum"]
+                ):
+                    raise Malformed(f"{at} 'constraints.enum' must list whole numbers on an integer field.")
+                if f.get("type", "string") in ("string", "integer") and len(set(c["enum"])) != len(c["enum"]):
+                    raise Malformed(f"{at} 'constraints.enum' lists a value twice.")
     if len(set(names)) != len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
         raise Malformed(f"{where} 'schema.fields' names {', '.join(map(repr, twice))} twice.")

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ._atomic import write_atomic
 from ._errors import DataFileError, remedy
@@ -28,8 +30,17 @@ SQLITE_NAME = "minusma-data.sqlite"
 SQL_NAMES = {"references": "reference_records"}
 """Package name -> SQLite name, for names SQLite takes only in quotes."""
 
-LABEL_COLUMNS = {"actors": "name", "sources": "title", "references": "title", "events": "summary", "passages": "text"}
+LABEL_COLUMNS = {
+    "actors": "name",
+    "sources": "title",
+    "references": "title",
+    "places": "name",
+    "events": "summary",
+    "passages": "text",
+}
 """The column Datasette shows beside a foreign key into each table."""
+COLUMN_HELP = "column_descriptions"
+"""The table that describes every column; each table's page links to its own rows of it."""
 
 DESCRIPTION_TABLES = {
     "table_descriptions": (
@@ -145,7 +156,7 @@ def create_table(table: str, schema: dict[str, Any]) -> str:
             line += " NOT NULL"
         enum = enum_of(f)
         if enum is not None:
-            allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in enum)
+            allowed = ", ".join(sql_literal(v) for v in enum)
             line += f" CHECK ({name} IN ({allowed}))"
         lines.append(line)
     key = schema.get("primaryKey")
@@ -157,6 +168,13 @@ def create_table(table: str, schema: dict[str, Any]) -> str:
             f"REFERENCES {sql_name(target)} ({', '.join(map(sql_name, ref_fields))})"
         )
     return f"CREATE TABLE {sql_name(table)} (\n  " + ",\n  ".join(lines) + "\n)"
+
+
+def sql_literal(value: object) -> str:
+    """A code in an SQL CHECK: a whole number as it is (an integer code), text quoted."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def create_indexes(table: str, schema: dict[str, Any]) -> list[str]:
@@ -189,7 +207,7 @@ def _describe(db: sqlite3.Connection, package: Package, table: str) -> None:
                 kind,
                 sql_type(f),
                 int(bool(f.get("constraints", {}).get("required"))),
-                None if enum is None else ", ".join(enum),
+                None if enum is None else ", ".join(map(str, enum)),
                 f.get("description"),
             ),
         )
@@ -202,19 +220,25 @@ def metadata_path(database: Path) -> Path:
 
 def datasette_metadata(package: Package, database: Path) -> dict[str, Any]:
     """Datasette's metadata for the database: titles, descriptions, licence,
-    source, column descriptions and the label column of every table a foreign
-    key points at (so a page of events shows actor names beside their ids).
-    Datasette matches it by database name, the file name without suffix."""
+    source, and the label column of every table a foreign key points at (so a
+    page of events shows actor names beside their ids). Datasette matches it
+    by database name, the file name without suffix.
+
+    Column descriptions are not given as Datasette's `columns`: Datasette
+    lists those above the rows, which for events filled the first screen.
+    Each table's description links instead to that table's rows of
+    `column_descriptions`, one click away."""
     raw = package.raw
     licence = (raw.get("licenses") or [{}])[0]
     sources = raw.get("sources") or [{}]
     tables: dict[str, Any] = {}
     for table in package.tables:
         resource = package.describing(table)
+        description = str(resource.get("description") or "")
         entry: dict[str, Any] = {
             "title": resource.get("title"),
-            "description": resource.get("description"),
-            "columns": {sql_name(f["name"]): f.get("description", "") for f in package.fields(table)},
+            "description": description,
+            "description_html": description_html(database, table, description, len(package.fields(table))),
         }
         if table in LABEL_COLUMNS:
             entry["label_column"] = sql_name(LABEL_COLUMNS[table])
@@ -224,10 +248,11 @@ def datasette_metadata(package: Package, database: Path) -> dict[str, Any]:
         "description": "Every table: its name here, its name in datapackage.json, title and description.",
         "label_column": "title",
     }
-    tables["column_descriptions"] = {
+    tables[COLUMN_HELP] = {
         "title": "Column descriptions",
         "description": "Every column: its Table Schema type, SQLite type, whether it "
         "is required, its allowed values and description.",
+        "sort": "position",
     }
     metadata = {
         "title": raw.get("title"),
@@ -238,6 +263,22 @@ def datasette_metadata(package: Package, database: Path) -> dict[str, Any]:
         "databases": {database.stem: {"title": raw.get("title"), "tables": tables}},
     }
     return {k: v for k, v in metadata.items() if v is not None}
+
+
+def description_html(database: Path, table: str, description: str, columns: int) -> str:
+    """A table's description and a link to what each of its columns means.
+    The link is absolute (Datasette at the root of its site, as `datasette
+    FILE` serves it), because a row page shows the same description one
+    level deeper than the table page."""
+    link = f"/{datasette_route(database.stem)}/{COLUMN_HELP}?table_name={quote(sql_name(table))}"
+    return f'<p>{escape(description)}</p><p><a href="{escape(link)}">What each of the {columns} columns means</a></p>'
+
+
+def datasette_route(name: str) -> str:
+    """How Datasette writes a database name in a URL ("tilde encoding": every
+    byte but letters, digits, `_` and `-` as ~XX, a space as +)."""
+    safe = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+    return "".join(c if c in safe else "+" if c == " " else "".join(f"~{b:02X}" for b in c.encode()) for c in name)
 
 
 def metadata_bytes(package: Package, database: Path) -> bytes:

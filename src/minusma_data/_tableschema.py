@@ -48,7 +48,14 @@ seconds, because pandas 2.2 and 3.x pick different defaults for both; seconds,
 not nanoseconds, so every date a Table Schema allows (years 1 to 9999) loads. A
 string field with an `enum` loads as an unordered Categorical instead and is
 stored as an Arrow dictionary (see `is_coded`) and a polars Enum (see
-`polars_dtype`), both in the schema's order."""
+`polars_dtype`), both in the schema's order.
+
+An integer field with an `enum` (codes a codebook numbers, such as PLOVER's
+quad code 1 to 4) stays a plain nullable integer everywhere (Int64, int64),
+with its labels in the schema's `categories`: then `quad_code == 1` selects
+the rows it says in pandas, polars, pyarrow, DuckDB and R alike, where a
+Categorical of numbers would compare as text in some of them and polars'
+Enum holds only text. The readers still refuse a number outside the enum."""
 
 
 def field_type(name: object) -> FieldType:
@@ -59,16 +66,19 @@ def field_type(name: object) -> FieldType:
         raise ValueError(f"type {name!r} is not one of {', '.join(TYPES)}") from None
 
 
-def enum_of(field: dict[str, Any]) -> list[str] | None:
-    """The closed vocabulary of a string field, in the schema's order."""
+def enum_of(field: dict[str, Any]) -> list[Any] | None:
+    """The closed vocabulary of a field, in the schema's order: text codes of
+    a string field, whole numbers of an integer one."""
     constraints = field.get("constraints") or {}
     enum = constraints.get("enum") if isinstance(constraints, dict) else None
-    return list(enum) if isinstance(enum, list) and field.get("type", "string") == "string" else None
+    return list(enum) if isinstance(enum, list) and field.get("type", "string") in ("string", "integer") else None
 
 
 def is_coded(field: dict[str, Any]) -> bool:
-    """Whether a field holds codes of a closed vocabulary (an `enum`)."""
-    return enum_of(field) is not None
+    """Whether a field holds text codes of a closed vocabulary (a string field
+    with an `enum`): the ones stored as a Categorical, an Arrow dictionary and a
+    polars Enum. Integer codes are plain integers (see TYPES)."""
+    return enum_of(field) is not None and field.get("type", "string") == "string"
 
 
 def has_type(value: object, type_name: str) -> bool:
@@ -97,12 +107,11 @@ def field_arrow_type(field: dict[str, Any]) -> Any:
 
 def polars_dtype(field: dict[str, Any]) -> Any:
     """The polars dtype of a descriptor's field: an Enum of the schema's values,
-    in their order, for a closed vocabulary."""
+    in their order, for a closed vocabulary of text codes."""
     import polars as pl
 
-    enum = enum_of(field)
-    if enum is not None:
-        return pl.Enum(enum)
+    if is_coded(field):
+        return pl.Enum([str(v) for v in enum_of(field) or []])
     return getattr(pl, field_type(field.get("type", "string")).polars)
 
 
@@ -148,6 +157,25 @@ def foreign_keys(schema: dict[str, Any], table: str) -> list[tuple[list[str], st
         target = resource_table(str(ref.get("resource") or table), "parquet")
         keys.append((names(fk.get("fields")), target, names(ref.get("fields"))))
     return keys
+
+
+EVIDENCE_PROPERTY = "minusma:evidence"
+"""A custom property (Data Package v2, "Custom Properties") on the Table Schema
+of a table whose rows quote the source: "fact" when the words assert the row,
+"mention" when they name something."""
+
+
+def fact_tables(descriptor: dict[str, Any]) -> list[str]:
+    """The tables whose rows are facts (`EVIDENCE_PROPERTY` "fact"), in the
+    descriptor's order: where a reader starts (the workbook opens on the first)."""
+    return [
+        r["name"]
+        for r in descriptor.get("resources") or []
+        if isinstance(r, dict)
+        and r.get("format") == "csv"
+        and isinstance(r.get("schema"), dict)
+        and r["schema"].get(EVIDENCE_PROPERTY) == "fact"
+    ]
 
 
 PARQUET_SUFFIX = "-parquet"

@@ -6,6 +6,11 @@ Schema says, and actor names beside actor ids exactly where
 `load(..., resolve_actors=True)` puts them; a "codebook" sheet describes every
 column and an "about" sheet says what the data is and how to cite it.
 
+It opens on the first table of facts (events), and every sheet is set up to
+be read and printed: frozen header with filters, columns as wide as their
+values up to a cap (longer text wraps), landscape pages one page wide with
+the header row repeated on each.
+
 Text is always written as text: no cell becomes a formula, a number or a link,
 whatever it starts with. The same package gives the same bytes: the workbook's
 created date is fixed (SOURCE_DATE_EPOCH, else the descriptor's `created`,
@@ -17,6 +22,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +31,7 @@ from ._atomic import write_atomic
 from ._errors import ExportError
 from ._resolve import name_column
 from ._schema import Package, codebook
-from ._tableschema import FORMULA_START, field_type
+from ._tableschema import FORMULA_START, fact_tables, field_type
 
 CODEBOOK_SHEET = "codebook"
 ABOUT_SHEET = "about"
@@ -36,7 +42,11 @@ DATE_FORMAT = "yyyy-mm-dd"
 HEADER_STYLE = {"bold": True, "bg_color": "#DDEBF7", "bottom": 1}
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_EXACT_INTEGER = 2**53  # larger integers lose digits in a spreadsheet's double
-MAX_WIDTH = 60
+MAX_WIDTH = 30  # characters: a wider value wraps, so a printed page stays legible
+MAX_HEADER_WIDTH = 14  # a longer column name wraps in the header rather than widen the column
+MIN_WIDTH = 6
+LINE_HEIGHT = 15  # points: one line of the default 11-point font
+AVERAGE_LETTERS = 1.2  # letters of running text in the width of one digit, measured in LibreOffice's PDF
 SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 NOT_FINITE = {math.inf: "INF", -math.inf: "-INF"}  # the Table Schema spellings; NaN below
 
@@ -79,14 +89,21 @@ def workbook_bytes(package: Package) -> bytes:
     )
     book.set_properties({"title": str(package.raw.get("title", "")), "created": created})
     styles = {
-        "header": book.add_format(HEADER_STYLE),
-        "date": book.add_format({"num_format": DATE_FORMAT}),
-        "quoted": book.add_format({"quote_prefix": True}),  # Excel keeps the cell text when it is edited
+        "header": book.add_format({**HEADER_STYLE, "text_wrap": True, "valign": "top"}),
+        "date": book.add_format({"num_format": DATE_FORMAT, "valign": "top"}),
+        "plain": book.add_format({"valign": "top"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        # Excel keeps the cell text when it is edited
+        "quoted": book.add_format({"quote_prefix": True, "valign": "top"}),
+        "quoted-wrap": book.add_format({"quote_prefix": True, "text_wrap": True, "valign": "top"}),
     }
+    first = next(iter(fact_tables(package.raw)), None)
     for table, frame in frames.items():
         kinds = {f["name"]: f.get("type", "string") for f in package.fields(table)}
         columns = [(name, kinds.get(name, "string"), frame[name].astype(object).tolist()) for name in frame.columns]
-        _sheet(book, table, columns, styles, package.path(table, "csv"))
+        sheet = _sheet(book, table, columns, styles, package.path(table, "csv"))
+        if table == first:
+            sheet.activate()  # the workbook opens on the facts, not on the one-row sources sheet
     _sheet(book, CODEBOOK_SHEET, _codebook_columns(package), styles, package.location.descriptor)
     _sheet(
         book,
@@ -122,8 +139,10 @@ def _published(package: Package, table: str) -> Any:
     return load(table, format="csv", verify=True, resolve_actors=bool(package.actor_columns(table)), data_home=home)
 
 
-def _sheet(book: Any, name: str, columns: list[Column], styles: dict[str, Any], origin: Path) -> None:
-    """One sheet: a frozen, filtered, styled header row, then one typed cell per value."""
+def _sheet(book: Any, name: str, columns: list[Column], styles: dict[str, Any], origin: Path) -> Any:
+    """One sheet: a frozen, filtered, styled header row, then one typed cell
+    per value; columns as wide as their values (see `column_width`); set up to
+    print landscape, one page wide, the header row on every page."""
     height = len(columns[0][2]) if columns else 0
     if height + 1 > MAX_ROWS:
         raise ExportError(
@@ -131,56 +150,95 @@ def _sheet(book: Any, name: str, columns: list[Column], styles: dict[str, Any], 
             f"{MAX_ROWS}. Read this table from its CSV or Parquet file instead."
         )
     sheet = book.add_worksheet(name)
+    lines = [1] * (height + 1)  # lines of text in each row, the header's first
     for col, (header, kind, values) in enumerate(columns):
         sheet.write_string(0, col, header, styles["header"])
-        width = len(header)
+        shown = [_shown(value, kind) for value in values]
+        longest = max(map(len, shown), default=0)
+        width = column_width(header, longest)
+        wrap = longest > MAX_WIDTH
+        lines[0] = max(lines[0], line_count(header, width))
         for row, value in enumerate(values, start=1):
             try:
-                shown = _cell(sheet, row, col, value, kind, styles)
+                _cell(sheet, row, col, value, kind, styles, wrap)
             except ExportError as exc:
                 raise ExportError(
                     f"{origin}: column {header!r} of sheet {name!r}, row {row}, holds {exc}. "
                     "Read this table from its CSV or Parquet file instead."
                 ) from None
-            width = max(width, len(shown))
-        sheet.set_column(col, col, min(width + 2, MAX_WIDTH))
+            if wrap:
+                lines[row] = max(lines[row], line_count(shown[row - 1], width))
+        sheet.set_column(col, col, width)
+    for row, count in enumerate(lines):
+        if count > 1:  # a spreadsheet does not always grow a row for wrapped text on opening
+            sheet.set_row(row, LINE_HEIGHT * count)
     sheet.freeze_panes(1, 0)
     if columns:
         sheet.autofilter(0, 0, height, len(columns) - 1)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # one page wide, as many pages down as the rows need
+    sheet.repeat_rows(0)  # the header row on every printed page
+    return sheet
 
 
-def _cell(sheet: Any, row: int, col: int, value: Any, kind: str, styles: dict[str, Any]) -> str:
-    """Write one value with the write_* method its Table Schema type names;
-    return the text it shows, for the column width. Raise ExportError for a
-    value no cell holds."""
+def column_width(header: str, longest: int) -> int:
+    """A column's width in characters: its longest value, at most MAX_WIDTH
+    (longer text wraps), and at least its name up to MAX_HEADER_WIDTH (a longer
+    name wraps in the header), plus one for the margin."""
+    return max(MIN_WIDTH, min(longest, MAX_WIDTH), min(len(header), MAX_HEADER_WIDTH)) + 1
+
+
+def line_count(text: str, width: int) -> int:
+    """How many lines `text` takes wrapped in a column `width` characters wide:
+    an estimate, since a width counts the font's digits and the average letter
+    is narrower (AVERAGE_LETTERS of them fill the width of one digit)."""
+    return max(1, len(textwrap.wrap(text, max(1, int((width - 1) * AVERAGE_LETTERS)), break_on_hyphens=True)))
+
+
+def _shown(value: Any, kind: str) -> str:
+    """The text a cell shows, for its column's width."""
     if _missing(value):
         return ""
+    if kind == "date":
+        return "yyyy-mm-dd"
+    if kind == "boolean":
+        return "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _cell(sheet: Any, row: int, col: int, value: Any, kind: str, styles: dict[str, Any], wrap: bool) -> None:
+    """Write one value with the write_* method its Table Schema type names,
+    aligned to the top (a wrapped neighbour makes the row tall); text wraps
+    where `wrap`. Raise ExportError for a value no cell holds."""
+    if _missing(value):
+        return
     method = field_type(kind).excel
     if method == "write_datetime":
         day = value.date() if hasattr(value, "date") else value
         sheet.write_datetime(row, col, day, styles["date"])
-        return str(day.isoformat())
+        return
     if method == "write_number" and isinstance(value, float):  # a number field (Float64)
         if not math.isfinite(value):  # a spreadsheet number cannot hold these: keep the CSV's word
-            text = "NaN" if math.isnan(value) else NOT_FINITE[value]
-            sheet.write_string(row, col, text)
-            return text
-        sheet.write_number(row, col, value)
-        return repr(value)
+            sheet.write_string(row, col, "NaN" if math.isnan(value) else NOT_FINITE[value], styles["plain"])
+            return
+        sheet.write_number(row, col, value, styles["plain"])
+        return
     if method == "write_number":  # an integer or year field (Int64)
         number = int(value)
         if abs(number) > MAX_EXACT_INTEGER:
             raise ExportError(f"the {kind} {number}, which has more digits than a spreadsheet keeps exactly")
-        sheet.write_number(row, col, number)
-        return str(number)
+        sheet.write_number(row, col, number, styles["plain"])
+        return
     if method == "write_boolean":
-        sheet.write_boolean(row, col, bool(value))
-        return "FALSE"
+        sheet.write_boolean(row, col, bool(value), styles["plain"])
+        return
     text = str(value)
-    style = styles["quoted"] if text.startswith(FORMULA_START) else None
-    if sheet.write_string(row, col, text, style) == -2:
+    quoted = text.startswith(FORMULA_START)
+    style = ("quoted-wrap" if wrap else "quoted") if quoted else ("wrap" if wrap else "plain")
+    if sheet.write_string(row, col, text, styles[style]) == -2:
         raise ExportError(f"a text of {len(text)} characters, more than the 32,767 a spreadsheet cell holds")
-    return text
 
 
 def _missing(value: Any) -> bool:

@@ -5,6 +5,7 @@
 (function () {
   "use strict";
 
+  document.documentElement.classList.add("js");  // the stylesheet hides the extra columns only then
   var data = JSON.parse(document.getElementById("site-data").textContent);
   var facts = data.facts;
   var panel = document.getElementById("panel");
@@ -13,6 +14,8 @@
   var toggle = document.getElementById("toggle-mentions");
   var reader = document.querySelector(".reader");
   var narrow = window.matchMedia("(max-width: 899px)");  // where the list of facts is a sheet over the text
+  var legend = document.querySelector("details.legend");
+  if (legend && !narrow.matches) legend.open = true;  // closed on a phone, so the article comes sooner
 
   // key ("events/x") -> the segments whose data-facts or data-mentions list it
   var segmentsOf = {};
@@ -211,7 +214,13 @@
   }
 
   Array.prototype.forEach.call(document.querySelectorAll(".filters"), function (box) {
-    box.addEventListener("change", function () { applyFilters(box); });
+    box.addEventListener("change", function (ev) {
+      if (ev.target.classList.contains("show-all")) {
+        ev.target.closest(".data-table").classList.toggle("show-all", ev.target.checked);
+        return;
+      }
+      applyFilters(box);
+    });
   });
 
   function sortBy(button) {
