@@ -405,8 +405,6 @@ def derived_from(anchor: str) -> str:
 
 
 CASES = [
-    # the tree built with the code of another checkout (the code running is this one's)
-    Case("build-code-elsewhere", own_build_code, at("src/minusma_build"), "", ""),
     # evidence
     Case(
         "quote-not-found",
@@ -1616,6 +1614,8 @@ CASES = [
         id="finishing-a-publish-on-a-read-only-disk",
     ),
     Case("interrupted", None, at("."), "", "", fault=signal_while_reading(signal.SIGTERM), status=143),
+    # the tree built with the code of another checkout (the code running is this one's)
+    Case("build-code-elsewhere", own_build_code, at("src/minusma_build"), "", ""),
 ]
 
 

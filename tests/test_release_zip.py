@@ -11,7 +11,6 @@ environment."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import shutil
@@ -311,46 +310,22 @@ def test_the_documented_validation_works_in_a_fresh_environment(release_folder, 
     shell = fresh_environment(tmp_path / "venv")
     done = shell(install, tmp_path)
     assert done.returncode == 0, done.stderr
+    descriptor = json.loads((release_folder / "datapackage.json").read_text(encoding="utf-8"))
     done = shell(validate, release_folder)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "INVALID" not in done.stdout and done.stdout.count(" VALID ") >= 18, done.stdout
+    assert "INVALID" not in done.stdout and done.stdout.count(" VALID ") == len(descriptor["resources"]), done.stdout
     (on_the_zip,) = re.findall(r"`(frictionless validate [^`]+\.zip)`", checking)
     archive = next(release_folder.parent.glob("*.zip"))
     assert on_the_zip == f"frictionless validate {archive.name}"
     done = shell(on_the_zip, archive.parent)
     assert done.returncode == 0, done.stdout + done.stderr
-    # and it checks something: a code outside its list makes the package invalid
-    spoilt = tmp_path / "spoilt"
-    shutil.copytree(release_folder, spoilt)
-    events = (spoilt / "data" / "events.csv").read_text(encoding="utf-8")
-    rows = list(csv.reader(io.StringIO(events)))
-    rows[1][rows[0].index("status")] = "rumoured"
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    (spoilt / "data" / "events.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    done = shell(validate, spoilt)
-    assert done.returncode != 0 and "INVALID" in done.stdout
     # Without pandas and pyarrow, as a plain `pip install frictionless` leaves it, every
     # Parquet table is INVALID: what the documents say, and why they give the extras.
     assert shell("pip uninstall --yes --quiet pandas pyarrow", tmp_path).returncode == 0
     done = shell(validate, release_folder)
     assert done.returncode != 0
     invalid = {row.split("│")[1].strip() for row in done.stdout.splitlines() if " INVALID " in row}
-    descriptor = json.loads((release_folder / "datapackage.json").read_text(encoding="utf-8"))
     assert invalid == {r["name"] for r in descriptor["resources"] if r["format"] == "parquet"}, done.stdout
-
-
-def test_the_zip_alone_is_a_package_frictionless_reads(release_folder):
-    """The same check, fast, with the frictionless the tests have: the unzipped folder validates."""
-    need("frictionless")
-    done = subprocess.run(
-        [sys.executable, "-m", "frictionless", "validate", "datapackage.json"],
-        cwd=release_folder,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout
 
 
 def test_the_zip_lists_what_it_holds_in_order():
