@@ -35,6 +35,7 @@ data: $(BIN)/.installed-data
 	$(BIN)/frictionless validate datapackage.json
 	@echo "== what the package holds"
 	$(PY) -m minusma_data info
+	@echo "== ready: run '. $(VENV)/bin/activate' to enter the environment (python, minusma-data, frictionless), or call $(PY)"
 
 build: $(BIN)/.installed-data
 	$(PY) scripts/build.py

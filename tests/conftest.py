@@ -94,6 +94,40 @@ def examples(n: int) -> int:
     return n * SCALE[PROFILE]
 
 
+def clean_environment() -> dict[str, str]:
+    """This process's environment without a trace of the Python the tests run
+    in (no PYTHONPATH, no VIRTUAL_ENV, its bin/ off PATH): a user's shell, for
+    commands run as the documents write them. pip skips compiling bytecode
+    and its version check, which changes no outcome and saves seconds."""
+    drop = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PIP_USER", "PIP_REQUIRE_VIRTUALENV")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and not Path(p).resolve().is_relative_to(sys.prefix)]
+    return {**env, "PATH": os.pathsep.join(path), "PIP_NO_COMPILE": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+
+def checkout_copy(dest: Path) -> Path:
+    """The checkout as a fresh clone has it, with this working tree's edits:
+    every file git tracks or would track (ignored ones, .venv and dist/
+    among them, left out); the whole tree but those when git is absent."""
+    done = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode == 0:
+        for rel in filter(None, done.stdout.decode("utf-8").split("\0")):
+            if (ROOT / rel).is_file():
+                (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / rel, dest / rel)
+    else:
+        ignored = shutil.ignore_patterns(
+            ".venv*", ".git", "dist", "site", "build", "__pycache__", ".*cache", ".hypothesis"
+        )
+        shutil.copytree(ROOT, dest, ignore=ignored)
+    return dest
+
+
 def copy_repo(dest: Path) -> Path:
     """Copy what the build reads and writes into `dest`; return it."""
     dest.mkdir(parents=True, exist_ok=True)
@@ -171,6 +205,25 @@ def built_site(tmp_path_factory) -> Path:
     assert cli(["export", "--format", "xlsx", "--output", str(workbook)]) == 0
     build_site(ROOT, work / "site", archive, workbook)
     return work / "site"
+
+
+@pytest.fixture(scope="session")
+def release_folder(tmp_path_factory) -> Path:
+    """The data zip written from this checkout's files, as `make release`
+    writes it from a commit, unzipped into a folder of its own: all that a
+    zip-only user has. The zip itself lies beside the folder."""
+    import json
+    import zipfile
+
+    from minusma_build import release
+
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    work = tmp_path_factory.mktemp("release")
+    archive = work / f"minusma-data-{version}.zip"
+    release.write_zip(ROOT, archive, 1_700_000_000)
+    with zipfile.ZipFile(archive) as unzipping:
+        unzipping.extractall(work / "unzipped")
+    return work / "unzipped"
 
 
 @pytest.fixture

@@ -252,6 +252,12 @@ def write_bytes(rel: str, data: bytes) -> Edit:
     return edit
 
 
+def own_build_code(root: Path) -> None:
+    """The tree gets a src/minusma_build of its own, as a copied checkout has."""
+    (root / "src" / "minusma_build").mkdir(parents=True)
+    (root / "src" / "minusma_build" / "__init__.py").write_bytes(b"")
+
+
 STAGED = "data/.staging-stopped"
 # A move whose new file is `..` of a staging folder: only its `..` tells it from a
 # real one; followed, the rollback would delete data/events.csv.
@@ -1719,6 +1725,8 @@ CASES = [
         id="finishing-a-publish-on-a-read-only-disk",
     ),
     Case("interrupted", None, at("."), "", "", fault=signal_while_reading(signal.SIGTERM), status=143),
+    # the tree built with the code of another checkout (the code running is this one's)
+    Case("build-code-elsewhere", own_build_code, at("src/minusma_build"), "", ""),
 ]
 
 

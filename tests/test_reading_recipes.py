@@ -61,11 +61,13 @@ def test_the_page_has_its_recipes():
     assert "import pandas" in PYTHON[0] and "import duckdb" in PYTHON[1]
 
 
-@pytest.fixture(params=["checkout", "export"])
+@pytest.fixture(params=["checkout", "release", "export"])
 def folder(request, tmp_path, capsys) -> Path:
-    """The repository root, or a folder made by `minusma-data export --format csv`."""
+    """The repository root, an unzipped release zip, or a folder made by `minusma-data export --format csv`."""
     if request.param == "checkout":
         return ROOT
+    if request.param == "release":
+        return request.getfixturevalue("release_folder")
     assert main(["export", "--format", "csv", "--output", str(tmp_path / "out")]) == 0
     capsys.readouterr()
     return tmp_path / "out"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_repo, missing, need_program
 
-from minusma_build import release, versioning
+from minusma_build import release, versioning, zip_readme
 from minusma_build.errors import BuildError
 from minusma_build.pipeline import produce
 from minusma_build.versioning import ReleaseError
@@ -64,7 +64,8 @@ def run_release(*args: str | Path) -> subprocess.CompletedProcess:
 def release_tree(dest: Path) -> Path:
     """The files the zip is made from, as a fresh checkout has them."""
     copy_repo(dest)
-    for name in release.ZIP_DOCUMENTS:
+    for name in (*release.ZIP_DOCUMENTS, zip_readme.TEMPLATE):
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, dest / name)
     return dest
 
@@ -85,7 +86,8 @@ def test_the_zip_holds_the_package_at_its_root_sorted_with_fixed_times_and_modes
             assert zf.read(resource["path"]) == (tree / resource["path"]).read_bytes()
         for source in descriptor["sources"]:
             assert source["path"] in names
-        assert set(release.ZIP_DOCUMENTS) <= set(names)
+        assert {*release.ZIP_DOCUMENTS, *release.ZIP_GENERATED} <= set(names)
+        assert zf.read("README.md").decode("utf-8") == zip_readme.readme(tree)
         assert not [n for n in names if n.startswith("data/curated")]
         for info in infos:
             assert info.date_time == (2023, 11, 14, 22, 13, 20)

@@ -7,6 +7,11 @@
 
 A failed build prints every problem (file, entry, field, what would be right,
 and its code in brackets) and leaves every published file as it was.
+
+scripts/build.py builds the checkout it lies in, with that checkout's code;
+`python -m minusma_build` builds the checkout its code lies in. Neither
+builds a checkout with another one's code (a copied checkout whose .venv
+still points at the original): that is refused in one line.
 """
 
 from __future__ import annotations
@@ -18,22 +23,26 @@ import time
 from pathlib import Path
 
 from . import signals
+from .curated import SPEC_FILE
 from .errors import BuildError, one_line
 from .pipeline import produce
 from .problem_codes import known
 from .publish import JOURNAL, PublishError, build_lock, publish, recover, stale_outputs
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+CODE = Path(__file__).resolve().parent
+REPO_ROOT = CODE.parents[1]
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, checkout: Path | None = None) -> int:
+    """The command line. `checkout`, given by scripts/build.py, is the
+    checkout that script lies in: the tree built when --root is not given."""
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--check",
         action="store_true",
         help="compare the committed files with what the curated files produce; write nothing",
     )
-    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="the tree to build (default: this repository)")
+    parser.add_argument("--root", type=Path, default=None, help="the tree to build (default: this checkout)")
     parser.add_argument("--quiet", action="store_true", help="print only problems")
     parser.add_argument(
         "--json",
@@ -41,7 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         help='print the outcome as one JSON object on stdout: {"ok": ..., "problems": [...], ...}',
     )
     args = parser.parse_args(argv)
+    explicit = args.root is not None
+    args.root = (args.root or checkout or REPO_ROOT).resolve()
     report = Report(args.json, args.quiet)
+    refused = foreign_code(args.root, explicit or checkout is not None)
+    if refused:
+        return report.fault("build-code-elsewhere", *refused)
     signals.install()
     try:
         return _run(args, report)
@@ -68,8 +82,30 @@ def main(argv: list[str] | None = None) -> int:
         )
 
 
+def foreign_code(root: Path, chosen: bool) -> tuple[str, str] | None:
+    """(where, why) when the build code running is not `root`'s own: the
+    tree has a src/minusma_build of its own elsewhere, or (`chosen` false:
+    neither --root nor scripts/build.py named the tree) the working folder
+    lies in a checkout other than the one the code belongs to."""
+    own = root / "src" / "minusma_build"
+    if own.is_dir() and own.resolve() != CODE:
+        return str(own), (
+            f"this tree has build code of its own, but the code running is {CODE} (the environment points at "
+            f"another checkout); run {root / 'scripts' / 'build.py'}, which builds {root} with its own code"
+        )
+    if chosen:
+        return None
+    here = next((d for d in (Path.cwd(), *Path.cwd().parents) if (d / SPEC_FILE).is_file()), None)
+    if here is not None and here.resolve() != REPO_ROOT:
+        return str(here), (
+            f"you are in this checkout, but the build code running is {CODE}, which would build {REPO_ROOT}; "
+            f"run {here / 'scripts' / 'build.py'} to build this one, or pass --root to say which tree to build"
+        )
+    return None
+
+
 def _run(args: argparse.Namespace, report: Report) -> int:
-    root = args.root.resolve()
+    root = args.root
     began = time.perf_counter()
     if not args.check and (root / JOURNAL).exists():
         # Before anything else, finish what a stopped build left half published.
@@ -84,10 +120,10 @@ def _run(args: argparse.Namespace, report: Report) -> int:
     result = produce(root)
     if args.check:
         stale = stale_outputs(root, result.outputs)
-        return report.checked(stale, len(result.outputs))
+        return report.checked(root, stale, len(result.outputs))
     with build_lock(root):
         changed = publish(root, result.outputs)
-    return report.built(result.row_counts, changed, time.perf_counter() - began)
+    return report.built(root, result.row_counts, changed, time.perf_counter() - began)
 
 
 class Report:
@@ -105,10 +141,11 @@ class Report:
                 print(f"  {problem}", file=sys.stderr)
         return 1
 
-    def checked(self, stale: list[str], total: int) -> int:
+    def checked(self, root: Path, stale: list[str], total: int) -> int:
         if self.as_json:
             self._json(
                 ok=not stale,
+                root=str(root),
                 problems=[
                     {
                         "code": "stale-output",
@@ -122,20 +159,22 @@ class Report:
                 ],
             )
         elif stale:
-            print("stale: these published files differ from what the curated files produce:", file=sys.stderr)
+            print(
+                f"stale: these published files in {root} differ from what the curated files produce:", file=sys.stderr
+            )
             for rel in stale:
                 print(f"  {rel}", file=sys.stderr)
             print("run `python scripts/build.py` and commit the result", file=sys.stderr)
         elif not self.quiet:
-            print(f"up to date: {total} files match the curated facts")
+            print(f"up to date: {total} files in {root} match the curated facts")
         return 1 if stale else 0
 
-    def built(self, counts: dict[str, int], changed: list[str], elapsed: float) -> int:
+    def built(self, root: Path, counts: dict[str, int], changed: list[str], elapsed: float) -> int:
         if self.as_json:
-            self._json(ok=True, problems=[], tables=counts, changed=changed)
+            self._json(ok=True, root=str(root), problems=[], tables=counts, changed=changed)
         elif not self.quiet:
             rows = ", ".join(f"{name} {n}" for name, n in counts.items())
-            print(f"built {len(counts)} tables ({rows}) in {elapsed:.2f} s; {len(changed)} file(s) changed")
+            print(f"built {root}: {len(counts)} tables ({rows}) in {elapsed:.2f} s; {len(changed)} file(s) changed")
         return 0
 
     def fault(self, code: str, path: str, message: str, status: int = 1, headline: str = "build failed") -> int:

@@ -53,6 +53,19 @@ C = ProblemCode
 
 GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
     (
+        "The tree built, and the code that builds it",
+        (
+            C(
+                "build-code-elsewhere",
+                "building a checkout with another checkout's build code: a tree whose own src/minusma_build "
+                "is not the code running (a copied checkout whose .venv still points at the original), or "
+                "`python -m minusma_build` without --root inside a checkout that is not the code's",
+                "run the checkout's own scripts/build.py, which builds it with its own code; or pass --root",
+                ("src/minusma_build", "."),
+            ),
+        ),
+    ),
+    (
         "Reading a curated file",
         (
             C("file-missing", "a curated file that is missing", "restore it from version control", (CURATED,)),

@@ -35,10 +35,28 @@ from pathlib import Path
 from minusma_data.buildkit import DESCRIPTOR, write_atomic
 
 from .versioning import ReleaseError, check_bump, curated_version, extract_commit, prepare, release_notes
+from .zip_readme import readme_bytes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SUMS = "SHA256SUMS"
-ZIP_DOCUMENTS = ("README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "CHANGELOG.md")
+# The documents a zip-only reader needs, copied as they are: every relative
+# link in them, and in the README, resolves inside the zip (tests/test_release_zip.py).
+ZIP_DOCUMENTS = (
+    "LICENSE",
+    "LICENSE-DATA",
+    "CITATION.cff",
+    "CHANGELOG.md",
+    "docs/data-dictionary.md",
+    "docs/codebook.md",
+    "docs/coding.md",
+    "docs/files.md",
+    "docs/reading.md",
+    "docs/spreadsheets.md",
+    "docs/versioning.md",
+    "docs/timeline.png",
+)
+# Files written for the zip from the tree (a dataset card or a croissant.json would be one more entry).
+ZIP_GENERATED: dict[str, Callable[[Path], bytes]] = {"README.md": readme_bytes}
 ZIP_EPOCH_FLOOR = 315532800  # 1980-01-01: a zip cannot record an earlier time
 
 
@@ -146,13 +164,14 @@ ARTIFACTS: list[Artifact] = [
 
 def zip_members(tree: Path) -> list[str]:
     """What the data zip holds: datapackage.json, every file it lists (tables
-    and source texts), and the documents that say what the data is and how
-    it may be used. Sorted, so the zip's order never varies."""
+    and source texts), the documents that say what the data is and how
+    it may be used, and the files written for it (its README). Sorted, so
+    the zip's order never varies."""
     descriptor = json.loads((tree / DESCRIPTOR).read_text(encoding="utf-8"))
     listed = [r["path"] for r in descriptor.get("resources", []) if isinstance(r.get("path"), str)]
     listed += [s["path"] for s in descriptor.get("sources", []) if isinstance(s.get("path"), str)]
-    members = sorted({DESCRIPTOR, *listed, *ZIP_DOCUMENTS})
-    for rel in members:
+    members = sorted({DESCRIPTOR, *listed, *ZIP_DOCUMENTS, *ZIP_GENERATED})
+    for rel in (m for m in members if m not in ZIP_GENERATED):
         path = tree / rel
         if ".." in Path(rel).parts or Path(rel).is_absolute() or not path.is_file():
             raise ReleaseError(f"{tree}: {rel} is listed for the zip but is not a file inside the package")
@@ -170,7 +189,8 @@ def write_zip(tree: Path, out: Path, epoch: int) -> None:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.create_system = 3  # Unix, so the permissions below are read
                 info.external_attr = (0o100644 & 0xFFFF) << 16
-                archive.writestr(info, (tree / rel).read_bytes(), compresslevel=9)
+                data = ZIP_GENERATED[rel](tree) if rel in ZIP_GENERATED else (tree / rel).read_bytes()
+                archive.writestr(info, data, compresslevel=9)
 
     write_atomic(out, write)
 

@@ -88,6 +88,13 @@ CODES = {
     "outside the data folder through a symbolic link",
     "interrupted-publish": "a build was stopped while publishing; the build must be run again to finish it",
     "no-data": "the package has neither bundled data nor a checkout",
+    # DescriptorError: data_home names the wrong thing, and nothing is damaged
+    "data-home-missing": "data_home names no folder (a mistyped path)",
+    "data-home-not-a-folder": "data_home names a file (a release zip, datapackage.json itself, an export "
+    "file) instead of the folder holding datapackage.json",
+    "not-a-package": "data_home is a folder with neither datapackage.json nor data/: not a data package",
+    "unreadable-format": "a data package whose tables are in a format the loader does not read (a JSON "
+    "Lines export); it reads CSV and Parquet packages",
 }
 """Every `code` a loader error carries (DataFileError, DescriptorError and the
 Unknown*Error classes), and what it means."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ._errors import REINSTALL, DescriptorError, remedy
+from ._errors import REINSTALL, DescriptorError, closest, remedy
 from ._files import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL
 
 Kind = Literal["data_home", "bundled", "checkout"]
@@ -64,6 +64,57 @@ def locate(data_home: str | os.PathLike[str] | None = None) -> Location:
         f"Reinstall the package to restore its data: {REINSTALL}",
         code="no-data",
     )
+
+
+PACKAGE_FOLDER = (
+    "data_home must be the folder that holds datapackage.json and data/ (an unzipped release, "
+    "or an export made with --format csv or --format parquet)"
+)
+
+
+def wrong_data_home(location: Location) -> DescriptorError | None:
+    """Why data_home has no datapackage.json, when the path is the mistake
+    rather than the package: no such folder, a file, or a folder that holds
+    no package at all. None when it looks like a package that lost its
+    descriptor (a data/ folder is there): that copy is damaged."""
+    if location.kind != "data_home":
+        return None
+    root = location.root
+    if not root.exists():
+        return DescriptorError(
+            root,
+            "no such folder: the data_home given (--data-home on the command line) does not exist.",
+            f"Check the path{_did_you_mean(root)}: {PACKAGE_FOLDER}.",
+            code="data-home-missing",
+        )
+    if not root.is_dir():
+        if root.name == DESCRIPTOR:
+            fix = f"Give the folder that holds it instead: {root.parent}."
+        elif root.suffix.lower() == ".zip":
+            fix = "Unzip it, and give the folder it unzips to: the one that holds datapackage.json and data/."
+        else:
+            fix = f"The loader reads packages, not single files: {PACKAGE_FOLDER}."
+        return DescriptorError(root, "this is a file, not a folder.", fix, code="data-home-not-a-folder")
+    if (root / "data").is_dir():
+        return None
+    inside = sorted(p.parent for p in root.glob(f"*/{DESCRIPTOR}"))
+    hint = f"Did you mean {inside[0]}? " if len(inside) == 1 else ""
+    return DescriptorError(
+        root,
+        "this folder holds neither datapackage.json nor data/: it is not a data package.",
+        f"{hint}{PACKAGE_FOLDER}.",
+        code="not-a-package",
+    )
+
+
+def _did_you_mean(root: Path) -> str:
+    """' (did you mean /x/minusma-data-0.1.0?)' when a sibling's name is close, else ''."""
+    try:
+        siblings = [p.name for p in root.parent.iterdir() if p.is_dir()]
+    except OSError:
+        return ""
+    close = closest(root.name, siblings)
+    return f" (did you mean {root.parent / close}?)" if close else ""
 
 
 @contextlib.contextmanager

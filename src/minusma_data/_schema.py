@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import DescriptorError, UnknownFormatError, UnknownTableError, remedy, unknown
-from ._locate import Location
+from ._locate import Location, wrong_data_home
 from ._shape import Malformed, check_package, check_resource
 from ._tableschema import TYPES, enum_of, foreign_keys, is_coded, resource_table
 from ._types import FORMATS, Format
@@ -102,11 +102,10 @@ def read_package(location: Location) -> Package:
     fix = remedy(location.kind, location.root)
     try:
         stat = path.stat()
-    except FileNotFoundError:
-        problem = "datapackage.json is missing."
-        if location.kind == "data_home" and not location.root.is_dir():
-            problem = f"datapackage.json is missing: data_home {location.root} is not a folder."
-        raise DescriptorError(path, problem, fix, code="descriptor-missing") from None
+    except (FileNotFoundError, NotADirectoryError):
+        raise wrong_data_home(location) or DescriptorError(
+            path, "datapackage.json is missing.", fix, code="descriptor-missing"
+        ) from None
     except OSError as exc:
         raise DescriptorError(
             path, f"datapackage.json cannot be read ({exc.strerror}).", fix, code="descriptor-unreadable"
@@ -158,8 +157,29 @@ def _parse(location: Location, raw: Any, signature: tuple[int, ...] = ()) -> Pac
     except Malformed as exc:
         raise fail(f"datapackage.json: {exc}", exc.code) from None
     if not tables:
-        raise fail("datapackage.json lists no CSV or Parquet tables.")
+        raise _unread_format(location, raw["resources"]) or fail("datapackage.json lists no CSV or Parquet tables.")
     return Package(location, raw, resources, tuple(tables), signature)
+
+
+def _unread_format(location: Location, resources: list[Any]) -> DescriptorError | None:
+    """A package of tables in another format (a JSON Lines export) is not
+    damaged: the loader just does not read it. Say so, and what it reads."""
+    formats = sorted({r["format"] for r in resources if isinstance(r, dict) and isinstance(r.get("format"), str)})
+    if not formats:
+        return None
+    what = "a JSON Lines export" if formats == ["jsonl"] else f"a package of {', '.join(formats)} files"
+    fix = (
+        "Read its files with a tool for that format, or give a package the loader reads: the installed data "
+        "(leave data_home out), an unzipped release, or an export made with --format csv or --format parquet."
+        if location.kind == "data_home"
+        else remedy(location.kind, location.root)
+    )
+    return DescriptorError(
+        location.descriptor,
+        f"this is {what}; the loader reads CSV and Parquet packages.",
+        fix,
+        code="unreadable-format",
+    )
 
 
 def string_dtype() -> pd.StringDtype[Any]:

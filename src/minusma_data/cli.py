@@ -41,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with reading(locate(getattr(args, "data_home", None))):
             return int(args.run(args))
     except (DataFileError, UnknownTableError, UnknownFormatError, UnknownLayoutError, ExportError) as exc:
-        print(f"minusma-data: error: {_one_line(str(exc))}", file=sys.stderr)
+        code = getattr(exc, "code", None)
+        print(f"minusma-data: error: {_one_line(str(exc))}" + (f" [{code}]" if code else ""), file=sys.stderr)
         return 1
     except sqlite3_errors() as exc:
         print(
