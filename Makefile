@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# Modules run with this checkout's src/ first: a copied checkout (cp -a) keeps the
+# original's .venv, whose editable install would otherwise run, and write, the original.
+HERE := PYTHONPATH="$(CURDIR)/src" $(PY)
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar off
 VERSION = $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage.json"))["version"])')
 
@@ -30,11 +33,11 @@ data: $(BIN)/.installed-data
 	@echo "== rewriting the generated parts of README.md and docs/"
 	$(PY) scripts/render_docs.py
 	@echo "== writing the typed load_<table> helpers from datapackage.json"
-	$(PY) -m minusma_build.loaders
+	$(HERE) -m minusma_build.loaders
 	@echo "== validating datapackage.json with frictionless"
 	$(BIN)/frictionless validate datapackage.json
 	@echo "== what the package holds"
-	$(PY) -m minusma_data info
+	$(HERE) -m minusma_data info
 	@echo "== ready: run '. $(VENV)/bin/activate' to enter the environment (python, minusma-data, frictionless), or call $(PY)"
 
 build: $(BIN)/.installed-data
@@ -90,7 +93,7 @@ test: $(BIN)/.installed-test lint
 	$(PY) scripts/build.py --check
 	$(BIN)/frictionless validate datapackage.json
 	$(PY) scripts/render_docs.py --check
-	$(PY) -m minusma_build.loaders --check
+	$(HERE) -m minusma_build.loaders --check
 	$(PY) -m pytest -n 2 --dist loadfile
 
 # Before a pull request, in under a minute: lint, the generated files, and the
@@ -98,7 +101,7 @@ test: $(BIN)/.installed-test lint
 check: $(BIN)/.installed-test lint
 	$(PY) scripts/build.py --check
 	$(PY) scripts/render_docs.py --check
-	$(PY) -m minusma_build.loaders --check
+	$(HERE) -m minusma_build.loaders --check
 	$(PY) -m pytest -n 2 --dist loadfile -m "not slow"
 
 # The loader's tests at the lowest pandas, pyarrow, numpy and polars that pyproject.toml allows

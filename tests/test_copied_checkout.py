@@ -105,3 +105,31 @@ def test_the_module_names_the_checkout_it_builds(tmp_path):
     done = with_the_originals_environment(["-m", "minusma_build", "--check"], tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"in {ROOT.resolve()} match" in done.stdout
+
+
+@pytest.mark.slow
+def test_make_data_in_a_copy_builds_and_shows_the_copy(tmp_path, original):
+    """`make data` in the copy, with the original's environment (the copied .venv
+    is the original's): each step works on the copy, and `info` names it."""
+    copy = copied(tmp_path / "copy")
+    for name in ("Makefile", "pyproject.toml", "README.md", "CITATION.cff"):
+        shutil.copy2(ROOT / name, copy / name)
+    shutil.copytree(ROOT / "docs", copy / "docs")
+    os.utime(copy / "pyproject.toml", (0, 0))  # older than the environment: make installs nothing
+    tables = copy / "src" / "minusma_data" / "_tables.py"
+    fresh = tables.read_text(encoding="utf-8")
+    tables.write_text(fresh + "# stale\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MAKEFLAGS", "MAKELEVEL")}
+    bin_dir = Path(sys.executable).parent
+    done = subprocess.run(
+        ["make", "-C", str(copy), "data", f"BIN={bin_dir}"],
+        env={**env, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "pip install" not in done.stdout
+    assert edited(copy)
+    assert tables.read_text(encoding="utf-8") == fresh  # the copy's loader helpers, rewritten by the copy's code
+    assert f"data: {copy.resolve()} (checkout)" in done.stdout
