@@ -127,6 +127,10 @@ def day(text: str) -> dt.date | None:
         ("sign_agreement", "planned", "AGREE"),
         # AGREE: cooperative actions "reported in future tense ... should be coded as AGREE"
         ("consult", "planned", "AGREE"),
+        # "alleged" and "ongoing" keep `plover`: only the future changes the category (P2)
+        ("withdraw_forces", "alleged", "RETREAT"),
+        ("consult", "ongoing", "CONSULT"),
+        ("sign_agreement", "alleged", "SUPPORT"),
         # no one carries out or is said to announce a plan that was replaced
         ("withdraw_forces", "superseded", None),
         # abuses of unstated kind: no act to code (docs/coding.md, P1)
