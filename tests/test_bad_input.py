@@ -1454,6 +1454,23 @@ CASES = [
         "reference_id",
         ("'consistent'", "not_checkable"),
     ),
+    *(
+        Case(
+            "claim-verdict-without-reference",
+            in_entry(
+                "claims.toml",
+                UNANIMOUS,
+                'verdict = "consistent"\nreference_id = "un-sc-15341"\n',
+                f'verdict = "{verdict}"\n',
+            ),
+            CLAIMS,
+            "claim 'vote-unanimous'",
+            "reference_id",
+            (f"'{verdict}'",),
+            id=f"claim-{verdict}-without-reference",
+        )
+        for verdict in ("consistent_with_note", "partly_consistent", "inconsistent")
+    ),
     Case(
         "claim-unchecked-with-reference",
         add_to_entry("claims.toml", LAVROV_PROMISE, 'reference_id = "afp-lavrov-call-2023-06-30"'),

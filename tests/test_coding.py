@@ -586,6 +586,58 @@ def test_a_stated_date_is_checked_at_its_full_precision(written, evidence, missi
     assert missing_parts(written, evidence) == missing
 
 
+@pytest.mark.parametrize(
+    "written, start, end, precision",
+    [
+        # docs/method.md: "a year spans 1 January to 31 December"
+        ("2013", "2013-01-01", "2013-12-31", "year"),
+        ("2021-12", "2021-12-01", "2021-12-31", "month"),
+        ("2024-02", "2024-02-01", "2024-02-29", "month"),
+        ("2023-02", "2023-02-01", "2023-02-28", "month"),
+        ("2023-06-30", "2023-06-30", "2023-06-30", "day"),
+    ],
+)
+def test_a_written_date_expands_to_the_interval_it_covers(written, start, end, precision):
+    from minusma_build.dates import resolve_fixed
+
+    date = resolve_fixed({"basis": "stated", "start": written}, f"in {written}", set())
+    assert (date.start, date.end, date.precision) == (day(start), day(end), precision)
+
+
+@pytest.mark.parametrize(
+    "written, evidence",
+    [
+        ("2015-11-27", "the 2015 peace agreement"),
+        ("2015-05-15", "signed in Bamako in May 2015"),
+        ("2015-05", "the 2015 peace agreement"),
+    ],
+)
+def test_the_build_refuses_a_stated_date_more_precise_than_its_evidence(written, evidence):
+    """D1 applied by the build, not only by the helper above."""
+    from minusma_build.dates import DateError, resolve_fixed
+
+    with pytest.raises(DateError) as refused:
+        resolve_fixed({"basis": "stated", "start": written}, evidence, set())
+    assert refused.value.code == "date-stated-not-in-evidence"
+
+
+def test_a_derived_date_is_known_as_precisely_as_its_anchor():
+    """A date counted from an anchor known to the month is known to the month."""
+    from minusma_build.dates import ResolvedDate, resolve_derived
+
+    anchor = ResolvedDate(day("2021-12-01"), day("2021-12-31"), "month", "external", reference_id="r")
+    date = resolve_derived(
+        {"basis": "derived", "anchor": "a", "offset_days": 0, "phrase": "that month"}, "in that month", anchor, "a"
+    )
+    assert (date.start, date.end, date.precision, date.basis) == (
+        day("2021-12-01"),
+        day("2021-12-31"),
+        "month",
+        "derived",
+    )
+    assert date.anchor_event_id == "a"
+
+
 # -- the rows the audits questioned (docs/coding.md, "The rows the audits questioned") --
 
 
