@@ -165,3 +165,18 @@ def test_the_readme_counts_the_claims_and_their_verdicts():
     for verdict in VERDICTS[:-1]:
         assert f"{verdicts[verdict]} `{verdict}`" in text
     assert f"The other {verdicts['not_checkable']} are `not_checkable`" in text
+
+
+@pytest.mark.parametrize(
+    "aspect, confidence",
+    [(None, "medium"), ("who", "high"), ("day", "medium")],
+)
+def test_a_claim_inherits_the_confidence_of_the_aspect_it_is_checked_on(aspect, confidence):
+    """The build's rule, on a record sure of who announced and less of the day."""
+    from minusma_build.claims import _confidence
+    from minusma_build.curated import Entry, Row
+
+    record = {"confidence": "medium", "confidence_by_aspect": "high (who), medium (day)"}
+    values = {"reference_id": "r", **({"aspect": aspect} if aspect else {})}
+    claim = Row(Entry("claims.toml", "claim 'c'", dict(values)), dict(values))
+    assert _confidence(claim, record, ["high", "medium", "low"], build=None) == confidence

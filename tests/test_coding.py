@@ -621,6 +621,26 @@ def test_the_build_refuses_a_stated_date_more_precise_than_its_evidence(written,
     assert refused.value.code == "date-stated-not-in-evidence"
 
 
+def test_an_external_date_is_marked_and_cites_its_record():
+    """README: values taken from outside the text are marked as such and cite their record."""
+    from minusma_build.dates import resolve_fixed
+
+    date = resolve_fixed({"basis": "external", "start": "2023-06-30", "reference": "un-sc-15341"}, "", {"un-sc-15341"})
+    assert (date.basis, date.reference_id) == ("external", "un-sc-15341")
+    assert date.columns()["date_reference_id"] == "un-sc-15341"
+
+
+def test_a_derived_date_counts_its_offset_from_the_anchor():
+    """ "two weeks after" Diop's demand: the demand is 14 days before the vote."""
+    from minusma_build.dates import ResolvedDate, resolve_derived
+
+    vote = ResolvedDate(day("2023-06-30"), day("2023-06-30"), "day", "external", reference_id="un-sc-15341")
+    spec = {"basis": "derived", "anchor": "vote", "offset_days": -14, "phrase": "two weeks after"}
+    date = resolve_derived(spec, "The vote came two weeks after the demand.", vote, "vote")
+    assert (date.start, date.end, date.precision) == (day("2023-06-16"), day("2023-06-16"), "day")
+    assert date.note.startswith("14 days before the date of event vote")
+
+
 def test_a_derived_date_is_known_as_precisely_as_its_anchor():
     """A date counted from an anchor known to the month is known to the month."""
     from minusma_build.dates import ResolvedDate, resolve_derived
