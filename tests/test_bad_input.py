@@ -1402,12 +1402,16 @@ CASES = [
         "statement 'germany-pledges-development-aid'",
         "speaker_actor_id",
     ),
-    Case(
-        "mode-needs-quotes",
-        in_entry("statements.toml", GERMANY_AID, 'mode = "indirect"', 'mode = "direct"'),
-        STATEMENTS,
-        "statement 'germany-pledges-development-aid'",
-        "mode",
+    *(
+        Case(
+            "mode-needs-quotes",
+            in_entry("statements.toml", GERMANY_AID, 'mode = "indirect"', f'mode = "{mode}"'),
+            STATEMENTS,
+            "statement 'germany-pledges-development-aid'",
+            "mode",
+            id=f"mode-needs-quotes-{mode}",
+        )
+        for mode in ("direct", "mixed")
     ),
     Case(
         "reporting-verb-missing",
