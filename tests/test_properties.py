@@ -69,6 +69,14 @@ def test_locate_finds_the_one_occurrence_or_says_it_is_ambiguous(quote):
         assert occurrences == [start]
 
 
+def test_offsets_count_code_points_not_bytes():
+    """docs/files.md: char_start and char_end count Unicode code points; the
+    curly marks before the quote are three bytes each in UTF-8, one code point."""
+    text = "\u201cMali\u2019s\u201d junta demanded it"
+    assert spans.locate(text, "junta") == (9, 14)
+    assert spans.locate(text, "junta", within="\u201d junta demanded") == (9, 14)
+
+
 @settings(max_examples=examples(60))
 @given(quote=st.text(max_size=40))
 def test_locate_refuses_words_that_are_not_in_the_text(quote):
