@@ -364,3 +364,18 @@ def test_the_list_of_loaders_names_every_table(document):
         r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"] if r["format"] == "csv"
     ]
     assert helpers == {f"load_{t}" for t in tables}
+
+
+TEST_REFERENCE = re.compile(r"tests/(test_\w+\.py)::(test_\w+)")
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_named_tests_exist(document: Path):
+    """A document that names a test as proof (docs/guarantees.md, docs/mutations.md)
+    names one that exists: a renamed or removed test must take its references along."""
+    for file, name in TEST_REFERENCE.findall(document.read_text(encoding="utf-8")):
+        test_file = ROOT / "tests" / file
+        assert test_file.is_file(), f"{document.name} names tests/{file}, which does not exist"
+        assert re.search(rf"^(?:async )?def {name}\(", test_file.read_text(encoding="utf-8"), re.M), (
+            f"{document.name} names tests/{file}::{name}, which is not a test of that file"
+        )
