@@ -65,7 +65,8 @@ def make_targets() -> dict[str, list[str]]:
 
 def as_plain_command(recipe_line: str) -> str:
     """A Makefile recipe line as it reads in an activated environment."""
-    return recipe_line.replace("$(PY)", "python").replace("$(BIN)/", "")
+    # $(HERE) is $(PY) with this checkout's src/ first on the path: python, once installed.
+    return recipe_line.replace("$(HERE)", "python").replace("$(PY)", "python").replace("$(BIN)/", "")
 
 
 def run_docs(root: Path, *args: str) -> subprocess.CompletedProcess:
