@@ -98,7 +98,7 @@ def _folder(root: Path, shown: Path) -> Snapshot:
                     "too-large",
                 )
             with open(target, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as fh:
-                return fh.read(MAX_FILE_BYTES + 1)
+                return fh.read()
         except FileNotFoundError:
             if rel == DESCRIPTOR:
                 raise DiffError(

@@ -97,7 +97,8 @@ def _schema(label: str, where: str, schema: dict[str, Any]) -> None:
             _bad(label, f"{at}.name", f"repeats {field['name']!r}", "a name no other field has")
         names.append(field["name"])
         at = f"{where}.fields[{j}] ({field['name']!r})"
-        if field.get("type", "string") not in TYPES:
+        kind = field.get("type", "string")
+        if not isinstance(kind, str) or kind not in TYPES:
             _bad(label, f"{at}.type", _got(field.get("type")), f"one of {', '.join(TYPES)}")
         if "format" in field:
             _need(label, f"{at}.format", field["format"], str, "a format name")

@@ -32,11 +32,13 @@ def verify(snapshot: Snapshot) -> None:
         csv_resource, parquet = formats.get("csv"), formats.get("parquet")
         if csv_resource is not None:
             check_recorded(snapshot, csv_resource)
+            keyed_rows(snapshot, table)  # header, row widths, unique keys
         if parquet is not None:
             if "bytes" in parquet or "hash" in parquet:
                 check_recorded(snapshot, parquet)
             check_parquet(snapshot, parquet, csv_resource)
-        keyed_rows(snapshot, table)  # the CSV's rows (or the Parquet-only table's): width and unique keys
+        if csv_resource is None:
+            keyed_rows(snapshot, table)  # a Parquet-only table: unique keys
 
 
 def check_recorded(snapshot: Snapshot, resource: dict[str, Any]) -> None:
