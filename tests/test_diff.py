@@ -23,7 +23,6 @@ import pytest
 from conftest import missing
 
 from benchmarks.diff import reseal
-
 from minusma_data import cli
 from minusma_data._diff import CHANGE_BUMPS, DiffError, diff_paths, open_package
 

@@ -239,8 +239,12 @@ def compare_rows(old: Snapshot, new: Snapshot, table: str) -> dict[str, Any]:
     result: dict[str, Any] = {"added": [], "removed": [], "changed": {}}
     in_old, in_new = table in old.tables, table in new.tables
     if in_old and in_new:
-        a, b = main_resource(old, table), main_resource(new, table)
-        if a["format"] == b["format"] and a["schema"] == b["schema"] and old.read(a["path"]) == new.read(b["path"]):
+        ro, rn = main_resource(old, table), main_resource(new, table)
+        if (
+            ro["format"] == rn["format"]
+            and ro["schema"] == rn["schema"]
+            and old.read(ro["path"]) == new.read(rn["path"])
+        ):
             return result  # the same bytes under the same schema: nothing to parse
     key = _names(_schema(new if in_new else old, table).get("primaryKey"))
     if in_old and in_new and any(k not in [f["name"] for f in _schema(old, table)["fields"]] for k in key):

@@ -81,13 +81,15 @@ def _resource(label: str, where: str, resource: dict[str, Any]) -> None:
         if not isinstance(dialect.get("header", True), bool):
             _bad(label, f"{where}.dialect.header", _got(dialect["header"]), "true or false")
     schema = resource.get("schema")
-    _need(label, f"{where}.schema", schema, dict, "a Table Schema object")
+    if not isinstance(schema, dict):
+        _bad(label, f"{where}.schema", _got(schema), "a Table Schema object")
     _schema(label, f"{where}.schema", schema)
 
 
 def _schema(label: str, where: str, schema: dict[str, Any]) -> None:
     fields = schema.get("fields")
-    _need(label, f"{where}.fields", fields, list, "a list of fields")
+    if not isinstance(fields, list):
+        _bad(label, f"{where}.fields", _got(fields), "a list of fields")
     names: list[str] = []
     for j, field in enumerate(fields):
         at = f"{where}.fields[{j}]"

@@ -13,6 +13,7 @@ build's own twin rule, minusma_build.twins).
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import TYPE_CHECKING, Any
 
 from ._diff_errors import DiffError
@@ -131,7 +132,7 @@ def _same_values(snapshot: Snapshot, table: Any, resource: dict[str, Any], twin:
     header = dialect.get("header", True)
     try:
         text = pacsv.read_csv(
-            pa.BufferReader(snapshot.read(twin["path"])),
+            io.BytesIO(snapshot.read(twin["path"])),
             read_options=pacsv.ReadOptions(
                 use_threads=False,
                 encoding=twin.get("encoding") or "utf-8",
