@@ -313,10 +313,11 @@ def test_the_bomb_writer_inflates_as_claimed():
     assert len(d.decompress(zeros_bomb(3))) == 3 << 20 and d.eof
 
 
-@pytest.mark.parametrize("declared", [1500 << 20, 1024, 20 << 20])
+@pytest.mark.parametrize("declared", [1500 << 20, 40 << 20, 1024, 20 << 20])
 def test_a_zip_bomb_is_refused_fast_with_bounded_memory(pristine, tmp_path, declared):
-    """A 1.5 MB member inflating to 1.5 GB, its header honest (1.5 GB) or
-    lying (1 KiB, 20 MiB): refused within seconds and a few tens of MiB."""
+    """A 1.5 MB member inflating to 1.5 GB, its header honest (1.5 GB), over
+    the member limit alone (40 MiB) or lying (1 KiB, 20 MiB): refused within
+    seconds and a few tens of MiB."""
     bomb = zeros_bomb(1500)
     assert len(bomb) < 2_000_000
     archive = write_zip(
