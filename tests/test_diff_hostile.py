@@ -11,6 +11,7 @@ import copy
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import struct
@@ -29,7 +30,7 @@ from minusma_build import versioning
 from minusma_build.versioning import ReleaseError
 from minusma_data import cli
 from minusma_data._diff import DIFF_CODES, DiffError, diff, diff_paths, open_package
-from minusma_data._diff_read import snapshot
+from minusma_data._diff_read import MAX_FILE_BYTES, snapshot
 from minusma_data._diff_render import render
 from minusma_data._diff_zip import MAX_MEMBER_BYTES
 
@@ -196,6 +197,20 @@ def test_check_bump_refuses_a_broken_package(pristine, tmp_path):
         versioning.check_bump(pristine, pkg)
 
 
+@pytest.mark.parametrize("case, code", [("fifo", "file-unreadable"), ("sparse", "too-large")])
+def test_a_fifo_or_a_huge_file_in_a_folder_is_refused_unread(pristine, tmp_path, capsys, case, code):
+    """A named pipe would block a read for ever; a sparse 1 GiB file would fill memory."""
+    pkg = damaged(pristine, tmp_path / "pkg", lambda p: None)
+    target = pkg / "data" / "events.csv"
+    target.unlink()
+    if case == "fifo":
+        os.mkfifo(target)
+    else:
+        with open(target, "wb") as fh:
+            fh.truncate(MAX_FILE_BYTES + 1)
+    assert refusal(pristine, pkg, capsys) == (code, "new")
+
+
 # -- zips ----------------------------------------------------------------------------------
 
 
@@ -340,6 +355,15 @@ def test_a_zip_bomb_is_refused_fast_with_bounded_memory(pristine, tmp_path, decl
             open_package(archive)
     else:  # inflation stops at the declared size, whose checksum then fails
         assert raised.value.code == "zip-unreadable"
+
+
+def test_members_declaring_more_than_the_zip_limit_together_are_refused(pristine, tmp_path):
+    """Each member under the member limit, all of them together over the zip's."""
+    members = package_members(pristine, {})
+    members += [(f"pad/{i}.bin", b"", {"usize": 30 << 20}) for i in range(9)]
+    with pytest.raises(DiffError) as raised:
+        open_package(write_zip(tmp_path / "many.zip", members))
+    assert raised.value.code == "too-large"
 
 
 # -- malformed descriptors -----------------------------------------------------------------
