@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -30,20 +32,62 @@ from minusma_data._diff import diff_paths
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def reseal(package: Path) -> Path:
+    """A package whose CSV files were edited by hand made whole again, as a
+    build would leave it: each CSV file's size and sha256 recorded anew and
+    each Parquet twin written from its CSV (diff refuses a package whose files
+    do not match its descriptor)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from minusma_data._tableschema import field_arrow_type
+
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    by_name = {r["name"]: r for r in descriptor["resources"]}
+    for resource in descriptor["resources"]:
+        if resource.get("format") == "csv":
+            data = (package / resource["path"]).read_bytes()
+            resource.update(bytes=len(data), hash="sha256:" + hashlib.sha256(data).hexdigest())
+    for resource in descriptor["resources"]:
+        twin = by_name.get(resource["name"].removesuffix("-parquet"))
+        if resource.get("format") != "parquet" or twin is None:
+            continue
+        types = {f["name"]: field_arrow_type(f) for f in resource["schema"]["fields"]}
+        values = {k: (t.value_type if pa.types.is_dictionary(t) else t) for k, t in types.items()}
+        options = pacsv.ConvertOptions(
+            column_types=values, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
+        )
+        table = pacsv.read_csv(package / twin["path"], convert_options=options).select(list(types))
+        pq.write_table(table.cast(pa.schema([pa.field(k, t) for k, t in types.items()])), package / resource["path"])
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return package
+
+
 def altered_copy(package: Path, dest: Path) -> Path:
-    """The package's descriptor and CSV files, with the last cell of every
-    table's first row changed."""
+    """The package's descriptor and files, with the last free-text cell of
+    every table's first row changed (and the package resealed)."""
     (dest / "data").mkdir(parents=True)
     shutil.copy2(package / "datapackage.json", dest / "datapackage.json")
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    schemas = {r["path"]: r["schema"] for r in descriptor["resources"] if r.get("format") == "csv"}
     for path in sorted((package / "data").glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as fh:
             rows = list(csv.reader(fh))
+        free = [
+            i
+            for i, f in enumerate(schemas[f"data/{path.name}"]["fields"])
+            if f.get("type", "string") == "string" and not (f.get("constraints") or {}).keys() & {"enum", "pattern"}
+        ]
         if len(rows) > 1:
-            rows[1][-1] += " (changed)"
+            rows[1][free[-1]] += " (changed)"
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows)
         (dest / "data" / path.name).write_text(buffer.getvalue(), encoding="utf-8")
-    return dest
+    for path in sorted((package / "data").glob("*.parquet")):
+        shutil.copy2(path, dest / "data" / path.name)
+    return reseal(dest)
 
 
 def rows_in(package: Path) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from conftest import missing
 
+from benchmarks.diff import reseal
 from minusma_data import cli
 from minusma_data._diff import CHANGE_BUMPS, DiffError, diff_paths, open_package
 
@@ -72,6 +73,15 @@ def package_copy(dest: Path) -> Path:
     shutil.copy2(ROOT / "datapackage.json", dest / "datapackage.json")
     shutil.copytree(ROOT / "data", dest / "data", ignore=shutil.ignore_patterns("curated", ".staging-*"))
     return dest
+
+
+def zip_of(pkg: Path, archive: Path, compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    """The package as a release zip holds it: datapackage.json and its data files."""
+    with zipfile.ZipFile(archive, "w", compression=compression) as zf:
+        zf.write(pkg / "datapackage.json", "datapackage.json")
+        for path in sorted((pkg / "data").glob("*.csv")) + sorted((pkg / "data").glob("*.parquet")):
+            zf.write(path, f"data/{path.name}")
+    return archive
 
 
 def run_cli(*args: str, capsys) -> tuple[int, str, str]:
@@ -154,11 +164,7 @@ def test_json_is_exactly_one_object_with_the_documented_keys(tmp_path, capsys):
 
 
 def test_descriptor_path_and_release_zip_are_accepted(tmp_path, capsys):
-    archive = tmp_path / "minusma-data.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        zf.write(ROOT / "datapackage.json", "datapackage.json")
-        for path in sorted((ROOT / "data").glob("*.csv")):
-            zf.write(path, f"data/{path.name}")
+    archive = zip_of(ROOT, tmp_path / "minusma-data.zip")
     assert run_cli(archive, ROOT / "datapackage.json", capsys=capsys)[0] == 0
     new = package_copy(tmp_path / "new")
     edit_csv(new, "actors", lambda rows: rows[1:])
@@ -258,9 +264,10 @@ def write_csv(pkg: Path, table: str, rows: list[list[str]]) -> None:
 
 
 def edit_csv(pkg: Path, table: str, change) -> None:
-    """Apply `change` to the data rows (the header stays)."""
+    """Apply `change` to the data rows (the header stays), and reseal."""
     rows = read_csv(pkg, table)
     write_csv(pkg, table, [rows[0], *change(rows[1:])])
+    reseal(pkg)
 
 
 def edit_descriptor(pkg: Path, change) -> None:
@@ -490,6 +497,7 @@ def test_each_kind_of_change_suggests_its_bump(tmp_path, branch):
     edit, code, table, field, bump = BRANCHES[branch]
     new = package_copy(tmp_path / "new")
     edit(new)
+    reseal(new)
     result = diff_paths(ROOT, new)
     assert result["suggested_bump"] == bump
     if code is not None:
@@ -508,6 +516,7 @@ def test_a_corrected_value_is_reported_with_its_old_and_new_text(tmp_path):
     summary = rows[0].index("summary")
     ident, before = rows[1][0], rows[1][summary]
     change_summary(new)
+    reseal(new)
     result = diff_paths(ROOT, new)
     assert result["tables"] == {
         "events": {"added": [], "removed": [], "changed": {ident: {"summary": [before, "A corrected summary."]}}}
@@ -522,6 +531,7 @@ def test_an_emptied_cell_is_reported_as_null(tmp_path):
     row = next(r for r in rows[1:] if r[role])
     before, row[role] = row[role], ""
     write_csv(new, "actors", rows)
+    reseal(new)
     changed = diff_paths(ROOT, new)["tables"]["actors"]["changed"]
     assert changed == {row[0]: {"role": [before, None]}}
 
@@ -537,6 +547,7 @@ def test_rows_of_added_and_removed_tables_are_listed(tmp_path):
 def test_a_removed_column_does_not_show_as_changed_values(tmp_path):
     new = package_copy(tmp_path / "new")
     drop_column(new, "events", "summary")
+    reseal(new)
     result = diff_paths(ROOT, new)
     assert "events" not in result["tables"]
 

@@ -11,15 +11,29 @@ in `CHANGE_BUMPS`, the single statement of the versioning rules
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from ._diff_read import DiffError, Snapshot, open_package, read_rows
+from ._diff_errors import DIFF_CODES, DiffError
+from ._diff_read import Snapshot, keyed_rows, main_resource, names_of, open_package, read_rows
 from ._diff_read import schema_of as _schema
+from ._diff_verify import verify
 from ._tableschema import foreign_keys
 
-__all__ = ["BUMPS", "CHANGE_BUMPS", "DiffError", "Snapshot", "diff", "diff_paths", "open_package", "read_rows"]
+__all__ = [
+    "BUMPS",
+    "CHANGE_BUMPS",
+    "DIFF_CODES",
+    "DiffError",
+    "Snapshot",
+    "diff",
+    "diff_paths",
+    "open_package",
+    "read_rows",
+]
 
 BUMPS = ("none", "patch", "minor", "major")
 
@@ -51,8 +65,6 @@ CHANGE_BUMPS: dict[str, str] = {
     "values_changed": "patch",  # "correct errors in existing data"
     "metadata_changed": "patch",  # "change descriptive metadata properties"
 }
-
-# Package properties that change with every release or follow from the data,
 
 # Package properties that change with every release or follow from the data,
 # so they are not differences: the version itself, release dates, file sizes.
@@ -206,10 +218,7 @@ def _category_values(f: dict[str, Any]) -> list[str]:
     return list(_category_entries(f))
 
 
-def _names(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
+_names = names_of
 
 
 def _foreign_keys(schema: dict[str, Any], table: str) -> set[tuple[tuple[str, ...], str, tuple[str, ...]]]:
@@ -224,21 +233,27 @@ def compare_rows(old: Snapshot, new: Snapshot, table: str) -> dict[str, Any]:
     """Rows added, removed and changed, matched by the new table's primary key.
 
     A row's id is its primary key value (several key fields are joined by
-    "|"). Only fields both versions have are compared; a cell in the table's
-    missingValues is reported as null.
+    "|"; "line N" in a table without a key). Only fields both versions have
+    are compared; a cell in the table's missingValues is reported as null.
     """
     result: dict[str, Any] = {"added": [], "removed": [], "changed": {}}
-    in_old, in_new = "csv" in old.tables.get(table, {}), "csv" in new.tables.get(table, {})
-    if not in_old and not in_new:
-        return result
-    same_schema = in_old and in_new and _schema(old, table) == _schema(new, table)
-    if same_schema and old.read(old.tables[table]["csv"]["path"]) == new.read(new.tables[table]["csv"]["path"]):
-        return result  # the same bytes under the same schema: nothing to parse
+    in_old, in_new = table in old.tables, table in new.tables
+    if in_old and in_new:
+        ro, rn = main_resource(old, table), main_resource(new, table)
+        if (
+            ro["format"] == rn["format"]
+            and ro["schema"] == rn["schema"]
+            and old.read(ro["path"]) == new.read(rn["path"])
+        ):
+            return result  # the same bytes under the same schema: nothing to parse
     key = _names(_schema(new if in_new else old, table).get("primaryKey"))
-    header_old, rows_old = _keyed(old, table, key) if in_old else ([], {})
-    header_new, rows_new = _keyed(new, table, key) if in_new else ([], {})
-    if rows_old is None or rows_new is None:  # the old table lacks a key field: rows cannot be matched
-        return result
+    if in_old and in_new and any(k not in [f["name"] for f in _schema(old, table)["fields"]] for k in key):
+        return result  # the old table lacks a key field: rows cannot be matched (primary_key_changed says so)
+    # The old rows by the new key: by their own when it is the same (then a
+    # repeated value is refused), by the new one's fields when the key changed.
+    key_old = key if in_old and in_new and key != _names(_schema(old, table).get("primaryKey")) else None
+    header_old, rows_old = keyed_rows(old, table, key_old) if in_old else ([], {})
+    header_new, rows_new = keyed_rows(new, table) if in_new else ([], {})
     result["added"] = sorted(k for k in rows_new if k not in rows_old)
     result["removed"] = sorted(k for k in rows_old if k not in rows_new)
     common = [name for name in header_new if name in header_old]
@@ -249,8 +264,8 @@ def compare_rows(old: Snapshot, new: Snapshot, table: str) -> dict[str, Any]:
     pick_old = itemgetter(*[header_old.index(n) for n in common])
     pick_new = itemgetter(*[header_new.index(n) for n in common])
     same_layout = header_old == header_new
-    missing_o = set(_schema(old, table).get("missingValues", [""]))
-    missing_n = set(_schema(new, table).get("missingValues", [""]))
+    missing_o = set(_schema(old, table).get("missingValues", [""])) if in_old else set()
+    missing_n = set(_schema(new, table).get("missingValues", [""])) if in_new else set()
     changed = {}
     for k, a in rows_old.items():
         b = rows_new.get(k)
@@ -266,32 +281,6 @@ def compare_rows(old: Snapshot, new: Snapshot, table: str) -> dict[str, Any]:
     return result
 
 
-def _keyed(snapshot: Snapshot, table: str, key: list[str]) -> tuple[list[str], dict[str, list[str]] | None]:
-    """The header, and the rows by id (None when the header lacks a key field)."""
-    header, rows = read_rows(snapshot, table)
-    label = f"{snapshot.label}: {snapshot.tables[table]['csv']['path']}"
-    if not key or any(k not in header for k in key):
-        return header, None
-    width = len(header)
-    if any(len(row) != width for row in rows):
-        number, row = next((n, r) for n, r in enumerate(rows, start=2) if len(r) != width)
-        raise DiffError(f"{label}: line {number} has {len(row)} cells where the header has {width}")
-    index = [header.index(k) for k in key]
-    if len(index) == 1:
-        i = index[0]
-        keyed = {row[i]: row for row in rows}
-    else:
-        keyed = {"|".join(row[i] for i in index): row for row in rows}
-    if len(keyed) != len(rows):
-        seen: set[str] = set()
-        for number, row in enumerate(rows, start=2):
-            ident = "|".join(row[i] for i in index)
-            if ident in seen:
-                raise DiffError(f"{label}: primary key {ident!r} appears twice (line {number})")
-            seen.add(ident)
-    return header, keyed
-
-
 def suggested_bump(schema_changes: list[dict[str, Any]], tables: dict[str, dict[str, Any]]) -> str:
     """The largest bump any change calls for; "none" for identical packages."""
     codes = [c["change"] for c in schema_changes]
@@ -302,7 +291,11 @@ def suggested_bump(schema_changes: list[dict[str, Any]], tables: dict[str, dict[
 
 
 def diff(old: Snapshot, new: Snapshot) -> dict[str, Any]:
-    """The whole comparison as one JSON-ready object."""
+    """The whole comparison as one JSON-ready object, once each side is
+    verified against its own descriptor (`_diff_verify`)."""
+    for side, snapshot in (("old", old), ("new", new)):
+        with _side(side):
+            verify(snapshot)
     schema_changes = compare_schemas(old, new)
     tables: dict[str, dict[str, Any]] = {}
     for table in list(old.tables) + [t for t in new.tables if t not in old.tables]:
@@ -319,4 +312,19 @@ def diff(old: Snapshot, new: Snapshot) -> dict[str, Any]:
 
 
 def diff_paths(old: str | Path, new: str | Path) -> dict[str, Any]:
-    return diff(open_package(old), open_package(new))
+    """Compare two packages given by path; a DiffError names the side that failed."""
+    with _side("old"):
+        before = open_package(old)
+    with _side("new"):
+        after = open_package(new)
+    return diff(before, after)
+
+
+@contextmanager
+def _side(side: str) -> Iterator[None]:
+    """Mark a DiffError raised inside with the side it concerns."""
+    try:
+        yield
+    except DiffError as exc:
+        exc.side = exc.side or side
+        raise

@@ -1,11 +1,12 @@
 """Read one version of the data package for `minusma-data diff`: a package
 folder, its datapackage.json or a release zip, as a `Snapshot` whose files
-are read on demand.
+are read on demand (each once).
 
-A zip is read in place (never extracted), and neither a zip member nor a
-resource path may point outside its package. Rows are read as the text of
-the CSV cells, so no dtype rule can hide or invent a change, and nothing here
-imports pandas.
+A zip is read in place (never extracted) by `_diff_zip`, and neither a zip
+member nor a resource path may point outside its package. The descriptor's
+shape is checked by `_diff_shape` before it is used. Rows are read as the
+text of the CSV cells, so no dtype rule can hide or invent a change, and
+nothing here imports pandas.
 """
 
 from __future__ import annotations
@@ -13,22 +14,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import posixpath
+import stat
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._diff_errors import DiffError
+from ._diff_shape import check_descriptor
+from ._diff_zip import open_zip
 from ._files import DESCRIPTOR
-from ._tableschema import resource_table
+from ._tableschema import csv_cell, resource_table
 
-MAX_MEMBER_BYTES = 1 << 30  # a zip member bigger than 1 GiB is refused, not read
-
-
-class DiffError(Exception):
-    """An input that cannot be compared; the message is one line saying what,
-    where and what would be right."""
+MAX_FILE_BYTES = 1 << 30  # a file of a package folder bigger than 1 GiB is refused, not read
 
 
 @dataclass
@@ -37,13 +38,20 @@ class Snapshot:
 
     label: str
     descriptor: dict[str, Any]
-    read: Callable[[str], bytes]
+    reader: Callable[[str], bytes]
     tables: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # table -> format -> resource
+    files: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def version(self) -> str | None:
         version = self.descriptor.get("version")
         return version if isinstance(version, str) else None
+
+    def read(self, rel: str) -> bytes:
+        """A file's bytes, read once: a zip's budget counts each member once."""
+        if rel not in self.files:
+            self.files[rel] = self.reader(rel)
+        return self.files[rel]
 
 
 def open_package(given: str | Path) -> Snapshot:
@@ -53,11 +61,21 @@ def open_package(given: str | Path) -> Snapshot:
         return _folder(path, path)
     if path.is_file() and path.name == DESCRIPTOR:
         return _folder(path.parent, path)
-    if path.is_file() and zipfile.is_zipfile(path):
-        return _zip(path)
+    if path.is_file() and _is_zip(path):
+        return snapshot(str(path), open_zip(path, _safe))
     if not path.exists():
-        raise DiffError(f"{path}: no such file or folder; give a package folder, its datapackage.json or a release zip")
-    raise DiffError(f"{path}: not a package folder, a datapackage.json or a zip file")
+        raise DiffError(
+            f"{path}: no such file or folder; give a package folder, its datapackage.json or a release zip",
+            "input-missing",
+        )
+    raise DiffError(f"{path}: not a package folder, a datapackage.json or a zip file", "not-a-package")
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
 
 
 def _folder(root: Path, shown: Path) -> Snapshot:
@@ -67,50 +85,32 @@ def _folder(root: Path, shown: Path) -> Snapshot:
         target = (base / _safe(rel, shown)).resolve()
         if not target.is_relative_to(base):
             raise DiffError(
-                f"{shown}: {rel!r} leads outside the package folder (a link); a file inside the folder would be right"
+                f"{shown}: {rel!r} leads outside the package folder (a link); a file inside the folder would be right",
+                "path-outside-package",
             )
         try:
-            return target.read_bytes()
+            info = target.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise DiffError(f"{shown}: {rel} is not a regular file; the package lists a file", "file-unreadable")
+            if info.st_size > MAX_FILE_BYTES:
+                raise DiffError(
+                    f"{shown}: {rel} has {info.st_size} bytes, more than the {MAX_FILE_BYTES} a package file may have",
+                    "too-large",
+                )
+            with open(target, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as fh:
+                return fh.read()
         except FileNotFoundError:
             if rel == DESCRIPTOR:
                 raise DiffError(
                     f"{shown}: no {DESCRIPTOR} here; give a package folder (one holding "
-                    f"{DESCRIPTOR}), its {DESCRIPTOR} or a release zip"
+                    f"{DESCRIPTOR}), its {DESCRIPTOR} or a release zip",
+                    "descriptor-missing",
                 ) from None
-            raise DiffError(f"{shown}: {rel} is missing; the package lists it") from None
+            raise DiffError(f"{shown}: {rel} is missing; the package lists it", "file-missing") from None
         except OSError as exc:
-            raise DiffError(f"{shown}: {rel} cannot be read ({exc.strerror})") from None
+            raise DiffError(f"{shown}: {rel} cannot be read ({exc.strerror})", "file-unreadable") from None
 
-    return _snapshot(str(shown), read)
-
-
-def _zip(path: Path) -> Snapshot:
-    try:
-        archive = zipfile.ZipFile(path)
-        infos = {}
-        for info in archive.infolist():
-            _safe(info.filename.rstrip("/"), path, member=True)
-            infos[info.filename] = info
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise DiffError(f"{path}: not a readable zip file ({exc})") from None
-
-    def read(rel: str) -> bytes:
-        info = infos.get(_safe(rel, path))
-        if info is None:
-            raise DiffError(
-                f"{path}: the zip has no {rel}; a release zip holds datapackage.json at its root "
-                "and every file it lists"
-            )
-        if info.file_size > MAX_MEMBER_BYTES:
-            raise DiffError(
-                f"{path}: {rel} claims {info.file_size} bytes, more than the {MAX_MEMBER_BYTES} a package file may have"
-            )
-        try:
-            return archive.read(info)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise DiffError(f"{path}: {rel} cannot be read from the zip ({exc})") from None
-
-    return _snapshot(str(path), read)
+    return snapshot(str(shown), read)
 
 
 def _safe(rel: str, where: Path, member: bool = False) -> str:
@@ -130,36 +130,32 @@ def _safe(rel: str, where: Path, member: bool = False) -> str:
     ):
         raise DiffError(
             f"{where}: {what} {rel!r} points outside the package; "
-            "a relative path inside it, like data/events.csv, would be right"
+            "a relative path inside it, like data/events.csv, would be right",
+            "path-outside-package",
         )
     return normal
 
 
-def _snapshot(label: str, read: Callable[[str], bytes]) -> Snapshot:
+def snapshot(label: str, read: Callable[[str], bytes]) -> Snapshot:
+    """The package whose files `read` returns, its descriptor checked."""
     try:
         descriptor = json.loads(read(DESCRIPTOR))
+    except RecursionError:
+        raise DiffError(
+            f"{label}: {DESCRIPTOR} nests too deeply to read; a Data Package descriptor does not",
+            "descriptor-unreadable",
+        ) from None
     except ValueError as exc:
-        raise DiffError(f"{label}: {DESCRIPTOR} is not valid JSON ({exc})") from None
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise DiffError(f"{label}: {DESCRIPTOR} is not a Data Package (it has no 'resources' list)")
-    snapshot = Snapshot(label, descriptor, read)
+        raise DiffError(f"{label}: {DESCRIPTOR} is not valid JSON ({exc})", "descriptor-unreadable") from None
+    check_descriptor(descriptor, label)
+    result = Snapshot(label, descriptor, read)
     for resource in descriptor["resources"]:
-        if not isinstance(resource, dict) or resource.get("format") not in ("csv", "parquet"):
+        if resource.get("format") not in ("csv", "parquet"):
             continue
-        name, path = resource.get("name"), resource.get("path")
-        schema = resource.get("schema")
-        if not (
-            isinstance(name, str)
-            and isinstance(path, str)
-            and isinstance(schema, dict)
-            and isinstance(schema.get("fields"), list)
-            and all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in schema["fields"])
-        ):
-            raise DiffError(f"{label}: resource {name!r} lacks a name, a path or a schema with named fields")
-        _safe(path, Path(label))
-        table = resource_table(name, resource["format"])
-        snapshot.tables.setdefault(table, {})[resource["format"]] = resource
-    return snapshot
+        _safe(resource["path"], Path(label))
+        table = resource_table(resource["name"], resource["format"])
+        result.tables.setdefault(table, {})[resource["format"]] = resource
+    return result
 
 
 def schema_of(snapshot: Snapshot, table: str) -> dict[str, Any]:
@@ -168,14 +164,26 @@ def schema_of(snapshot: Snapshot, table: str) -> dict[str, Any]:
     return schema
 
 
+def main_resource(snapshot: Snapshot, table: str) -> dict[str, Any]:
+    """The resource whose rows stand for the table: its CSV file, or its
+    Parquet file in a package without one."""
+    formats = snapshot.tables[table]
+    return formats.get("csv") or formats["parquet"]
+
+
 def read_rows(snapshot: Snapshot, table: str) -> tuple[list[str], list[list[str]]]:
-    """The header and the rows of a table's CSV file, every cell as text."""
+    """The header and the rows of a table's CSV file, every cell as text;
+    refused unless the header is the schema's field names and every row has
+    its width. A table published only as Parquet gives its cells as a CSV
+    file would write them."""
+    if "csv" not in snapshot.tables[table]:
+        return _parquet_rows(snapshot, snapshot.tables[table]["parquet"])
     resource = snapshot.tables[table]["csv"]
-    given = resource.get("dialect")
-    dialect: dict[str, Any] = given if isinstance(given, dict) else {}
+    where = f"{snapshot.label}: {resource['path']}"
+    dialect: dict[str, Any] = resource.get("dialect") or {}
     data = snapshot.read(resource["path"])
     try:
-        text = data.decode(resource.get("encoding", "utf-8") or "utf-8")
+        text = data.decode(resource.get("encoding") or "utf-8")
         reader = csv.reader(
             io.StringIO(text, newline=""),
             delimiter=dialect.get("delimiter", ","),
@@ -183,8 +191,79 @@ def read_rows(snapshot: Snapshot, table: str) -> tuple[list[str], list[list[str]
             strict=True,
         )
         rows = list(reader)
-    except (UnicodeDecodeError, LookupError, csv.Error) as exc:
-        raise DiffError(f"{snapshot.label}: {resource['path']} is not valid CSV ({exc})") from None
+    except (UnicodeError, LookupError, csv.Error) as exc:
+        raise DiffError(f"{where} is not valid CSV ({exc})", "csv-malformed") from None
+    names = [f["name"] for f in resource["schema"]["fields"]]
+    if not dialect.get("header", True):
+        rows.insert(0, names)
     if not rows:
-        raise DiffError(f"{snapshot.label}: {resource['path']} is empty; it should start with a header row")
+        raise DiffError(f"{where} is empty; it should start with a header row", "csv-malformed")
+    if rows[0] != names:
+        raise DiffError(
+            f"{where}: its header {_short(rows[0])} is not its schema's field names {_short(names)}",
+            "header-mismatch",
+        )
+    width = len(names)
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != width:
+            raise DiffError(
+                f"{where}: line {number} has {len(row)} cells where the header has {width}", "csv-malformed"
+            )
     return rows[0], rows[1:]
+
+
+def _parquet_rows(snapshot: Snapshot, resource: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(pa.BufferReader(snapshot.read(resource["path"])), use_threads=False)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise DiffError(
+            f"{snapshot.label}: {resource['path']} is not readable Parquet ({exc})", "parquet-damaged"
+        ) from None
+    columns = [[csv_cell(v) for v in table.column(name).to_pylist()] for name in table.column_names]
+    return table.column_names, [list(row) for row in zip(*columns, strict=True)]
+
+
+def keyed_rows(snapshot: Snapshot, table: str, key: list[str] | None = None) -> tuple[list[str], dict[str, list[str]]]:
+    """The header, and the rows by id: the value of the table's primary key
+    (or of `key`, another version's; fields of a composite key joined by
+    "|"), or "line N" in a table without one. Refused when a value of the
+    table's own key appears twice."""
+    header, rows = read_rows(snapshot, table)
+    own = key is None
+    if key is None:
+        key = names_of(main_resource(snapshot, table)["schema"].get("primaryKey"))
+    if not key:
+        return header, {f"line {n}": row for n, row in enumerate(rows, start=2)}
+    index = [header.index(k) for k in key]
+    if len(index) == 1:
+        i = index[0]
+        keyed = {row[i]: row for row in rows}
+    else:
+        keyed = {"|".join(row[i] for i in index): row for row in rows}
+    if own and len(keyed) != len(rows):
+        seen: set[str] = set()
+        for number, row in enumerate(rows, start=2):
+            ident = "|".join(row[i] for i in index)
+            if ident in seen:
+                raise DiffError(
+                    f"{snapshot.label}: {main_resource(snapshot, table)['path']}: primary key {ident!r} "
+                    f"appears twice (line {number})",
+                    "csv-malformed",
+                )
+            seen.add(ident)
+    return header, keyed
+
+
+def names_of(value: Any) -> list[str]:
+    """A primary key's field names, as a list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _short(names: list[str]) -> str:
+    text = ",".join(names)
+    return repr(text if len(text) <= 80 else text[:77] + "...")

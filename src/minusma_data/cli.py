@@ -263,8 +263,8 @@ def _diff(args: argparse.Namespace) -> int:
 
     try:
         result = diff_paths(args.old, args.new)
-    except DiffError as exc:
-        print(f"minusma-data: error: {exc}", file=sys.stderr)
+    except DiffError as exc:  # str(exc) is "[code] side: ..."
+        print(f"minusma-data: error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
     print(render(result, args.format))
     return 1 if differs(result) else 0
