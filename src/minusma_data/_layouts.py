@@ -23,8 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from ._atomic import write_atomic
 from ._exporters import Written
+from ._output import write_files
 from ._read import read_table
 from ._schema import Package
 
@@ -105,7 +105,6 @@ def export_layout(package: Package, layout: str, output: Path, include_backgroun
         read_table(package, "sources", "parquet").set_index("source_id", drop=False),
         read_table(package, "statements", "parquet"),
     )
-    output.mkdir(parents=True, exist_ok=True)
     if layout == "plover":
         records, omitted = _plover(tables, include_background)
         data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
@@ -115,10 +114,9 @@ def export_layout(package: Package, layout: str, output: Path, include_backgroun
         data = _csv(ACLED_COLUMNS, rows)
         target = output / "events_acled.csv"
     sidecar = output / f"events_{layout}_omitted.csv"
-    write_atomic(target, data)
     omitted_rows = [{"event_id": o.event_id, "reason_code": o.reason_code, "reason": o.reason} for o in omitted]
-    write_atomic(sidecar, _csv(OMITTED_COLUMNS, omitted_rows))
-    return Written([target, sidecar], omitted)
+    written = write_files(package, {target: data, sidecar: _csv(OMITTED_COLUMNS, omitted_rows)})
+    return Written(written, omitted)
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> bytes:

@@ -27,8 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ._atomic import write_atomic
 from ._errors import ExportError
+from ._output import write_files
 from ._resolve import name_column
 from ._schema import Package, codebook
 from ._tableschema import FORMULA_START, fact_tables, field_type
@@ -62,9 +62,7 @@ def write_workbook(package: Package, output: Path) -> Path:
     """Write the workbook to `output` (a file ending .xlsx, or a folder to
     put `workbook_name` in) through a temporary file; return its path."""
     target = output if output.suffix.lower() == ".xlsx" else output / workbook_name(package)
-    data = workbook_bytes(package)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, data)
+    write_files(package, {target: workbook_bytes(package)})
     return target
 
 
@@ -282,7 +280,8 @@ def created_date(package: Package) -> datetime:
         except (ValueError, OverflowError, OSError):
             raise ExportError(
                 f"SOURCE_DATE_EPOCH is {epoch!r}, which is not a count of seconds since "
-                "1970-01-01; set it to an integer such as 1700000000, or unset it."
+                "1970-01-01; set it to an integer such as 1700000000, or unset it.",
+                code="source-date-epoch-invalid",
             ) from None
     created = package.raw.get("created")
     if isinstance(created, str):
@@ -345,11 +344,13 @@ def citation(package: Package) -> str:
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise ExportError(
                 f"{path}: cannot be read as CITATION.cff ({type(exc).__name__}); "
-                "repair it or remove it to cite from datapackage.json."
+                "repair it or remove it to cite from datapackage.json.",
+                code="citation-unreadable",
             ) from None
         if not isinstance(cff, dict):
             raise ExportError(
-                f"{path}: is not a CITATION.cff mapping; repair it or remove it to cite from datapackage.json."
+                f"{path}: is not a CITATION.cff mapping; repair it or remove it to cite from datapackage.json.",
+                code="citation-unreadable",
             )
         authors = [
             str(a.get("name") or " ".join(str(p) for p in (a.get("given-names"), a.get("family-names")) if p))
