@@ -55,7 +55,7 @@ def write_package(package: Package, exporter: Exporter, output: Path) -> list[Pa
     files[DESCRIPTOR] = (json.dumps(description, indent=2, ensure_ascii=False) + "\n").encode()
     files["README.md"] = readme_bytes(package, format, description)
     files[MARKER] = marker_bytes(format, list(files))
-    return write_folder(package, output, files)
+    return write_folder(output, files)
 
 
 def _inside(package: Package, relative: str) -> str:

@@ -156,6 +156,8 @@ def export(
     if hint is not None:
         raise ImportError(f"export --{chosen.kind} {chosen.name} needs {chosen.extra!r}; install it with: {hint}")
     from ._locate import reading
+    from ._output import refuse_data_home
 
+    refuse_data_home(package, Path(output))
     with reading(package.location):
         return chosen.write(package, Path(output), include_background)

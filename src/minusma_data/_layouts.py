@@ -115,7 +115,7 @@ def export_layout(package: Package, layout: str, output: Path, include_backgroun
         target = output / "events_acled.csv"
     sidecar = output / f"events_{layout}_omitted.csv"
     omitted_rows = [{"event_id": o.event_id, "reason_code": o.reason_code, "reason": o.reason} for o in omitted]
-    written = write_files(package, {target: data, sidecar: _csv(OMITTED_COLUMNS, omitted_rows)})
+    written = write_files({target: data, sidecar: _csv(OMITTED_COLUMNS, omitted_rows)})
     return Written(written, omitted)
 
 

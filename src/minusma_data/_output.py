@@ -46,7 +46,8 @@ Content = bytes | Callable[[Path], None]
 
 
 def refuse_data_home(package: Package, output: Path) -> None:
-    """Refuse an output that is the package folder, lies in its data/, or contains it."""
+    """Refuse an --output that is the package folder, lies in its data/, or
+    contains it: checked once for every export, before anything is read."""
     root = Path(os.path.realpath(package.location.root))
     target = Path(os.path.realpath(output))
     data = root / "data"
@@ -125,11 +126,10 @@ def marker_bytes(format: str, files: list[str]) -> bytes:
 # -- writing a folder export ----------------------------------------------------------
 
 
-def write_folder(package: Package, output: Path, files: dict[str, bytes]) -> list[Path]:
+def write_folder(output: Path, files: dict[str, bytes]) -> list[Path]:
     """Write `files` (paths relative to the folder) as the folder `output`:
     staged beside it, then swapped in. Returns the paths written."""
     output = Path(os.path.abspath(output))
-    refuse_data_home(package, output)
     kind = _kind(output)
     if kind == "link":
         raise ExportError(
@@ -190,7 +190,7 @@ def _swap(staging: Path, output: Path, replacing: bool) -> None:
 # -- writing named files into a folder --------------------------------------------------
 
 
-def write_files(package: Package, targets: dict[Path, Content]) -> list[Path]:
+def write_files(targets: dict[Path, Content]) -> list[Path]:
     """Write each target file: all to temporary files beside their targets
     first, then each renamed over its target (never written through a link
     that stands there). A failure while writing removes the temporary files
@@ -199,7 +199,6 @@ def write_files(package: Package, targets: dict[Path, Content]) -> list[Path]:
     try:
         for target, content in targets.items():
             target = Path(os.path.abspath(target))
-            refuse_data_home(package, target)
             folder = target.parent
             if _kind(folder) == "file":
                 raise _below_a_file(target)

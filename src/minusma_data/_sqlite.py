@@ -92,7 +92,6 @@ def export_database(package: Package, output: Path) -> list[Path]:
     target = output if output.suffix in (".sqlite", ".sqlite3", ".db") else output / SQLITE_NAME
     rows = {table: records(package, table) for table in package.tables}  # read and checked before writing
     return write_files(
-        package,
         {
             target: lambda tmp: write_database(package, tmp, rows.__getitem__),
             metadata_path(target): metadata_bytes(package, target),

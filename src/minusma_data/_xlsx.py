@@ -62,7 +62,7 @@ def write_workbook(package: Package, output: Path) -> Path:
     """Write the workbook to `output` (a file ending .xlsx, or a folder to
     put `workbook_name` in) through a temporary file; return its path."""
     target = output if output.suffix.lower() == ".xlsx" else output / workbook_name(package)
-    write_files(package, {target: workbook_bytes(package)})
+    write_files({target: workbook_bytes(package)})
     return target
 
 
