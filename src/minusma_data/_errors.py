@@ -108,6 +108,8 @@ CODES = {
     "an integer it would round, more rows than a sheet has)",
     "citation-unreadable": "CITATION.cff beside datapackage.json cannot be read as a citation (workbook export)",
     "source-date-epoch-invalid": "SOURCE_DATE_EPOCH is set to something other than a count of seconds",
+    "export-format-absent": "a csv or parquet folder export of a package that has no files in that format "
+    "(an export in the other format)",
     "layout-column-missing": "the events, actors, places, sources or statements table lacks a column a layout "
     "reads (--layout plover or acled)",
 }

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._errors import DataFileError, remedy
+from ._errors import DataFileError, ExportError, remedy
 from ._exporters import Exporter
 from ._files import DESCRIPTOR, data_path
 from ._output import MARKER, marker_bytes, write_folder
@@ -71,6 +71,13 @@ def _inside(package: Package, relative: str) -> str:
 
 
 def _table_bytes(package: Package, table: str, format: str) -> bytes:
+    if format in ("csv", "parquet") and (table, format) not in package.resources:
+        raise ExportError(
+            f"{package.location.descriptor}: the package has no {format} file for table {table!r} (it is an "
+            f"export in another format); a {format} export copies the package's own {format} files. Export "
+            f"from the published package, or choose --format {'parquet' if format == 'csv' else 'csv'} or jsonl.",
+            code="export-format-absent",
+        )
     if format == "csv":
         return checked_bytes(package, table, "csv")
     if format == "parquet":

@@ -99,7 +99,7 @@ def workbook_bytes(package: Package) -> bytes:
     for table, frame in frames.items():
         kinds = {f["name"]: f.get("type", "string") for f in package.fields(table)}
         columns = [(name, kinds.get(name, "string"), frame[name].astype(object).tolist()) for name in frame.columns]
-        sheet = _sheet(book, table, columns, styles, package.path(table, "csv"))
+        sheet = _sheet(book, table, columns, styles, package.path(table, _format(package, table)))
         if table == first:
             sheet.activate()  # the workbook opens on the facts, not on the one-row sources sheet
     _sheet(book, CODEBOOK_SHEET, _codebook_columns(package), styles, package.location.descriptor)
@@ -128,13 +128,19 @@ def _codebook_columns(package: Package) -> list[Column]:
     ]
 
 
+def _format(package: Package, table: str) -> str:
+    """CSV where the package has it, else Parquet (a Parquet export has no CSV files)."""
+    return "csv" if (table, "csv") in package.resources else "parquet"
+
+
 def _published(package: Package, table: str) -> Any:
-    """The table as the loader gives it from the verified CSV, with actor
-    names where `resolve_actors=True` adds them: one source of truth."""
+    """The table as the loader gives it from the verified CSV (or Parquet),
+    with actor names where `resolve_actors=True` adds them: one source of truth."""
     from ._load import load
 
     home = package.location.root if package.location.kind == "data_home" else None
-    return load(table, format="csv", verify=True, resolve_actors=bool(package.actor_columns(table)), data_home=home)
+    format = _format(package, table)
+    return load(table, format=format, verify=True, resolve_actors=bool(package.actor_columns(table)), data_home=home)  # type: ignore[call-overload]
 
 
 def _sheet(book: Any, name: str, columns: list[Column], styles: dict[str, Any], origin: Path) -> Any:
@@ -309,7 +315,7 @@ def _about_rows(package: Package, frames: dict[str, Any]) -> list[tuple[str, str
         rows.append(("source", "; ".join(str(p) for p in parts if p)))
     rows.append(("citation", citation(package)))
     for table, frame in frames.items():
-        resource = package.resource(table, "csv")
+        resource = package.describing(table)
         what = resource.get("description") or resource.get("title") or ""
         count = f"{len(frame)} row" + ("" if len(frame) == 1 else "s")
         rows.append((f"sheet {table}", f"{count}. {what}".strip()))
