@@ -158,6 +158,6 @@ def export(
     from ._locate import reading
     from ._output import refuse_data_home
 
-    refuse_data_home(package, Path(output))
+    refuse_data_home(package, Path(output), folder=chosen.self_describing)  # a package folder, swapped in whole
     with reading(package.location):
         return chosen.write(package, Path(output), include_background)

@@ -2,7 +2,8 @@
 changes nothing.
 
 - An export never writes into the package it reads: `--output` may not be
-  the package folder, lie in its data/ folder, or contain the package.
+  the package folder or lie in its data/ folder, and a folder export's may
+  not contain the package (the folder it replaces would hold it).
 - A folder export (csv, parquet, jsonl) owns its folder. It writes into a
   folder that does not exist, is empty, or holds an earlier export and nothing
   else (the files its marker, MARKER, lists); anything else is refused and
@@ -45,9 +46,10 @@ Content = bytes | Callable[[Path], None]
 # -- where an export may write --------------------------------------------------------
 
 
-def refuse_data_home(package: Package, output: Path) -> None:
-    """Refuse an --output that is the package folder, lies in its data/, or
-    contains it: checked once for every export, before anything is read."""
+def refuse_data_home(package: Package, output: Path, folder: bool) -> None:
+    """Refuse an --output that is the package folder or lies in its data/,
+    and (`folder`: an export that replaces the folder it writes) one that
+    contains the package. Checked once for every export, before anything is read."""
     root = Path(os.path.realpath(package.location.root))
     target = Path(os.path.realpath(output))
     data = root / "data"
@@ -55,7 +57,7 @@ def refuse_data_home(package: Package, output: Path) -> None:
         where = "is the package being exported"
     elif target == data or data in target.parents:
         where = "lies in the package's data/ folder"
-    elif target in root.parents:
+    elif folder and target in root.parents:
         where = "contains the package being exported"
     else:
         return
