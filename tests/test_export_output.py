@@ -259,3 +259,19 @@ def test_a_sqlite_export_over_a_crashed_wal_database_opens_as_the_new_data(tmp_p
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     finally:
         db.close()
+
+
+def test_every_code_the_loader_and_the_exports_give_is_listed():
+    """Each `code="..."` in minusma_data, and each `[code]` the command line
+    prints, is in `_errors.CODES`, the one list of them."""
+    import re
+
+    from minusma_data._errors import CODES
+
+    source = Path(output.__file__).parent
+    used = set()
+    for path in source.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'code="([a-z-]+)"', text))
+        used |= set(re.findall(r"(?<!ignore)\[([a-z]+(?:-[a-z]+)+)\]", text))
+    assert used and used <= set(CODES), sorted(used - set(CODES))

@@ -110,6 +110,9 @@ CODES = {
     "source-date-epoch-invalid": "SOURCE_DATE_EPOCH is set to something other than a count of seconds",
     "export-format-absent": "a csv or parquet folder export of a package that has no files in that format "
     "(an export in the other format)",
+    "extra-missing": "an export whose optional dependencies are not installed (exit 2); the message gives the "
+    "pip install that brings them",
+    "background-without-layout": "--include-background without --layout (exit 2)",
     "layout-column-missing": "the events, actors, places, sources or statements table lacks a column a layout "
     "reads (--layout plover or acled)",
 }

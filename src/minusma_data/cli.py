@@ -200,7 +200,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.include_background and chosen.kind != "layout":
         print(
             "minusma-data: error: --include-background selects events for --layout plover or acled; "
-            "give a layout, or leave it out to export every table",
+            "give a layout, or leave it out to export every table [background-without-layout]",
             file=sys.stderr,
         )
         return 2
@@ -208,7 +208,7 @@ def _export(args: argparse.Namespace) -> int:
     if hint is not None:
         print(
             f"minusma-data: export --{chosen.kind} {chosen.name} needs {', '.join(chosen.modules)}; "
-            f"install them with: {hint}",
+            f"install them with: {hint} [extra-missing]",
             file=sys.stderr,
         )
         return 2
