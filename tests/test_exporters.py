@@ -74,7 +74,7 @@ def test_a_new_format_follows_the_recipe(monkeypatch, tmp_path, capsys):
     writer, entry = recipe_code()
     namespace = dict(vars(registry))
     exec(writer, namespace)
-    (tsv,) = eval(entry, namespace)
+    tsv = eval(entry, namespace)
     monkeypatch.setitem(EXPORTS, tsv.name, tsv)
     assert "tsv" in choices("--format")
     assert cli.main(["export", "--format", "tsv", "--output", str(tmp_path / "out")]) == 0

@@ -325,6 +325,7 @@ def read_journal(root: Path) -> dict:
     folder a real folder directly inside data/ (a symbolic link named
     data/.staging-* could otherwise lead the moves and the removal outside)."""
     journal = root / JOURNAL
+    problem: str | None
     if journal.is_symlink():
         problem = "is a symbolic link, not the file a build writes"
     else:
