@@ -440,6 +440,79 @@ def test_a_damaged_journal_is_reported_not_guessed(packages: Packages, tmp_path:
     assert published_snapshot(root) == packages.old
 
 
+LINKED = {
+    "staging folder": "staging",
+    "staged new file": "new",
+    "staged old file": "old",
+}
+
+
+@pytest.mark.parametrize("linked", LINKED, ids=list(LINKED))
+def test_a_staging_link_out_of_the_repository_deletes_nothing_outside(packages: Packages, tmp_path: Path, linked: str):
+    """The attack: data/.staging-x is a symbolic link to a folder outside the
+    repository (or a staged file is a link to a file outside), and a crafted
+    journal names it. Followed, the next build's recovery moves the outside
+    file into data/ and, its hash not matching, deletes it while rolling back.
+    The build must refuse the journal in one line (`journal-damaged`, exit 1)
+    and touch nothing, outside or inside."""
+    root = packages.copy(tmp_path / "repo")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "new__data__events.csv").write_bytes(b"the user's own file")
+    (outside / "old__data__events.csv").write_bytes(b"another of the user's files")
+    (outside / "private.txt").write_bytes(b"private")
+    staging = "data/.staging-x"
+    if LINKED[linked] == "staging":
+        (root / staging).symlink_to(outside, target_is_directory=True)
+    else:
+        (root / staging).mkdir()
+        name = f"{LINKED[linked]}__data__events.csv"
+        (root / staging / name).symlink_to(outside / name)
+    move = {
+        "path": "data/events.csv",
+        "new": f"{staging}/new__data__events.csv",
+        "old": f"{staging}/old__data__events.csv",
+        "sha256": "0" * 64,
+    }
+    (root / JOURNAL).write_text(json.dumps({"staging": staging, "moves": [move]}))
+    before_outside, before_package = tree(outside), published_snapshot(root)
+    built = packages.driver.run(root, 0, "none")
+    assert built.returncode == 1, built.stderr
+    assert len(built.stderr.strip().splitlines()) == 1 and "[journal-damaged]" in built.stderr, built.stderr
+    assert tree(outside) == before_outside
+    assert published_snapshot(root) == before_package
+    assert os.path.lexists(root / staging) and (root / JOURNAL).exists()
+
+
+BAD_SHAPES = {
+    "not an object": [],
+    "moves not a list": {"staging": "data/.staging-x", "moves": "data/events.csv"},
+    "a move not an object": {"staging": "data/.staging-x", "moves": ["data/events.csv"]},
+    "sha256 not hex": {"staging": "data/.staging-x", "moves": [{
+        "path": "data/events.csv", "new": "data/.staging-x/new__data__events.csv", "old": None, "sha256": 7}]},
+    "staged file in another staging folder": {"staging": "data/.staging-x", "moves": [{
+        "path": "data/events.csv", "new": "data/.staging-y/new__data__events.csv", "old": None, "sha256": "0" * 64}]},
+    "staging nested": {"staging": "data/.staging-x/deeper", "moves": []},
+    "target hidden in data/": {"staging": "data/.staging-x", "moves": [{
+        "path": "data/.publish-journal.json", "new": "data/.staging-x/new__data__.publish-journal.json",
+        "old": None, "sha256": "0" * 64}]},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD_SHAPES, ids=list(BAD_SHAPES))
+def test_a_journal_of_the_wrong_shape_is_refused_before_anything_moves(packages: Packages, tmp_path: Path, case: str):
+    root = packages.copy(tmp_path / "repo")
+    (root / "data" / ".staging-x").mkdir()
+    (root / "data" / ".staging-x" / "new__data__events.csv").write_bytes(packages.new["data/events.csv"])
+    (root / JOURNAL).write_text(json.dumps(BAD_SHAPES[case]))
+    before = tree(root)
+    with build_lock(root), pytest.raises(PublishError) as info:
+        recover(root)
+    assert info.value.code == "journal-damaged"
+    assert "\n" not in str(info.value)
+    assert tree(root) == before
+
+
 # -- readers in threads, and the seam ------------------------------------------------------
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
 
-from minusma_data import UnknownFormatError, cli
+from minusma_data import UnknownFormatError, cli, load
 from minusma_data._errors import CODES, UnknownLayoutError
 from minusma_data._exporters import EXPORTS, LAYOUTS, export
 from minusma_data._locate import locate
@@ -36,17 +37,57 @@ def test_the_command_line_offers_the_registry():
     assert choices("--layout") == list(LAYOUTS)
 
 
-def test_the_docs_table_is_the_registry():
-    text = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+def documented(text: str) -> dict[str, tuple]:
+    """The table of exports in docs/exports.md, row by row."""
     rows = re.findall(
         r"^\| `--(format|layout) ([a-z]+)` \| (.+?) \| `(.+?)` \| `(.+?)` \| (yes|no) \| (.*?) \|$", text, re.M
     )
-    documented = {name: (kind, summary, ext, media, own == "yes", extra.strip("` ") or None)
-                  for kind, name, summary, ext, media, own, extra in rows}  # fmt: skip
-    expected = {
-        e.name: (e.kind, e.summary, e.extension, e.media_type, e.self_describing, e.extra) for e in ALL.values()
+    return {name: (kind, summary, ext, media, own == "yes", extra.strip("` ") or None)
+            for kind, name, summary, ext, media, own, extra in rows}  # fmt: skip
+
+
+def registered() -> dict[str, tuple]:
+    """The same, from the registry."""
+    everything = {**EXPORTS, **LAYOUTS}
+    return {
+        e.name: (e.kind, e.summary, e.extension, e.media_type, e.self_describing, e.extra) for e in everything.values()
     }
-    assert documented == expected
+
+
+def test_the_docs_table_is_the_registry():
+    assert documented((ROOT / "docs" / "exports.md").read_text(encoding="utf-8")) == registered()
+
+
+def recipe_code() -> list[str]:
+    """The Python blocks of CONTRIBUTING.md's "Adding an export format", in order."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("## Adding an export format", 1)[1].split("\n## ", 1)[0]
+    return [textwrap.dedent(block) for block in re.findall(r"```python\n(.*?)```", section, re.S)]
+
+
+def test_a_new_format_follows_the_recipe(monkeypatch, tmp_path, capsys):
+    """CONTRIBUTING.md's recipe, run as written: its writer and its registry
+    entry make a `tsv` format that the command line offers and writes, and
+    that the docs table check flags until its row is documented."""
+    import minusma_data._exporters as registry
+
+    writer, entry = recipe_code()
+    namespace = dict(vars(registry))
+    exec(writer, namespace)
+    tsv = eval(entry, namespace)
+    monkeypatch.setitem(EXPORTS, tsv.name, tsv)
+    assert "tsv" in choices("--format")
+    assert cli.main(["export", "--format", "tsv", "--output", str(tmp_path / "out")]) == 0
+    package = read_package(locate())
+    for table in package.tables:
+        lines = (tmp_path / "out" / f"{table}.tsv").read_text(encoding="utf-8").splitlines()
+        assert lines[0].split("\t") == [f["name"] for f in package.fields(table)]
+        assert len(lines) - 1 == len(load(table))
+    docs = (ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+    missing = set(registered()) - set(documented(docs))
+    assert missing == {"tsv"}, "the docs table check does not flag the undocumented format"
+    row = f"| `--format tsv` | {tsv.summary} | `{tsv.extension}` | `{tsv.media_type}` | no |  |"
+    assert documented(docs + "\n" + row + "\n") == registered()
 
 
 @pytest.mark.parametrize("name", list(ALL))

@@ -572,7 +572,7 @@ def test_a_damaged_table_leaves_an_existing_workbook_untouched(capsys, copy, tmp
 
 
 def test_a_failed_write_leaves_the_old_workbook_and_no_temporary_file(capsys, tmp_path, monkeypatch):
-    import minusma_data._atomic
+    import minusma_data._output
 
     out = tmp_path / "keep.xlsx"
     out.write_bytes(b"previous")
@@ -580,9 +580,9 @@ def test_a_failed_write_leaves_the_old_workbook_and_no_temporary_file(capsys, tm
     def refuse(src, dst):
         raise PermissionError(13, "Permission denied", str(dst))
 
-    monkeypatch.setattr(minusma_data._atomic.os, "replace", refuse)
+    monkeypatch.setattr(minusma_data._output.os, "replace", refuse)
     code, _, err = run(capsys, "export", "--format", "xlsx", "--output", str(out))
-    assert code == 1 and f"cannot write {out}" in err
+    assert code == 1 and str(out) in err and err.strip().endswith("[output-unwritable]")
     assert out.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.xlsx"]
 
@@ -592,7 +592,7 @@ def test_an_unwritable_output_is_one_line(capsys, tmp_path):
     taken.write_text("a file, not a folder", encoding="utf-8")
     code, _, err = run(capsys, "export", "--format", "xlsx", "--output", str(taken / "o.xlsx"))
     assert code == 1
-    assert "cannot write" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "[output-not-a-folder]" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
 @pytest.mark.parametrize("module", ["xlsxwriter", "yaml"])

@@ -832,7 +832,8 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
             ),
             C(
                 "journal-damaged",
-                "a publish journal that is not JSON or names a path outside the package",
+                "a publish journal that is not JSON, not of the shape a build writes, names a path outside the "
+                "package, or names a staging folder or staged file that is a symbolic link; nothing is touched",
                 "restore data/ and datapackage.json from version control, delete the journal, build again",
                 (JOURNAL,),
             ),

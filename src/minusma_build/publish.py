@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -319,43 +320,120 @@ def recover(root: Path, steps: Steps = STEPS) -> str | None:
 
 
 def read_journal(root: Path) -> dict:
-    """The journal, checked: every path it names lies in the package."""
+    """The journal, checked before anything is moved or removed: a JSON object
+    of the shape `_plan` writes, every path in the package, and its staging
+    folder a real folder directly inside data/ (a symbolic link named
+    data/.staging-* could otherwise lead the moves and the removal outside)."""
     journal = root / JOURNAL
-    try:
-        plan = json.loads(journal.read_bytes())
-        staging = plan["staging"]
-        ok = (
-            _inside(staging, staging=True)
-            and isinstance(plan["moves"], list)
-            and all(
-                _inside(m["path"])
-                and _inside(m["new"], staging=True)
-                and (m["old"] is None or _inside(m["old"], staging=True))
-                and isinstance(m["sha256"], str)
-                for m in plan["moves"]
-            )
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        ok = False
-    if not ok:
+    problem: str | None
+    if journal.is_symlink():
+        problem = "is a symbolic link, not the file a build writes"
+    else:
+        try:
+            plan = json.loads(journal.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            problem = "cannot be read as JSON"
+        else:
+            problem = journal_problem(root, plan)
+    if problem is not None:
         raise PublishError(
             "journal-damaged",
             journal,
-            "the publish journal is damaged, so the interrupted publish cannot be finished",
+            f"the publish journal {problem}, so the interrupted publish cannot be finished; nothing was touched",
             f"restore data/ and {DESCRIPTOR} from version control "
             f"(git checkout -- data {DESCRIPTOR}), delete {JOURNAL}, then build again",
         )
     return plan
 
 
-def _inside(rel: object, staging: bool = False) -> bool:
-    """A journal path: data/<file>, datapackage.json, or a file in data/.staging-*/."""
-    if not isinstance(rel, str) or "\0" in rel or rel.startswith("/") or ".." in rel.split("/"):
+MOVE_KEYS = {"path", "new", "old", "sha256"}
+HEX = set("0123456789abcdef")
+
+
+def journal_problem(root: Path, plan: object) -> str | None:
+    """What makes `plan` a journal this build did not write, or None."""
+    if not isinstance(plan, dict) or set(plan) != {"staging", "moves"}:
+        return 'is not an object with the keys "staging" and "moves"'
+    staging, moves = plan["staging"], plan["moves"]
+    if not _staging_name(staging):
+        return f"names the staging folder {staging!r}, which is not data/{STAGING_PREFIX}<name>"
+    problem = _real_folder(root / staging, "staging folder")
+    if problem is not None:
+        return problem
+    if not isinstance(moves, list):
+        return '"moves" is not a list'
+    targets = set()
+    for number, move in enumerate(moves, start=1):
+        if not isinstance(move, dict) or set(move) != MOVE_KEYS:
+            return f"move {number} is not an object with the keys {', '.join(sorted(MOVE_KEYS))}"
+        rel = move["path"]
+        if not _published_path(rel) or rel in targets:
+            return f"move {number} names the file {rel!r}, which is not a file the build publishes (or is named twice)"
+        targets.add(rel)
+        sha = move["sha256"]
+        if not (isinstance(sha, str) and len(sha) == 64 and set(sha) <= HEX):
+            return f"move {number} gives the sha256 {sha!r}, which is not 64 hexadecimal digits"
+        flat = rel.replace("/", "__")
+        for key in ("new", "old"):
+            value = move[key]
+            if key == "old" and value is None:
+                continue
+            if value != f"{staging}/{key}__{flat}":
+                return f"move {number} names the staged file {value!r}; the build would name it {staging}/{key}__{flat}"
+            problem = _regular_or_absent(root / value)
+            if problem is not None:
+                return f"move {number}: {problem}"
+    return None
+
+
+def _staging_name(rel: object) -> bool:
+    """data/.staging-<name>: one folder directly inside data/."""
+    if not isinstance(rel, str) or "\0" in rel or "\\" in rel:
         return False
     parts = rel.split("/")
-    if staging:
-        return parts[0] == "data" and len(parts) in (2, 3) and parts[1].startswith(STAGING_PREFIX)
-    return rel == DESCRIPTOR or (len(parts) == 2 and parts[0] == "data" and not parts[1].startswith("."))
+    return (
+        len(parts) == 2
+        and parts[0] == "data"
+        and parts[1].startswith(STAGING_PREFIX)
+        and len(parts[1]) > len(STAGING_PREFIX)
+    )
+
+
+def _published_path(rel: object) -> bool:
+    """datapackage.json, or a file directly in data/ (not hidden)."""
+    if not isinstance(rel, str) or "\0" in rel or "\\" in rel:
+        return False
+    parts = rel.split("/")
+    return rel == DESCRIPTOR or (
+        len(parts) == 2 and parts[0] == "data" and bool(parts[1]) and not parts[1].startswith(".")
+    )
+
+
+def _real_folder(path: Path, what: str) -> str | None:
+    """None when `path` is absent (its files were lost) or a real folder, not a link."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"names a {what} that cannot be examined ({exc.strerror})"
+    if stat.S_ISLNK(mode):
+        return f"names a {what}, {path.name}, that is a symbolic link, not a folder the build made"
+    if not stat.S_ISDIR(mode):
+        return f"names a {what}, {path.name}, that is not a folder"
+    return None
+
+
+def _regular_or_absent(path: Path) -> str | None:
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"the staged file {path.name} cannot be examined ({exc.strerror})"
+    if not stat.S_ISREG(mode):
+        return f"the staged file {path.name} is a symbolic link or not a file"
+    return None
 
 
 def _sha256(path: Path) -> str | None:

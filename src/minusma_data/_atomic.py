@@ -1,10 +1,10 @@
 """Replace a file all at once: write a temporary file beside it, flush it to
 disk, then rename it over the target, so a reader sees the old file or the
 new one, never a part; a failure leaves the old file and no temporary one.
-The one writer of whole files: the exports, the layouts, the workbook and the
-release files use it. Publishing the package as a whole goes through the
-build's journal instead (src/minusma_build/publish.py), since it replaces
-many files at once."""
+The release files use it. The exports write through `_output` (a folder
+export staged and swapped in whole; a file export's files all staged first),
+and publishing the package goes through the build's journal
+(src/minusma_build/publish.py), since each replaces many files at once."""
 
 from __future__ import annotations
 

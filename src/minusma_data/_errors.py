@@ -95,14 +95,39 @@ CODES = {
     "not-a-package": "data_home is a folder with neither datapackage.json nor data/: not a data package",
     "unreadable-format": "a data package whose tables are in a format the loader does not read (a JSON "
     "Lines export); it reads CSV and Parquet packages",
+    # ExportError: where an export may write, and what it cannot write
+    "output-is-data-home": "export --output is the package being read, lies in its data/ folder, or contains it",
+    "output-not-empty": "a folder export's --output holds files that are not an earlier export (none of them "
+    "is touched)",
+    "output-is-a-link": "a folder export's --output is a symbolic link",
+    "output-not-a-folder": "--output is a file where a folder is needed, or lies below a file",
+    "output-not-a-file": "--output names a folder where the export writes a file",
+    "output-unwritable": "--output cannot be written (permissions, a read-only disk); an earlier export is kept",
+    "disk-full": "the disk filled up while exporting; an earlier export is kept whole",
+    "value-unexportable": "a value the export format cannot hold (a text too long for a spreadsheet cell, "
+    "an integer it would round, more rows than a sheet has)",
+    "citation-unreadable": "CITATION.cff beside datapackage.json cannot be read as a citation (workbook export)",
+    "source-date-epoch-invalid": "SOURCE_DATE_EPOCH is set to something other than a count of seconds",
+    "export-format-absent": "a csv or parquet folder export of a package that has no files in that format "
+    "(an export in the other format)",
+    "extra-missing": "an export whose optional dependencies are not installed (exit 2); the message gives the "
+    "pip install that brings them",
+    "background-without-layout": "--include-background without --layout (exit 2)",
+    "layout-column-missing": "the events, actors, places, sources or statements table lacks a column a layout "
+    "reads (--layout plover or acled)",
 }
-"""Every `code` a loader error carries (DataFileError, DescriptorError and the
-Unknown*Error classes), and what it means."""
+"""Every `code` a loader or export error carries (DataFileError, DescriptorError,
+ExportError and the Unknown*Error classes), and what it means."""
 
 
 class ExportError(ValueError):
-    """A value or setting that an export format cannot hold as it is, for
-    example a text longer than a spreadsheet cell allows."""
+    """What an export cannot do: a value its format cannot hold (a text longer
+    than a spreadsheet cell allows), or an --output it may not or cannot write
+    (`_output`). `code` is stable (see CODES)."""
+
+    def __init__(self, message: str, code: str = "value-unexportable") -> None:
+        self.code = code
+        super().__init__(message)
 
 
 def remedy(kind: str, root: Path) -> str:

@@ -5,7 +5,8 @@ other exports: `_exporters`).
 A folder export is a Data Package of its own, laid out like the published
 one: datapackage.json, data/<table>.<format>, the source text under
 data/source/, the licence files and a short README. frictionless validates
-it, and `--data-home` (or ``data_home=``) loads it back.
+it, and `--data-home` (or ``data_home=``) loads it back. Every file is read
+and checked before the folder is written, all at once (`_output.write_folder`).
 
 CSV and Parquet exports are the published files themselves, byte for byte
 (each checked first: CSV against its recorded sha256, Parquet against its
@@ -24,10 +25,10 @@ from typing import Any
 
 import pandas as pd
 
-from ._atomic import write_atomic
-from ._errors import DataFileError, remedy
+from ._errors import DataFileError, ExportError, remedy
 from ._exporters import Exporter
 from ._files import DESCRIPTOR, data_path
+from ._output import MARKER, marker_bytes, write_folder
 from ._read import read_table
 from ._resource import check_hash, checked_bytes, failing
 from ._schema import Package
@@ -53,12 +54,8 @@ def write_package(package: Package, exporter: Exporter, output: Path) -> list[Pa
     description = export_descriptor(package, exporter, files)
     files[DESCRIPTOR] = (json.dumps(description, indent=2, ensure_ascii=False) + "\n").encode()
     files["README.md"] = readme_bytes(package, format, description)
-    written = []
-    for relative, data in files.items():
-        target = output / relative
-        write_bytes(target, data)
-        written.append(target)
-    return written
+    files[MARKER] = marker_bytes(format, list(files))
+    return write_folder(output, files)
 
 
 def _inside(package: Package, relative: str) -> str:
@@ -74,6 +71,13 @@ def _inside(package: Package, relative: str) -> str:
 
 
 def _table_bytes(package: Package, table: str, format: str) -> bytes:
+    if format in ("csv", "parquet") and (table, format) not in package.resources:
+        raise ExportError(
+            f"{package.location.descriptor}: the package has no {format} file for table {table!r} (it is an "
+            f"export in another format); a {format} export copies the package's own {format} files. Export "
+            f"from the published package, or choose --format {'parquet' if format == 'csv' else 'csv'} or jsonl.",
+            code="export-format-absent",
+        )
     if format == "csv":
         return checked_bytes(package, table, "csv")
     if format == "parquet":
@@ -193,11 +197,6 @@ def readme_bytes(package: Package, format: str, description: dict[str, Any]) -> 
         "",
     ]
     return "\n".join(lines).encode("utf-8")
-
-
-def write_bytes(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, data)
 
 
 def records(package: Package, table: str) -> list[dict[str, Any]]:

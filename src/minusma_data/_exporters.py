@@ -144,7 +144,9 @@ def export(
     layout: str | None = None,
     include_background: bool = False,
 ) -> Written:
-    """Write the package (or, with `layout`, its events) to `output`.
+    """Write the package (or, with `layout`, its events) to `output`, under
+    the package's read lock (`_locate.reading`) from the first file read to
+    the last: a build publishing meanwhile waits, so the export is one version.
     `include_background` (layouts only) also writes the background history the
     article recalls (docs/coding.md, X1)."""
     chosen = exporter(format, layout)
@@ -153,4 +155,9 @@ def export(
     hint = chosen.install_hint()
     if hint is not None:
         raise ImportError(f"export --{chosen.kind} {chosen.name} needs {chosen.extra!r}; install it with: {hint}")
-    return chosen.write(package, Path(output), include_background)
+    from ._locate import reading
+    from ._output import refuse_data_home
+
+    refuse_data_home(package, Path(output), folder=chosen.self_describing)  # a package folder, swapped in whole
+    with reading(package.location):
+        return chosen.write(package, Path(output), include_background)

@@ -23,8 +23,9 @@ from typing import Any
 
 import pandas as pd
 
-from ._atomic import write_atomic
+from ._errors import DataFileError, remedy
 from ._exporters import Written
+from ._output import write_files
 from ._read import read_table
 from ._schema import Package
 
@@ -94,18 +95,45 @@ class _Tables:
     statements: pd.DataFrame
 
 
+# The columns each layout reads, by table; a package without one is refused
+# in one line (`layout-column-missing`) before anything is written.
+NEEDED = {
+    "events": (
+        "event_id", "event_type", "status", "timeframe", "summary", "evidence", "source_id", "passage_kind",
+        "char_start", "char_end", "date_start", "date_end", "date_precision", "date_basis", "place_id",
+        "initiator_actor_id", "target_actor_id", "initiator_plover_sector", "plover_category", "plover_mode",
+        "plover_context", "quad_code", "acled_time_precision", "acled_geo_precision",
+        "part_of_event_id", "response_to_event_id", "superseded_by_event_id",
+    ),
+    "actors": ("actor_id", "name", "country", "plover_code", "plover_sector", "acled_inter"),
+    "places": ("place_id", "name", "iso_alpha3", "iso_numeric", "acled_region"),
+    "sources": ("source_id", "title", "language", "publisher"),
+    "statements": ("statement_id", "event_id", "speaker_actor_id", "date_start", "date_precision", "date_basis"),
+}  # fmt: skip
+# Ids the layouts look up in another table: (table, column) -> the table that must hold the id.
+LOOKUPS = {
+    ("events", "initiator_actor_id"): "actors",
+    ("events", "target_actor_id"): "actors",
+    ("events", "place_id"): "places",
+    ("events", "source_id"): "sources",
+    ("statements", "speaker_actor_id"): "actors",
+}
+KEYS = {"events": "event_id", "actors": "actor_id", "places": "place_id", "sources": "source_id"}
+
+
 def export_layout(package: Package, layout: str, output: Path, include_background: bool = False) -> Written:
     """Write DIR/events_<layout>.* and DIR/events_<layout>_omitted.csv."""
-    events = read_table(package, "events", "parquet").sort_values("event_id", kind="stable")
+    frames = {table: _read(package, table) for table in NEEDED}
+    _check_lookups(package, frames)
+    events = frames["events"].sort_values("event_id", kind="stable")
     tables = _Tables(
         package,
         events.set_index("event_id", drop=False),
-        read_table(package, "actors", "parquet").set_index("actor_id", drop=False),
-        read_table(package, "places", "parquet").set_index("place_id", drop=False),
-        read_table(package, "sources", "parquet").set_index("source_id", drop=False),
-        read_table(package, "statements", "parquet"),
+        frames["actors"].set_index("actor_id", drop=False),
+        frames["places"].set_index("place_id", drop=False),
+        frames["sources"].set_index("source_id", drop=False),
+        frames["statements"],
     )
-    output.mkdir(parents=True, exist_ok=True)
     if layout == "plover":
         records, omitted = _plover(tables, include_background)
         data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
@@ -115,10 +143,46 @@ def export_layout(package: Package, layout: str, output: Path, include_backgroun
         data = _csv(ACLED_COLUMNS, rows)
         target = output / "events_acled.csv"
     sidecar = output / f"events_{layout}_omitted.csv"
-    write_atomic(target, data)
     omitted_rows = [{"event_id": o.event_id, "reason_code": o.reason_code, "reason": o.reason} for o in omitted]
-    write_atomic(sidecar, _csv(OMITTED_COLUMNS, omitted_rows))
-    return Written([target, sidecar], omitted)
+    written = write_files({target: data, sidecar: _csv(OMITTED_COLUMNS, omitted_rows)})
+    return Written(written, omitted)
+
+
+def _format(package: Package, table: str) -> str:
+    """The format a table is read in: Parquet where the package has it, else
+    CSV (a CSV export carries no Parquet files)."""
+    return "parquet" if (package.table(table), "parquet") in package.resources else "csv"
+
+
+def _read(package: Package, table: str) -> pd.DataFrame:
+    """A table the layouts read, refused in one line if it lacks a column they need."""
+    frame = read_table(package, table, _format(package, table))
+    missing = [c for c in NEEDED[table] if c not in frame.columns]
+    if missing:
+        raise package.error(
+            f"the {table} table has no column {', '.join(map(repr, missing))}, which the event layouts read; "
+            "export a package whose tables have every published column.",
+            code="layout-column-missing",
+        )
+    return frame
+
+
+def _check_lookups(package: Package, frames: dict[str, pd.DataFrame]) -> None:
+    """Every id a layout looks up names a row of its table, as the foreign
+    keys say; a row naming an unknown id is refused as the SQLite export
+    refuses it (`file-damaged`, naming the file, the row and the value)."""
+    for (table, column), target in LOOKUPS.items():
+        known = set(frames[target][KEYS[target]].dropna())
+        values = frames[table][column]
+        for row, value in enumerate(values.tolist(), start=1):
+            if value is None or value is pd.NA or value in known:
+                continue
+            raise DataFileError(
+                package.path(table, _format(package, table)),
+                f"row {row} has {column} {value!r}, which is not in the {target} table: its foreign key does not hold.",
+                remedy(package.location.kind, package.location.root),
+                code="file-damaged",
+            )
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> bytes:
@@ -478,9 +542,11 @@ def _acled_crosswalk(package: Package) -> dict[str, tuple[str | None, str | None
     """[A1] Each event type's ACLED event and sub-event type, from the
     crosswalk the descriptor keeps beside the `event_type` field's categories."""
     field = next(f for f in package.fields("events") if f["name"] == "event_type")
+    categories = field.get("categories")
     return {
         c["value"]: (c.get("acled_event_type") or None, c.get("acled_sub_event_type") or None)
-        for c in field.get("categories", [])
+        for c in (categories if isinstance(categories, list) else [])
+        if isinstance(c, dict) and isinstance(c.get("value"), str)
     }
 
 

@@ -8,6 +8,12 @@ after another could keep a build waiting for ever. A gate prevents that:
 everyone first takes the package folder itself exclusively, takes data/, and
 lets the gate go. A build waiting for data/ holds the gate, so new readers
 queue behind it while the current ones finish.
+
+A thread that already holds the lock on a data/ folder and asks for it again
+(an export reading tables through `load` under the command's lock) is let
+through at once: queueing at the gate behind a waiting build, while holding
+what that build waits for, would deadlock both. Other threads and processes
+take the lock as before.
 """
 
 from __future__ import annotations
@@ -15,8 +21,19 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+_held = threading.local()
+"""Per thread: (device, inode) of each data/ folder the thread holds -> whether exclusively."""
+
+
+def _holding() -> dict[tuple[int, int], bool]:
+    if not hasattr(_held, "folders"):
+        _held.folders = {}
+    folders: dict[tuple[int, int], bool] = _held.folders
+    return folders
 
 
 @contextlib.contextmanager
@@ -25,6 +42,14 @@ def package_lock(root: Path, exclusive: bool, on_wait: Callable[[], None] | None
     if the lock is taken by someone else, before waiting for it. OSError if
     data/ cannot be opened; without the gate if the package folder cannot be."""
     data = os.open(Path(root) / "data", os.O_RDONLY | os.O_DIRECTORY)
+    info = os.fstat(data)
+    key, holding = (info.st_dev, info.st_ino), _holding()
+    if key in holding:  # this thread holds it already: a nested reader
+        os.close(data)
+        if exclusive and not holding[key]:
+            raise RuntimeError(f"{root}: a shared lock on data/ cannot become exclusive in the same thread")
+        yield
+        return
     gate: int | None = None
     waited = [False]
 
@@ -46,7 +71,11 @@ def package_lock(root: Path, exclusive: bool, on_wait: Callable[[], None] | None
         if gate is not None:
             os.close(gate)  # lets the next one in
             gate = None
-        yield
+        holding[key] = exclusive
+        try:
+            yield
+        finally:
+            del holding[key]
     finally:
         if gate is not None:
             os.close(gate)

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ._atomic import write_atomic
-from ._errors import DataFileError, remedy
-from ._export import records, write_bytes
+from ._errors import DataFileError, ExportError, remedy
+from ._export import records
+from ._output import write_files
 from ._schema import Package
 from ._tableschema import enum_of, field_type, foreign_keys
 
@@ -86,13 +86,17 @@ def needs_quoting(names: list[str]) -> list[str]:
 
 def export_database(package: Package, output: Path) -> list[Path]:
     """Write the database (to `output` if it names a .sqlite, .sqlite3 or .db file, else into it
-    as SQLITE_NAME) through a temporary file, and its Datasette metadata beside it."""
+    as SQLITE_NAME), and its Datasette metadata beside it. The database is a new
+    file, renamed over the target once whole; the target's -wal, -shm and
+    -journal files, which SQLite would replay into it, are removed first."""
     target = output if output.suffix in (".sqlite", ".sqlite3", ".db") else output / SQLITE_NAME
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, lambda tmp: write_database(package, tmp, lambda t: records(package, t)))
-    meta = metadata_path(target)
-    write_bytes(meta, metadata_bytes(package, target))
-    return [target, meta]
+    rows = {table: records(package, table) for table in package.tables}  # read and checked before writing
+    return write_files(
+        {
+            target: lambda tmp: write_database(package, tmp, rows.__getitem__),
+            metadata_path(target): metadata_bytes(package, target),
+        },
+    )
 
 
 def write_database(package: Package, target: Path, records: Any) -> None:
@@ -108,24 +112,43 @@ def write_database(package: Package, target: Path, records: Any) -> None:
         )
     db = sqlite3.connect(target)
     try:
-        with db:
-            for name, columns in DESCRIPTION_TABLES.items():
-                db.execute(f"CREATE TABLE {name} ({columns})")
-            for table in package.tables:
-                schema = package.describing(table)["schema"]
-                db.execute(create_table(table, schema))
-                for index in create_indexes(table, schema):
-                    db.execute(index)
-                _describe(db, package, table)
-                marks = ", ".join("?" for _ in schema["fields"])
-                db.executemany(
-                    f"INSERT INTO {sql_name(table)} VALUES ({marks})", [tuple(r.values()) for r in records(table)]
-                )
-            broken = db.execute("PRAGMA foreign_key_check").fetchall()
-            if broken:
-                raise _broken_key(db, package, broken)
+        _fill(db, package, records)
+    except sqlite3.IntegrityError as exc:  # a NOT NULL, CHECK or key the reader let through
+        raise DataFileError(
+            package.location.descriptor,
+            f"the package's rows break a constraint of its Table Schemas ({exc}), so no database was written.",
+            remedy(package.location.kind, package.location.root),
+            code="file-damaged",
+        ) from None
+    except sqlite3.OperationalError as exc:  # "database or disk is full", an unwritable folder
+        full = "full" in str(exc)
+        raise ExportError(
+            f"{target}: cannot write the SQLite database ({exc}); nothing was changed: an earlier export is whole. "
+            + ("Free some space, then export again." if full else "Choose an --output you can write to."),
+            code="disk-full" if full else "output-unwritable",
+        ) from None
     finally:
         db.close()
+
+
+def _fill(db: sqlite3.Connection, package: Package, records: Any) -> None:
+    """Every table, its descriptions and rows, in one transaction; then the foreign keys."""
+    with db:
+        for name, columns in DESCRIPTION_TABLES.items():
+            db.execute(f"CREATE TABLE {name} ({columns})")
+        for table in package.tables:
+            schema = package.describing(table)["schema"]
+            db.execute(create_table(table, schema))
+            for index in create_indexes(table, schema):
+                db.execute(index)
+            _describe(db, package, table)
+            marks = ", ".join("?" for _ in schema["fields"])
+            db.executemany(
+                f"INSERT INTO {sql_name(table)} VALUES ({marks})", [tuple(r.values()) for r in records(table)]
+            )
+        broken = db.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise _broken_key(db, package, broken)
 
 
 def _broken_key(db: sqlite3.Connection, package: Package, broken: list[tuple[str, int, str, int]]) -> DataFileError:

@@ -27,8 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ._atomic import write_atomic
 from ._errors import ExportError
+from ._output import write_files
 from ._resolve import name_column
 from ._schema import Package, codebook
 from ._tableschema import FORMULA_START, fact_tables, field_type
@@ -62,9 +62,7 @@ def write_workbook(package: Package, output: Path) -> Path:
     """Write the workbook to `output` (a file ending .xlsx, or a folder to
     put `workbook_name` in) through a temporary file; return its path."""
     target = output if output.suffix.lower() == ".xlsx" else output / workbook_name(package)
-    data = workbook_bytes(package)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, data)
+    write_files({target: workbook_bytes(package)})
     return target
 
 
@@ -101,7 +99,7 @@ def workbook_bytes(package: Package) -> bytes:
     for table, frame in frames.items():
         kinds = {f["name"]: f.get("type", "string") for f in package.fields(table)}
         columns = [(name, kinds.get(name, "string"), frame[name].astype(object).tolist()) for name in frame.columns]
-        sheet = _sheet(book, table, columns, styles, package.path(table, "csv"))
+        sheet = _sheet(book, table, columns, styles, package.path(table, _format(package, table)))
         if table == first:
             sheet.activate()  # the workbook opens on the facts, not on the one-row sources sheet
     _sheet(book, CODEBOOK_SHEET, _codebook_columns(package), styles, package.location.descriptor)
@@ -130,13 +128,19 @@ def _codebook_columns(package: Package) -> list[Column]:
     ]
 
 
+def _format(package: Package, table: str) -> str:
+    """CSV where the package has it, else Parquet (a Parquet export has no CSV files)."""
+    return "csv" if (table, "csv") in package.resources else "parquet"
+
+
 def _published(package: Package, table: str) -> Any:
-    """The table as the loader gives it from the verified CSV, with actor
-    names where `resolve_actors=True` adds them: one source of truth."""
+    """The table as the loader gives it from the verified CSV (or Parquet),
+    with actor names where `resolve_actors=True` adds them: one source of truth."""
     from ._load import load
 
     home = package.location.root if package.location.kind == "data_home" else None
-    return load(table, format="csv", verify=True, resolve_actors=bool(package.actor_columns(table)), data_home=home)
+    format = _format(package, table)
+    return load(table, format=format, verify=True, resolve_actors=bool(package.actor_columns(table)), data_home=home)  # type: ignore[call-overload]
 
 
 def _sheet(book: Any, name: str, columns: list[Column], styles: dict[str, Any], origin: Path) -> Any:
@@ -282,7 +286,8 @@ def created_date(package: Package) -> datetime:
         except (ValueError, OverflowError, OSError):
             raise ExportError(
                 f"SOURCE_DATE_EPOCH is {epoch!r}, which is not a count of seconds since "
-                "1970-01-01; set it to an integer such as 1700000000, or unset it."
+                "1970-01-01; set it to an integer such as 1700000000, or unset it.",
+                code="source-date-epoch-invalid",
             ) from None
     created = package.raw.get("created")
     if isinstance(created, str):
@@ -310,7 +315,7 @@ def _about_rows(package: Package, frames: dict[str, Any]) -> list[tuple[str, str
         rows.append(("source", "; ".join(str(p) for p in parts if p)))
     rows.append(("citation", citation(package)))
     for table, frame in frames.items():
-        resource = package.resource(table, "csv")
+        resource = package.describing(table)
         what = resource.get("description") or resource.get("title") or ""
         count = f"{len(frame)} row" + ("" if len(frame) == 1 else "s")
         rows.append((f"sheet {table}", f"{count}. {what}".strip()))
@@ -345,11 +350,13 @@ def citation(package: Package) -> str:
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise ExportError(
                 f"{path}: cannot be read as CITATION.cff ({type(exc).__name__}); "
-                "repair it or remove it to cite from datapackage.json."
+                "repair it or remove it to cite from datapackage.json.",
+                code="citation-unreadable",
             ) from None
         if not isinstance(cff, dict):
             raise ExportError(
-                f"{path}: is not a CITATION.cff mapping; repair it or remove it to cite from datapackage.json."
+                f"{path}: is not a CITATION.cff mapping; repair it or remove it to cite from datapackage.json.",
+                code="citation-unreadable",
             )
         authors = [
             str(a.get("name") or " ".join(str(p) for p in (a.get("given-names"), a.get("family-names")) if p))

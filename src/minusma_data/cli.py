@@ -47,16 +47,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3_errors() as exc:
         print(
             f"minusma-data: error: cannot write the SQLite file ({exc}); the package's keys do not hold. "
-            "Rebuild or restore the data, then export again",
+            "Rebuild or restore the data, then export again [file-damaged]",
             file=sys.stderr,
         )
         return 1
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except OSError as exc:  # e.g. export --output names a file, or a folder we may not write to
+    except OSError as exc:  # what the export's own checks (minusma_data._output) did not name
+        where = exc.filename or getattr(args, "output", None) or "the output"
         print(
-            f"minusma-data: error: cannot write {exc.filename}: {exc.strerror}; choose an --output you can write to",
+            f"minusma-data: error: cannot write {where}: {exc.strerror or exc}; "
+            "choose an --output you can write to [output-unwritable]",
             file=sys.stderr,
         )
         return 1
@@ -198,7 +200,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.include_background and chosen.kind != "layout":
         print(
             "minusma-data: error: --include-background selects events for --layout plover or acled; "
-            "give a layout, or leave it out to export every table",
+            "give a layout, or leave it out to export every table [background-without-layout]",
             file=sys.stderr,
         )
         return 2
@@ -206,7 +208,7 @@ def _export(args: argparse.Namespace) -> int:
     if hint is not None:
         print(
             f"minusma-data: export --{chosen.kind} {chosen.name} needs {', '.join(chosen.modules)}; "
-            f"install them with: {hint}",
+            f"install them with: {hint} [extra-missing]",
             file=sys.stderr,
         )
         return 2
