@@ -626,7 +626,7 @@ def test_any_value_of_a_wrong_type_is_refused_in_one_line(tmp_path_factory):
                       st.just([1]), st.just({"a": 1}))  # fmt: skip
 
     @given(st.sampled_from(every), wrong)
-    @settings(max_examples=examples(60))
+    @settings(max_examples=examples(40))
     def check(path, value):
         raw = json.loads(json.dumps(original))
         node = raw

@@ -26,7 +26,11 @@ DATA_END = "<!-- end of generated data changes -->"
 
 
 class ReleaseError(Exception):
-    """A release step that cannot go on; the message is one line."""
+    """A release step that cannot go on; the message is one line, `code` its stable part."""
+
+    def __init__(self, message: str, code: str = "release-refused") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def parse_version(text: object, where: str) -> tuple[int, int, int]:
