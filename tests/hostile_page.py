@@ -54,6 +54,8 @@ def hostile_package(dest: Path) -> Path:
     def events_csv(table: list[list[str]]) -> None:
         table[0] = [FIELD if c == "status" else c for c in table[0]]
         table[1][table[0].index("summary")] = VALUE
+        dated = next(row for row in table[1:] if row[table[0].index("date_start")])
+        dated[table[0].index("date_start")] = "<svg/onload=window.pwned=12>"  # its year heads the timeline
 
     _rewrite_csv(dest / "data" / "events.csv", events_csv)
     (dest / "data" / "hostile.csv").write_text(f'id,"{CODE_FIELD.replace(chr(34), 2 * chr(34))}"\na,x\n', "utf-8")

@@ -505,7 +505,7 @@ class Elements(HTMLParser):
             self.texts[self.current] += data
 
 
-def test_markup_anywhere_in_a_hostile_package_stays_text(hostile_site):
+def test_markup_anywhere_in_a_hostile_package_stays_text(built_site, hostile_site):
     """Title, description, field, table and category names, labels, values: no
     element, attribute or script of the page comes from the package."""
     import hostile_page as h
@@ -515,7 +515,10 @@ def test_markup_anywhere_in_a_hostile_package_stays_text(hostile_site):
     html = (hostile_site / "index.html").read_text(encoding="utf-8")
     parsed = Elements()
     parsed.feed(html)
+    own = Elements()
+    own.feed((built_site / "index.html").read_text(encoding="utf-8"))
     tags = Counter(tag for tag, _ in parsed.elements)
+    assert set(tags) <= {tag for tag, _ in own.elements}  # only elements the page writes itself
     assert tags["img"] == 0 and tags["svg"] == 0 and tags["title"] == 1
     assert [a.get("src") for tag, a in parsed.elements if tag == "script"] == ["assets/site.js", None]
     assert not [(tag, name) for tag, a in parsed.elements for name in a if name.startswith("on")]
@@ -530,6 +533,18 @@ def test_markup_anywhere_in_a_hostile_package_stays_text(hostile_site):
     assert unsafe == []  # the one data: URL is the page's own empty icon, not a value of the package
     assert (hostile_site / h.LINKED_FILE).is_file()
     assert any(url == "javascript%3Awindow.pwned%3D6//x.txt" for _, url in links)
+
+
+def test_a_value_the_checks_did_not_foresee_is_still_one_line(monkeypatch, tmp_path, capsys):
+    """The checks of site_data cover every key the page reads; should a new
+    one be missed, a type error while writing the page is still one line."""
+    from minusma_build import site
+
+    def unforeseen(*args, **kwargs):
+        raise TypeError("'int' object is not iterable")
+
+    monkeypatch.setattr(site, "page_html", unforeseen)
+    assert_one_line(*site_main(capsys, "--output", str(tmp_path / "s")), "bad-descriptor")
 
 
 @pytest.mark.parametrize(
