@@ -168,6 +168,14 @@ def test_a_commit_dated_after_2107_stops_the_release_with_one_line(tmp_path, cap
     assert not (tmp_path / "x.zip").exists()
 
 
+def test_output_below_a_file_stops_the_release_with_one_line(tmp_path, capsys):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    capsys.readouterr()
+    assert release.main(["--zip-only", "--output", str(tmp_path / "file" / "dist")]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("release: note:")]
+    assert len(err) == 1 and err[0].endswith("[output-unusable]"), err
+
+
 def test_the_artifacts_list_names_the_release_files():
     names = [a.name("1.2.3") for a in release.ARTIFACTS]
     assert names == [

@@ -281,7 +281,14 @@ def exported(root: Path, dest: Path) -> Context:
 
 def build(root: Path, output: Path, artifacts: list[Artifact]) -> list[Path]:
     """Write every artifact (and, for more than one, SHA256SUMS) into output."""
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReleaseError(
+            f"--output {output}: cannot make the folder ({exc.strerror}); give a folder you can write, "
+            "not one below a file",
+            "output-unusable",
+        ) from None
     with tempfile.TemporaryDirectory(prefix="minusma-release-") as tmp:
         ctx = exported(root, Path(tmp) / "tree")
         written = []
