@@ -9,7 +9,6 @@ PY := $(BIN)/python
 # original's .venv, whose editable install would otherwise run, and write, the original.
 HERE := PYTHONPATH="$(CURDIR)/src" $(PY)
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar off
-VERSION = $(shell $(PYTHON) -c 'import json; print(json.load(open("datapackage.json"))["version"])')
 
 .PHONY: data test lint floors build check validate docs figure bench clean
 
@@ -55,7 +54,9 @@ docs: $(BIN)/.installed-data
 figure: $(BIN)/.installed-test
 	$(PY) scripts/plot_timeline.py
 
-# Write the explorer page to site/ (open site/index.html, or publish the folder).
+# Write the explorer page to site/ (open site/index.html, or publish the folder). The page
+# finds the release files of the package's version in dist/ itself: no value of the data
+# ever reaches a recipe's shell.
 .PHONY: site
 $(BIN)/.installed-xlsx: $(BIN)/.installed-data
 	$(PIP) -e ".[xlsx]"
@@ -64,8 +65,7 @@ $(BIN)/.installed-xlsx: $(BIN)/.installed-data
 site: $(BIN)/.installed-xlsx
 	$(PY) -m minusma_build.release --zip-only --output dist
 	$(BIN)/minusma-data export --format xlsx --output dist
-	$(PY) -m minusma_build.site --output site --release-zip dist/minusma-data-$(VERSION).zip \
-		--release-workbook dist/minusma-data-$(VERSION).xlsx
+	$(PY) -m minusma_build.site --output site --release-dir dist
 
 # Measure the loader's cost and how the build scales; prints a table of figures and targets.
 bench: $(BIN)/.installed-test
@@ -77,7 +77,8 @@ $(BIN)/.installed-release: $(BIN)/.installed-data
 	$(PIP) -e ".[release]"
 	touch $@
 
-# RELEASE_FLAGS: e.g. --tag v0.2.0 (the release workflow checks its tag this way).
+# RELEASE_FLAGS: e.g. --no-verify, typed by whoever runs make. The release workflow gives its tag
+# as RELEASE_TAG in the environment (read by the release command), never through a recipe.
 RELEASE_FLAGS ?=
 release: $(BIN)/.installed-release
 	$(PY) -m minusma_build.release $(RELEASE_FLAGS)

@@ -145,8 +145,35 @@ def test_verify_catches_a_file_that_no_longer_matches_its_sum(tmp_path):
 def test_outside_a_git_checkout_the_release_stops_with_one_line(tmp_path):
     done = run_release("--root", release_tree(tmp_path / "tree"), "--output", tmp_path / "dist", "--no-verify")
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "not a git checkout" in done.stderr
+    assert done.stderr.count("\n") == 1 and done.stderr.rstrip().endswith("[not-a-checkout]")
     assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
+
+
+def test_a_commit_dated_after_2107_stops_the_release_with_one_line(tmp_path, capsys):
+    """A zip records years up to 2107; a later commit date is refused with a code, not a traceback."""
+    git = need_program("git", "apt-get install git")
+    when = "@4354819200 +0000"  # 2108-01-01
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    for role in ("AUTHOR", "COMMITTER"):
+        env |= {f"GIT_{role}_NAME": "a", f"GIT_{role}_EMAIL": "a@example.org"}
+    subprocess.run([git, "init", "-q", str(tmp_path)], check=True, env=env)
+    subprocess.run([git, "-C", str(tmp_path), "commit", "-q", "--allow-empty", "-m", "x"], check=True, env=env)
+    capsys.readouterr()
+    assert release.main(["--root", str(tmp_path), "--zip-only", "--output", str(tmp_path / "dist")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.rstrip().endswith("[commit-date-out-of-range]"), err
+    with pytest.raises(ReleaseError) as refused:
+        release.write_zip(ROOT, tmp_path / "x.zip", 4_354_819_200)  # 2108-01-01
+    assert refused.value.code == "commit-date-out-of-range"
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_output_below_a_file_stops_the_release_with_one_line(tmp_path, capsys):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    capsys.readouterr()
+    assert release.main(["--zip-only", "--output", str(tmp_path / "file" / "dist")]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("release: note:")]
+    assert len(err) == 1 and err[0].endswith("[output-unusable]"), err
 
 
 def test_the_artifacts_list_names_the_release_files():

@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,7 +18,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from minusma_build.site_article import Span, cut
 
@@ -252,14 +255,14 @@ def test_dictionary_and_codebook_cover_every_column_and_code(built_site):
 
 
 def test_same_package_gives_the_same_bytes(built_site, tmp_path):
-    from minusma_build.site import build_site
+    from minusma_build.site import MARKER, build_site
 
     archive, workbook = next(built_site.glob("*.zip")), next(built_site.glob("*.xlsx"))
     again = build_site(ROOT, tmp_path / "again", archive, workbook)
     for rel, data in again.items():
         assert (built_site / rel).read_bytes() == data, rel
     on_disk = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*") if p.is_file()}
-    assert on_disk == set(again)
+    assert on_disk == {*again, MARKER}
 
 
 def test_page_budget_is_under_a_megabyte(built_site):
@@ -408,13 +411,17 @@ def test_a_folder_it_did_not_write_is_never_replaced(tmp_path):
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
 
-def test_a_rebuild_drops_files_of_the_previous_page(tmp_path):
+def test_a_rebuild_drops_files_of_the_previous_page(built_site, tmp_path):
+    """A file the previous run wrote (its release zip) goes when this run does not write it."""
+    from minusma_build.site import build_site
+
     out = tmp_path / "site"
-    assert run_site("--output", str(out)).returncode == 0
-    (out / "stale.zip").write_bytes(b"old")
-    assert run_site("--output", str(out)).returncode == 0
-    assert not (out / "stale.zip").exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")]
+    archive = next(built_site.glob("*.zip"))
+    build_site(ROOT, out, archive)
+    assert (out / archive.name).is_file()
+    build_site(ROOT, out)
+    assert not (out / archive.name).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_pages_workflow_publishes_what_make_site_writes():
@@ -446,3 +453,287 @@ def test_markup_in_the_data_stays_text(scratch_repo, tmp_path):
     assert [s.get("src") for s in parser.scripts] == ["assets/site.js", None]  # no script was injected
     assert '<b class="x">' not in html
     assert "&lt;b class=&quot;x&quot;&gt;&quot;quoted&quot; &amp; &#x27;single&#x27;&lt;/b&gt;" in html
+
+
+# -- hostile packages: every value is text, every link safe --------------------------
+
+
+def site_main(capsys, *args: str) -> tuple[int, str]:
+    """`python -m minusma_build.site` in this process: its exit status and stderr."""
+    from minusma_build import site
+
+    capsys.readouterr()
+    code = site.main(list(args))
+    return code, capsys.readouterr().err
+
+
+def assert_one_line(code: int, err: str, expected: str) -> None:
+    lines = err.strip().splitlines()
+    assert code == 1 and len(lines) == 1 and "Traceback" not in err, err
+    assert lines[0].startswith(f"site: {expected}: "), lines[0]
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    from hostile_page import hostile_package
+
+    from minusma_build.site import build_site
+
+    work = tmp_path_factory.mktemp("hostile")
+    build_site(hostile_package(work / "package"), work / "site")
+    return work / "site"
+
+
+class Elements(HTMLParser):
+    """Every element with its attributes, and the text of each <script> and of <title>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.texts: dict[str, str] = defaultdict(str)
+        self.current = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, {k: v or "" for k, v in attrs}))
+        self.current = tag
+
+    def handle_endtag(self, tag):
+        self.current = ""
+
+    def handle_data(self, data):
+        if self.current in ("script", "title"):
+            self.texts[self.current] += data
+
+
+def test_markup_anywhere_in_a_hostile_package_stays_text(built_site, hostile_site):
+    """Title, description, field, table and category names, labels, values: no
+    element, attribute or script of the page comes from the package."""
+    import hostile_page as h
+
+    from minusma_build.urls import scheme
+
+    html = (hostile_site / "index.html").read_text(encoding="utf-8")
+    parsed = Elements()
+    parsed.feed(html)
+    own = Elements()
+    own.feed((built_site / "index.html").read_text(encoding="utf-8"))
+    tags = Counter(tag for tag, _ in parsed.elements)
+    assert set(tags) <= {tag for tag, _ in own.elements}  # only elements the page writes itself
+    assert tags["img"] == 0 and tags["svg"] == 0 and tags["title"] == 1
+    assert [a.get("src") for tag, a in parsed.elements if tag == "script"] == ["assets/site.js", None]
+    assert not [(tag, name) for tag, a in parsed.elements for name in a if name.startswith("on")]
+    assert parsed.texts["title"] == h.TITLE  # shown as the text it is
+    facts = json.loads(parsed.texts["script"])["facts"]  # whole: no </script> inside a value closed it
+    assert h.VALUE in [f["label"] for f in facts.values()]
+    ids = {a["id"] for _, a in parsed.elements if "id" in a}
+    assert {f"code-{h.FIELD}", f"code-{h.CODE_FIELD}", f"table-{h.TABLE}"} <= ids  # anchors keep the names
+    assert {a["data-field"] for _, a in parsed.elements if "data-field" in a} >= {h.FIELD, h.CODE_FIELD}
+    links = [(tag, a.get("href") or a.get("src")) for tag, a in parsed.elements if a.get("href") or a.get("src")]
+    unsafe = [(tag, url) for tag, url in links if scheme(url) not in (None, "https") and url != "data:,"]
+    assert unsafe == []  # the one data: URL is the page's own empty icon, not a value of the package
+    assert (hostile_site / h.LINKED_FILE).is_file()
+    assert any(url == "javascript%3Awindow.pwned%3D6//x.txt" for _, url in links)
+
+
+def test_a_value_the_checks_did_not_foresee_is_still_one_line(monkeypatch, tmp_path, capsys):
+    """The checks of site_data cover every key the page reads; should a new
+    one be missed, a type error while writing the page is still one line."""
+    from minusma_build import site
+
+    def unforeseen(*args, **kwargs):
+        raise TypeError("'int' object is not iterable")
+
+    monkeypatch.setattr(site, "page_html", unforeseen)
+    assert_one_line(*site_main(capsys, "--output", str(tmp_path / "s")), "bad-descriptor")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["javascript:document.title='pwned'", " JavaScript:alert(1)", "java\tscript:alert(1)", "data:text/html,x",
+     "http://example.org/licence", "mailto:a@example.org", "vbscript:x", "/etc/passwd", "../LICENSE"],
+)  # fmt: skip
+def test_a_licence_link_of_an_unsafe_scheme_is_refused(copy, tmp_path, capsys, path):
+    raw = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    raw["licenses"][0]["path"] = path
+    (copy / "datapackage.json").write_text(json.dumps(raw), encoding="utf-8")
+    assert_one_line(*site_main(capsys, "--root", str(copy), "--output", str(tmp_path / "s")), "unsafe-link")
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_published_file_linking_out_of_the_package_is_refused(copy, tmp_path, capsys):
+    private = tmp_path / "private.txt"
+    private.write_text("not for publishing", encoding="utf-8")
+    (copy / "data" / "events.parquet").unlink()
+    (copy / "data" / "events.parquet").symlink_to(private)
+    assert_one_line(*site_main(capsys, "--root", str(copy), "--output", str(tmp_path / "s")), "link-outside")
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_link_inside_the_package_is_read_through(copy, tmp_path):
+    from minusma_build.site import build_site
+
+    (copy / "data" / "original.parquet").write_bytes((copy / "data" / "events.parquet").read_bytes())
+    (copy / "data" / "events.parquet").unlink()
+    (copy / "data" / "events.parquet").symlink_to("original.parquet")
+    build_site(copy, tmp_path / "s")
+    assert not (tmp_path / "s" / "data" / "events.parquet").is_symlink()
+
+
+def _deep(root: Path) -> None:
+    raw = (root / "datapackage.json").read_text(encoding="utf-8").rstrip()
+    (root / "datapackage.json").write_text(raw[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}", "utf-8")
+
+
+def _set(*path: str | int, value: object):
+    """An edit of datapackage.json: the value at `path` replaced by `value`."""
+
+    def edit(root: Path) -> None:
+        raw = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+        node = raw
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+        (root / "datapackage.json").write_text(json.dumps(raw), encoding="utf-8")
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _deep,
+        _set("x", value=json.loads("[" * 40 + "]" * 40)),
+        _set("licenses", value=5),
+        _set("licenses", 0, "title", value={"a": 1}),
+        _set("title", value=["a"]),
+        _set("version", value=None),
+        _set("resources", 2, "schema", value="schema"),
+        _set("resources", 2, "schema", "fields", 0, "constraints", value=[]),
+        _set("resources", 2, "schema", "foreignKeys", value={"fields": 1}),
+        _set("resources", 2, "title", value=7),
+    ],
+    ids=["nested-100000", "nested-41", "licenses-int", "licence-title-object", "title-list", "version-null",
+         "schema-text", "constraints-list", "foreign-keys-object", "resource-title-int"],
+)  # fmt: skip
+def test_a_malformed_descriptor_is_refused_in_one_line(copy, tmp_path, capsys, damage):
+    damage(copy)
+    assert_one_line(*site_main(capsys, "--root", str(copy), "--output", str(tmp_path / "s")), "bad-descriptor")
+
+
+def test_any_value_of_a_wrong_type_is_refused_in_one_line(tmp_path_factory):
+    """Any value of datapackage.json replaced by a value of another type: the
+    page is written or refused with a code, never a traceback."""
+    from minusma_build.site import read_and_render
+    from minusma_build.site_data import SiteError
+
+    root = tmp_path_factory.mktemp("types") / "package"
+    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("curated", ".staging-*"))
+    original = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+
+    def paths(node, prefix=()):
+        yield prefix
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, child in children:
+            yield from paths(child, (*prefix, key))
+
+    every = [p for p in paths(original) if p]
+    wrong = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3), st.just([]), st.just({}),
+                      st.just([1]), st.just({"a": 1}))  # fmt: skip
+
+    @given(st.sampled_from(every), wrong)
+    @settings(max_examples=examples(40))
+    def check(path, value):
+        raw = json.loads(json.dumps(original))
+        node = raw
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+        (root / "datapackage.json").write_text(json.dumps(raw), encoding="utf-8")
+        try:
+            read_and_render(root)
+        except SiteError as exc:
+            assert exc.code
+        except Exception as exc:  # the point: nothing else may escape
+            pytest.fail(f"{path} = {value!r}: {type(exc).__name__}: {exc}")
+
+    check()
+
+
+def test_output_below_a_file_is_refused_in_one_line(tmp_path, capsys):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert_one_line(*site_main(capsys, "--output", str(tmp_path / "file" / "site")), "output-not-folder")
+
+
+def test_a_page_folder_with_a_users_file_is_never_replaced(tmp_path, capsys):
+    from minusma_build.site import build_site
+
+    out = tmp_path / "site"
+    build_site(ROOT, out)
+    before = (out / "index.html").read_bytes()
+    (out / "data" / "notes.txt").write_text("keep me", encoding="utf-8")
+    assert_one_line(*site_main(capsys, "--output", str(out)), "output-not-site")
+    assert (out / "data" / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert (out / "index.html").read_bytes() == before
+
+
+def test_a_saved_copy_of_the_page_beside_a_users_files_is_never_replaced(built_site, tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    shutil.copy2(built_site / "index.html", mine / "index.html")
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    assert_one_line(*site_main(capsys, "--output", str(mine)), "output-not-site")
+    assert sorted(p.name for p in mine.iterdir()) == ["index.html", "notes.txt"]
+
+
+def test_a_rebuild_swaps_the_page_in_one_step(tmp_path, monkeypatch):
+    """Replacing a page never leaves its folder absent: after each rename, the folder holds a whole page."""
+    from minusma_build.site import build_site
+
+    out = tmp_path / "site"
+    build_site(ROOT, out)
+    seen, real = [], Path.replace
+
+    def spy(self, target):
+        moved = real(self, target)
+        seen.append((out / "index.html").is_file())
+        return moved
+
+    monkeypatch.setattr(Path, "replace", spy)
+    build_site(ROOT, out)
+    assert all(seen), seen
+
+
+def test_a_failed_write_keeps_the_old_page_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    from minusma_build.site import build_site
+
+    out = tmp_path / "site"
+    build_site(ROOT, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    calls, real = [0], Path.write_bytes
+
+    def full_disk(self, data):
+        calls[0] += 1
+        if calls[0] == 5:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    assert_one_line(*site_main(capsys, "--output", str(out)), "output-unusable")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_release_dir_finds_the_files_of_the_packages_version(built_site, tmp_path):
+    from minusma_build.site import build_site
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for found in (*built_site.glob("*.zip"), *built_site.glob("*.xlsx")):
+        shutil.copy2(found, dist / found.name)
+    files = build_site(ROOT, tmp_path / "s", release_dir=dist)
+    assert {p.name for p in dist.iterdir()} <= set(files)
+
+
+def test_an_interrupted_publish_is_refused(copy, tmp_path, capsys):
+    (copy / "data" / ".publish-journal.json").write_text("{}", encoding="utf-8")
+    assert_one_line(*site_main(capsys, "--root", str(copy), "--output", str(tmp_path / "s")), "interrupted-publish")

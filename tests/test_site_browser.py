@@ -377,3 +377,69 @@ def test_verdict_marks_differ_without_colour(page):
     assert len(styles) == 5
     assert len({(style, width) for style, width, _ in styles.values()}) == 5
     assert len({sign for _, _, sign in styles.values()}) == 5
+
+
+# -- a hostile package: nothing of it runs ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    """The page of tests/hostile_page.py's package: markup in every shown value."""
+    from hostile_page import hostile_package
+
+    from minusma_build.site import build_site
+
+    work = tmp_path_factory.mktemp("hostile")
+    build_site(hostile_package(work / "package"), work / "site")
+    return work / "site"
+
+
+UNSAFE_URLS = """
+return Array.from(document.querySelectorAll('[href], [src]'))
+  .map(e => e.href || e.src)
+  .filter(u => !/^(file|https):/.test(u) && u !== 'data:,');
+"""
+# Each payload of tests/hostile_page.py sets window.pwned (or the title) if it runs.
+RAN = "return [window.pwned === undefined ? null : window.pwned, document.title]"
+
+
+def test_no_script_of_a_hostile_package_runs_even_when_its_names_are_used(browser, hostile_site):
+    import hostile_page as h
+
+    browser.set_window_size(1400, 900)
+    browser.get_log("browser")
+    browser.get((hostile_site / "index.html").as_uri())
+    browser.execute_script("return document.readyState")
+    assert browser.execute_script(RAN) == [None, h.TITLE]
+    assert browser.execute_script(UNSAFE_URLS) == []
+    # the page's script on the hostile names: sort and filter by the hostile columns, follow every anchor
+    browser.execute_script(
+        """
+        const [table, field, codeField] = arguments;
+        document.querySelector('button[data-sort="' + CSS.escape(field) + '"]').click();
+        const select = document.querySelector(
+          '.filters[data-table="' + CSS.escape(table) + '"] select[data-filter="' + CSS.escape(codeField) + '"]');
+        select.value = 'x';
+        select.dispatchEvent(new Event('change', {bubbles: true}));
+        document.querySelectorAll('a[href^="#"]').forEach(a => a.click());
+        """,
+        h.TABLE,
+        h.FIELD,
+        h.CODE_FIELD,
+    )
+    shown = browser.execute_script(
+        "const rows = document.querySelectorAll('table[data-table=\"' + CSS.escape(arguments[0]) + '\"] tbody tr');"
+        "return Array.from(rows).filter(tr => !tr.hidden).length",
+        h.TABLE,
+    )
+    assert shown == 1  # the filter found its table and column by their hostile names
+    assert browser.execute_script(f"return !!document.getElementById({json.dumps('code-' + h.FIELD)})")
+    # the published file named like a script URL is a link to that file
+    linked = browser.execute_script(
+        "return Array.from(document.querySelectorAll('a.download')).map(a => a.href).filter(u => u.endsWith('x.txt'))"
+    )
+    assert [os.path.normpath(unquote(urlparse(u).path)) for u in linked] == [str(hostile_site / h.LINKED_FILE)]
+    browser.execute_script("document.querySelectorAll('a.download').forEach(a => a.click())")
+    assert browser.execute_script(RAN) == [None, h.TITLE]
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == [], errors

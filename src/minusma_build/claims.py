@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .curated import Row
 from .spec import Table
+from .urls import unsafe
 
 if TYPE_CHECKING:
     from .builders import Build
@@ -41,9 +42,20 @@ def aspect_confidences(text: str, levels: list[str]) -> dict[str, str] | None:
 
 
 def references(table: Table, rows: list[Row], build: Build) -> list[Row]:
-    """Each record's confidence by aspect, refused when it cannot be read."""
+    """Each record's confidence by aspect, refused when it cannot be read; its
+    locator, refused when it is a link of a scheme the package may not hold."""
     levels = build.spec.vocabularies["confidence"].codes
     for r in rows:
+        locator = r.values.get("locator")
+        why = unsafe(locator) if isinstance(locator, str) else None
+        if why:
+            build.problems.add(
+                "reference-locator-unsafe",
+                r.origin.file,
+                r.origin.label,
+                "locator",
+                f"{locator!r}: {why}; give an https:// address, or the document symbol as text",
+            )
         text = r.values.get("confidence_by_aspect")
         if isinstance(text, str) and aspect_confidences(text, levels) is None:
             build.problems.add(

@@ -161,6 +161,19 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
                 (PACKAGE,),
             ),
             C(
+                "package-version-malformed",
+                "a `version` that is not MAJOR.MINOR.PATCH (`0.1.0; touch x`, `v1.0`, `1.0`, `01.0.0`)",
+                'give three whole numbers joined by dots, e.g. version = "0.2.0" (docs/versioning.md)',
+                (PACKAGE,),
+            ),
+            C(
+                "package-link-unsafe",
+                "a licence's or a contributor's `path` that is neither an https:// URL nor a relative path "
+                "inside the package (`javascript:...`, `data:...`, `http://...`, `mailto:...`, `/etc/...`, `../...`)",
+                "give the https:// address of the licence, or the path of a file of the package",
+                (PACKAGE,),
+            ),
+            C(
                 "package-sources-key",
                 "a `sources` key in [package]",
                 "remove it: the package's sources are the entries of sources.toml",
@@ -573,6 +586,13 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
                 'a reference\'s confidence_by_aspect not written `<confidence> (<aspect>)`, joined by ", ", each '
                 "aspect once, with a confidence of the confidence vocabulary",
                 'copy it as the context facts give it, e.g. "high (who), medium (day)", or leave it out',
+                (REFERENCES,),
+            ),
+            C(
+                "reference-locator-unsafe",
+                "a reference's `locator` with a scheme other than https (`javascript:...`, `data:...`, `http://...`, "
+                "`doi:...`), or a path starting with / or climbing out with ..",
+                "give the record's https:// address, or its document symbol as text (S/RES/2690 (2023))",
                 (REFERENCES,),
             ),
             C(

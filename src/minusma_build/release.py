@@ -58,6 +58,9 @@ ZIP_DOCUMENTS = (
 # Files written for the zip from the tree (a dataset card or a croissant.json would be one more entry).
 ZIP_GENERATED: dict[str, Callable[[Path], bytes]] = {"README.md": readme_bytes}
 ZIP_EPOCH_FLOOR = 315532800  # 1980-01-01: a zip cannot record an earlier time
+ZIP_LAST_YEAR = 2107  # nor a later year than this (seven bits from 1980)
+TAG_VARIABLE = "RELEASE_TAG"
+"""The environment variable that gives --tag's default."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,9 @@ def _run(args: list[str], what: str, **kwargs) -> subprocess.CompletedProcess:
     done = subprocess.run(args, capture_output=True, text=True, check=False, **kwargs)
     if done.returncode != 0:
         tail = (done.stderr.strip() or done.stdout.strip()).splitlines()
-        raise ReleaseError(f"{what} failed (exit {done.returncode}): {tail[-1] if tail else 'no message'}")
+        raise ReleaseError(
+            f"{what} failed (exit {done.returncode}): {tail[-1] if tail else 'no message'}", "step-failed"
+        )
     return done
 
 
@@ -113,7 +118,9 @@ def python_build(kind: str) -> Builder:
             )
             made = sorted(Path(tmp).iterdir())
             if [p.name for p in made] != [out.name]:
-                raise ReleaseError(f"python -m build --{kind} wrote {[p.name for p in made]}, expected {out.name}")
+                raise ReleaseError(
+                    f"python -m build --{kind} wrote {[p.name for p in made]}, expected {out.name}", "step-failed"
+                )
             shutil.move(made[0], out)
 
     return build
@@ -146,7 +153,7 @@ def cli_export(format: str) -> Builder:
             env=env,
         )
         if not out.is_file():
-            raise ReleaseError(f"minusma-data export --format {format} did not write {out}")
+            raise ReleaseError(f"minusma-data export --format {format} did not write {out}", "step-failed")
 
     return build
 
@@ -174,13 +181,31 @@ def zip_members(tree: Path) -> list[str]:
     for rel in (m for m in members if m not in ZIP_GENERATED):
         path = tree / rel
         if ".." in Path(rel).parts or Path(rel).is_absolute() or not path.is_file():
-            raise ReleaseError(f"{tree}: {rel} is listed for the zip but is not a file inside the package")
+            raise ReleaseError(
+                f"{tree}: {rel} is listed for the zip but is not a file inside the package", "zip-member-outside"
+            )
     return members
+
+
+def zip_stamp(epoch: int) -> tuple[int, int, int, int, int, int]:
+    """The zip entries' date and time for `epoch` (a commit's time), refused
+    past what a zip can record (the year 2107) rather than failing mid-write."""
+    try:
+        when = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH_FLOOR), dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        when = dt.datetime.max
+    if when.year > ZIP_LAST_YEAR:
+        raise ReleaseError(
+            f"the last commit is dated {when.year}, after {ZIP_LAST_YEAR}, the last year a zip can record; "
+            "commit again with a correct date (check the clock, GIT_COMMITTER_DATE)",
+            "commit-date-out-of-range",
+        )
+    return when.year, when.month, when.day, when.hour, when.minute, when.second
 
 
 def write_zip(tree: Path, out: Path, epoch: int) -> None:
     """A zip whose bytes depend only on the files' contents and `epoch`."""
-    stamp = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH_FLOOR), dt.UTC).timetuple()[:6]
+    stamp = zip_stamp(epoch)
 
     def write(path: Path) -> None:
         with zipfile.ZipFile(path, "w") as archive:
@@ -205,9 +230,12 @@ def commit_epoch(root: Path) -> int:
     if done.returncode != 0 or not done.stdout.strip().isdigit():
         raise ReleaseError(
             f"{root} is not a git checkout with a commit: the release takes its timestamps "
-            "from the last commit; run it in a clone of the repository"
+            "from the last commit; run it in a clone of the repository",
+            "not-a-checkout",
         )
-    return int(done.stdout.strip())
+    epoch = int(done.stdout.strip())
+    zip_stamp(epoch)  # every release file is a zip (the wheel and workbook too): refuse a date none can hold
+    return epoch
 
 
 def uncommitted(root: Path) -> bool:
@@ -234,22 +262,33 @@ def exported(root: Path, dest: Path) -> Context:
     except BuildError as exc:
         raise ReleaseError(
             f"the committed curated files do not build ({len(exc.problems)} problem(s)); "
-            "run `python -m minusma_build` to see them"
+            "run `python -m minusma_build` to see them",
+            "commit-does-not-build",
         ) from None
     if stale:
         raise ReleaseError(
             f"the committed published files are stale ({', '.join(stale)}); run "
-            "`python -m minusma_build` and commit the result"
+            "`python -m minusma_build` and commit the result",
+            "commit-stale",
         )
     version = json.loads((dest / DESCRIPTOR).read_text(encoding="utf-8"))["version"]
     if version != curated_version(dest):
-        raise ReleaseError(f"datapackage.json says {version} but package.toml says {curated_version(dest)}")
+        raise ReleaseError(
+            f"datapackage.json says {version} but package.toml says {curated_version(dest)}", "version-mismatch"
+        )
     return Context(dest, version, epoch)
 
 
 def build(root: Path, output: Path, artifacts: list[Artifact]) -> list[Path]:
     """Write every artifact (and, for more than one, SHA256SUMS) into output."""
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReleaseError(
+            f"--output {output}: cannot make the folder ({exc.strerror}); give a folder you can write, "
+            "not one below a file",
+            "output-unusable",
+        ) from None
     with tempfile.TemporaryDirectory(prefix="minusma-release-") as tmp:
         ctx = exported(root, Path(tmp) / "tree")
         written = []
@@ -294,7 +333,7 @@ def verify(output: Path, written: list[Path], python: str = sys.executable, inst
         for line in sums.read_text(encoding="utf-8").splitlines():
             digest, _, name = line.partition("  ")
             if hashlib.sha256((output / name).read_bytes()).hexdigest() != digest:
-                raise ReleaseError(f"{output / name}: its sha256 differs from {SUMS}")
+                raise ReleaseError(f"{output / name}: its sha256 differs from {SUMS}", "checksum-mismatch")
         passed.append(f"{SUMS}: every file matches")
     wheels = [p for p in written if p.name.endswith(".whl")]
     sdists = [p for p in written if p.name.endswith(".tar.gz")]
@@ -324,7 +363,9 @@ def validate_zip(archive: Path, python: str = sys.executable) -> str:
     )
     if done.returncode != 0:
         tail = [line for line in done.stdout.splitlines() + done.stderr.splitlines() if line.strip()]
-        raise ReleaseError(f"frictionless validate {archive.name} failed: {tail[-1] if tail else 'no message'}")
+        raise ReleaseError(
+            f"frictionless validate {archive.name} failed: {tail[-1] if tail else 'no message'}", "zip-invalid"
+        )
     return f"frictionless validate {archive.name}: valid"
 
 
@@ -374,7 +415,12 @@ def main(argv: list[str] | None = None) -> int:
         help="print the changelog's section for package.toml's version (the GitHub release text)",
     )
     parser.add_argument("--no-verify", action="store_true", help="build only; skip the checks of what was built")
-    parser.add_argument("--tag", help="refuse to build unless TAG is v<version> (the release workflow passes its tag)")
+    parser.add_argument(
+        "--tag",
+        default=os.environ.get(TAG_VARIABLE) or None,
+        help=f"refuse to build unless TAG is v<version> (default: ${TAG_VARIABLE}, which the release workflow sets, "
+        "so the tag never passes through make or a shell)",
+    )
     parser.add_argument(
         "--date",
         default=dt.datetime.now(dt.UTC).date().isoformat(),
@@ -401,7 +447,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.tag and args.tag != f"v{curated_version(root)}":
             raise ReleaseError(
                 f"tag {args.tag} does not match package.toml's version "
-                f"{curated_version(root)}; tag v{curated_version(root)}"
+                f"{curated_version(root)}; tag v{curated_version(root)}",
+                "tag-mismatch",
             )
         if uncommitted(root):
             print(
@@ -417,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
             for line in verify(output, written, install=not args.zip_only):
                 print(f"ok: {line}")
     except ReleaseError as exc:
-        print(f"release: error: {exc}", file=sys.stderr)
+        print(f"release: error: {exc} [{exc.code}]", file=sys.stderr)
         return 2
     return 0
 

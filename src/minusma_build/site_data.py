@@ -8,17 +8,21 @@ ones, so it shows exactly what a user downloads.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX
+from minusma_data.buildkit import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, PARQUET_SUFFIX, package_lock
 
 from .render import EVIDENCE_PROPERTY
 from .spec import EVIDENCE
+from .urls import unsafe
 
 SOURCES, PASSAGES = ARTICLE_TABLES = ("sources", "passages")
 """The tables the article is made of: its texts, and the sentences they are cut into."""
@@ -26,6 +30,9 @@ SPAN_COLUMNS = ("source_id", "evidence", "char_start", "char_end")
 """What a table marked in the article needs: where its evidence stands."""
 TIMELINE_TABLE = "events"
 """The table whose dated rows the timeline shows."""
+MAX_DEPTH = 32
+"""How deeply datapackage.json may nest (the package's own nests 6 deep): a
+deeper one is refused in one line, never met as a RecursionError."""
 
 
 class SiteError(Exception):
@@ -93,28 +100,57 @@ class Package:
 
 
 def inside(root: Path, rel: str, where: str) -> Path:
-    """`root/rel`, refused when `rel` would leave the package folder."""
+    """`root/rel`, refused when `rel` would leave the package folder, by its
+    text or through a symbolic link (the page would publish the file it leads to)."""
     parts = PurePosixPath(rel).parts
-    if not rel or PurePosixPath(rel).is_absolute() or ".." in parts or "\\" in rel:
+    if not rel or PurePosixPath(rel).is_absolute() or ".." in parts or "\\" in rel or "\0" in rel:
         raise SiteError(
             "path-outside",
             f"{where}: path {rel!r} leaves the package folder; give a relative path inside it, such as data/events.csv",
         )
-    return root / rel
+    path = root / rel
+    real, home = os.path.realpath(path), os.path.realpath(root)
+    if os.path.commonpath([real, home]) != home:
+        raise SiteError(
+            "link-outside",
+            f"{where}: {path} is a symbolic link to {real}, outside the package; replace it with the file itself",
+        )
+    return path
+
+
+@contextlib.contextmanager
+def reading(root: Path) -> Iterator[None]:
+    """Hold the package's read lock (the one the loader holds, minusma_data._lock)
+    while the page reads it, so a build publishing meanwhile is never seen
+    half done: the page is one version, never a mix. A package whose publish
+    was interrupted is refused; a folder without data/ is read without the lock."""
+    with contextlib.ExitStack() as stack:
+        with contextlib.suppress(OSError):
+            stack.enter_context(package_lock(root, exclusive=False))
+        if os.path.lexists(root / JOURNAL):
+            raise SiteError("interrupted-publish", f"{root / JOURNAL}: {INTERRUPTED}; {FINISH}")
+        yield
 
 
 def read_package(root: Path) -> Package:
     descriptor_path = root / DESCRIPTOR
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise SiteError(
             "no-descriptor", f"{descriptor_path} is missing; build the package first (python -m minusma_build)"
         ) from None
+    except OSError as exc:
+        raise SiteError("unreadable-file", f"{descriptor_path} cannot be read ({exc.strerror})") from None
+    except RecursionError:
+        raise SiteError("bad-descriptor", f"{descriptor_path} nests deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:
         raise SiteError("bad-descriptor", f"{descriptor_path} is not valid JSON ({exc})") from None
+    if depth(descriptor) > MAX_DEPTH:
+        raise SiteError("bad-descriptor", f"{descriptor_path} nests deeper than {MAX_DEPTH} levels")
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise SiteError("bad-descriptor", f"{descriptor_path} has no 'resources' list")
+    check_shape(descriptor)
     package = Package(root, descriptor, {}, files=[DESCRIPTOR])
     for number, resource in enumerate(descriptor["resources"]):
         if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
@@ -211,3 +247,79 @@ def _check_spans(package: Package) -> None:
                 )
             if "\n" in row[quote]:
                 raise SiteError("evidence-crosses-paragraph", f"{where}: {quote} spans a line break")
+
+
+def depth(value: object) -> int:
+    """How deeply `value` nests (lists and objects), counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+TEXT_KEYS = ("name", "title", "description", "version", "path", "format", "label", "type", "pattern")
+"""Keys the page shows or links, whose value must be text wherever it stands."""
+
+
+def check_shape(descriptor: dict[str, Any]) -> None:
+    """Every value the page reads has the type it reads it as, and every link
+    it would write is one it may write (urls.py); else one line, bad-descriptor
+    or unsafe-link. `site --root` takes any package, so nothing is trusted."""
+
+    def bad(where: str, what: str) -> SiteError:
+        return SiteError("bad-descriptor", f"datapackage.json {where.strip()}: {what}; rebuild the package")
+
+    def texts(node: dict[str, Any], where: str) -> None:
+        for key in TEXT_KEYS:
+            if key in node and not isinstance(node[key], str):
+                raise bad(f"{where} {key!r}", f"is {type(node[key]).__name__}, not text")
+
+    def objects(node: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+        given = node.get(key, [])
+        if not (isinstance(given, list) and all(isinstance(x, dict) for x in given)):
+            raise bad(f"{where} {key!r}", "is not a list of objects")
+        return given
+
+    texts(descriptor, "")
+    for number, lic in enumerate(objects(descriptor, "licenses", "")):
+        texts(lic, f"licence #{number + 1}")
+        why = unsafe(lic["path"]) if "path" in lic else None
+        if why:
+            raise SiteError(
+                "unsafe-link",
+                f"datapackage.json licence #{number + 1} path {lic['path']!r}: {why}; the page links only "
+                "https:// URLs and paths inside the package",
+            )
+    for number, resource in enumerate(objects(descriptor, "resources", "")):
+        where = f"resource #{number + 1}"
+        texts(resource, where)
+        schema = resource.get("schema", {})
+        if not isinstance(schema, dict):
+            raise bad(f"{where} 'schema'", "is not an object")
+        for f in objects(schema, "fields", where):
+            texts(f, f"{where} field {f.get('name')!r}")
+            constraints = f.get("constraints", {})
+            if not isinstance(constraints, dict) or not isinstance(constraints.get("enum", []), list):
+                raise bad(
+                    f"{where} field {f.get('name')!r}", "has constraints that are not an object with an enum list"
+                )
+            if "pattern" in constraints and not isinstance(constraints["pattern"], str):
+                raise bad(f"{where} field {f.get('name')!r}", "has a pattern that is not text")
+            for c in objects(f, "categories", f"{where} field {f.get('name')!r}"):
+                if "value" not in c or isinstance(c["value"], dict | list):
+                    raise bad(f"{where} field {f.get('name')!r}", "has a category without a value")
+                texts(c, f"{where} field {f.get('name')!r} category")
+        for fk in objects(schema, "foreignKeys", where):
+            fields, reference = fk.get("fields"), fk.get("reference")
+            if not (
+                (isinstance(fields, str) or (isinstance(fields, list) and all(isinstance(x, str) for x in fields)))
+                and isinstance(reference, dict)
+                and isinstance(reference.get("resource", ""), str)
+            ):
+                raise bad(f"{where} foreignKeys", "needs fields (text or a list of text) and a reference object")
+        keys = schema.get("primaryKey", [])
+        if not (isinstance(keys, list) and all(isinstance(k, str) for k in keys)):
+            raise bad(f"{where} primaryKey", "is not a list of column names")

@@ -18,6 +18,7 @@ from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX
 from .claims import TABLE as CLAIMS_TABLE
 from .site_article import Passage, Span, article_html
 from .site_data import PASSAGES, SOURCES, TIMELINE_TABLE, Package, Table
+from .urls import relative_href, scheme, unsafe
 
 HIDDEN_COLUMNS = {"source_id", "char_start", "char_end", "passage_id"}
 """Columns left out of the shown tables (one source; the span is shown by highlighting it)."""
@@ -33,7 +34,19 @@ SINGULAR = {"events": "Event", "statements": "Statement", "figures": "Figure", "
 
 
 def e(value: object) -> str:
+    """Any value as HTML text or as an attribute's value (in double quotes)."""
     return escape(str(value), quote=True)
+
+
+def link(target: str, text: str, package: Package) -> str:
+    """`text` linked to `target` when the page may link it (urls.py): an
+    https URL, or a file the page copies (percent-encoded, so its name is
+    never read as a scheme); anything else is shown as text, not linked."""
+    if unsafe(target) is None and scheme(target) is not None:
+        return f'<a href="{e(target)}">{e(text)}</a>'
+    if target in package.files:
+        return f'<a href="{e(relative_href(target))}">{e(text)}</a>'
+    return e(text)
 
 
 def row_anchor(table: str, row_id: str) -> str:
@@ -162,7 +175,7 @@ def header_html(package: Package) -> str:
 
 def footer_html(package: Package) -> str:
     licences = "; ".join(
-        f'<a href="{e(lic["path"])}">{e(lic.get("title") or lic.get("name"))}</a>'
+        link(lic["path"], lic.get("title") or lic.get("name", ""), package)
         if lic.get("path")
         else e(lic.get("title") or lic.get("name", ""))
         for lic in package.descriptor.get("licenses", [])
@@ -431,7 +444,7 @@ def timeline_section(package: Package) -> str:
             f'Show in text<span class="vh">: {e(r[key])}</span></button></li>'
         )
     items = "".join(
-        f'<li class="tl-year"><h3>{year}</h3><ol class="tl-events">{"".join(lis)}</ol></li>'
+        f'<li class="tl-year"><h3>{e(year)}</h3><ol class="tl-events">{"".join(lis)}</ol></li>'
         for year, lis in years.items()
     )
     basis_codes = "".join(
@@ -553,7 +566,7 @@ def table_html(package: Package, table: Table) -> str:
 
 def tables_section(package: Package) -> str:
     shown = shown_tables(package)
-    toc = "".join(f'<li><a href="#table-{t.name}">{e(t.resource.get("title", t.name))}</a></li>' for t in shown)
+    toc = "".join(f'<li><a href="#table-{e(t.name)}">{e(t.resource.get("title", t.name))}</a></li>' for t in shown)
     return (
         '<section id="tables" aria-labelledby="tables-h">\n<h2 id="tables-h">Tables</h2>\n'
         "<p>One row per line of the published CSV. Each table first shows the columns that say what a "
@@ -598,7 +611,7 @@ def dictionary_section(package: Package) -> str:
             flags = ", ".join(w for w, on in (("required", c.get("required")), ("unique", c.get("unique"))) if on)
             ref = f"{table.name}.{f['name']}"
             values = (
-                f'<a href="#{anchor_of[ref]}">{len(f["categories"])} codes</a>'
+                f'<a href="#{e(anchor_of[ref])}">{len(f["categories"])} codes</a>'
                 if ref in anchor_of
                 else (f"<code>{e(c['pattern'])}</code>" if c.get("pattern") else "")
             )
@@ -636,7 +649,7 @@ def dictionary_section(package: Package) -> str:
             for c in cats
         )
         codes.append(
-            f'<section class="codes" id="{anchor}"><h4>{e(uses[0].split(".")[1])}</h4>'
+            f'<section class="codes" id="{e(anchor)}"><h4>{e(uses[0].split(".")[1])}</h4>'
             f'<p class="uses">Used in {e(", ".join(uses))}.</p>'
             '<div class="table-wrap" tabindex="0" role="region" aria-label="Codes of '
             f'{e(uses[0])}"><table class="codebook"><thead><tr><th scope="col">Code</th>'
@@ -680,18 +693,18 @@ def downloads_section(package: Package, release_zip: str | None, release_workboo
         seen.add(rel)
         size, digest = file_facts(package.root / rel)
         rows.append(
-            f'<tr><td><a class="download" href="{e(rel)}" download>{e(rel)}</a></td><td>{e(kind)}</td>'
+            f'<tr><td><a class="download" href="{e(relative_href(rel))}" download>{e(rel)}</a></td><td>{e(kind)}</td>'
             f'<td>{e(what)}</td><td>{size_text(size)}</td><td class="long"><code class="hash">{digest}</code></td></tr>'
         )
     release = ""
     if release_zip:
         release = (
-            f'<p class="release">Everything in one file: <a class="download" href="{e(release_zip)}" '
+            f'<p class="release">Everything in one file: <a class="download" href="{e(relative_href(release_zip))}" '
             f"download>{e(release_zip)}</a>, the release archive of version {e(package.version)}.</p>\n"
         )
     if release_workbook:
         release += (
-            f'<p class="release">In a spreadsheet: <a class="download" href="{e(release_workbook)}" '
+            f'<p class="release">In a spreadsheet: <a class="download" href="{e(relative_href(release_workbook))}" '
             f"download>{e(release_workbook)}</a>, every table as a sheet of typed cells, with actor names "
             "beside actor ids, a codebook and an about sheet (Excel, LibreOffice, Google Sheets).</p>\n"
         )

@@ -14,6 +14,7 @@ from minusma_data.buildkit import TYPES
 
 from .curated import CURATED_DIR, read_toml
 from .errors import Collector, did_you_mean
+from .urls import unsafe
 
 # The Table Schema types a curated field may have (a year is written as an integer).
 FIELD_TYPES = tuple(name for name in TYPES if name != "year")
@@ -60,6 +61,11 @@ IDENTIFIER_KEYS = {
     "homepage": (r"https?://\S+", "an http(s) URL"),
     "created": (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "an RFC 3339 date-time in UTC, e.g. 2026-12-01T00:00:00Z"),
 }
+SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+"""The package version: MAJOR.MINOR.PATCH (docs/versioning.md), checked when the
+package is built, so that no other text (a shell command) travels as a version."""
+LINKED = ("licenses", "contributors")
+"""[package] lists whose entries' `path` is a link (urls.py says which links may be)."""
 
 # The field type of a vocabulary whose codes are text, or whole numbers.
 CODE_TYPES = {str: "string", int: "integer"}
@@ -200,6 +206,25 @@ def _package(raw: dict[str, Any], bad: Bad) -> dict[str, Any]:
             bad(
                 "package-identifier-malformed", "[package]", key, f'expected {what}, or "" while unknown; got {value!r}'
             )
+    version = package.get("version")
+    if isinstance(version, str) and not SEMVER.fullmatch(version):  # another type: descriptor-invalid
+        bad(
+            "package-version-malformed",
+            "[package]",
+            "version",
+            f"expected MAJOR.MINOR.PATCH, e.g. 0.2.0; got {version!r}",
+        )
+    for key in LINKED:
+        entries = package.get(key)
+        for number, entry in enumerate(entries if isinstance(entries, list) else []):
+            why = unsafe(entry.get("path")) if isinstance(entry, dict) and "path" in entry else None
+            if why:
+                bad(
+                    "package-link-unsafe",
+                    f"[[package.{key}]] #{number + 1}",
+                    "path",
+                    f"{entry['path']!r}: {why}; give an https:// URL or a relative path inside the package",
+                )
     if "sources" in package:
         bad(
             "package-sources-key",
