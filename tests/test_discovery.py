@@ -123,6 +123,7 @@ def test_croissant_names_every_published_file_with_its_format_and_sha256():
     for resource in d["resources"]:
         entry = files[resource["path"]]
         assert entry["@type"] == "cr:FileObject"
+        assert entry["contentSize"] == f"{(ROOT / resource['path']).stat().st_size} B"
         assert entry["sha256"] == hashlib.sha256((ROOT / resource["path"]).read_bytes()).hexdigest()
         if resource["format"] == "csv":
             assert "sha256:" + entry["sha256"] == resource["hash"] and entry["encodingFormat"] == "text/csv"
@@ -366,3 +367,12 @@ def test_no_value_can_close_the_markup_script(copy):
 
 def test_the_zip_readme_template_names_croissant_json():
     assert "`croissant.json`" in zip_readme.readme(ROOT) or "(croissant.json)" in zip_readme.readme(ROOT)
+
+
+def test_every_test_the_discovery_page_names_exists():
+    import importlib
+
+    named = re.findall(r"tests/(test_\w+)\.py::(\w+)", (ROOT / "docs" / "discovery.md").read_text(encoding="utf-8"))
+    assert len(named) > 10
+    for module, test in named:
+        assert hasattr(importlib.import_module(module), test), f"{module}::{test}"

@@ -51,6 +51,7 @@ ZIP_DOCUMENTS = (
     "docs/codebook.md",
     "docs/coding.md",
     "docs/files.md",
+    "docs/discovery.md",
     "docs/reading.md",
     "docs/spreadsheets.md",
     "docs/versioning.md",
