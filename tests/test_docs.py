@@ -80,12 +80,11 @@ def run_docs(root: Path, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture
 def docs_copy(tmp_path: Path) -> Path:
     """What the generated documents are made from, and the documents, in a scratch tree."""
-    for name in ("datapackage.json", "data/curated/package.toml", "CITATION.cff", *GENERATED):
+    for name in ("datapackage.json", "data/curated/package.toml", *GENERATED):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, tmp_path / name)
-    for published in [*(ROOT / "data").glob("*.csv"), *(ROOT / "data").glob("*.parquet")]:
-        shutil.copy2(published, tmp_path / "data" / published.name)
-    shutil.copytree(ROOT / "data" / "source", tmp_path / "data" / "source")
+    for csv_file in (ROOT / "data").glob("*.csv"):
+        shutil.copy2(csv_file, tmp_path / "data" / csv_file.name)
     return tmp_path
 
 

@@ -10,7 +10,8 @@ Each generated block sits between two marker comments,
     <!-- END data-dictionary -->
 
 in README.md (the table overview, the claims summary and the timeline summary), docs/data-dictionary.md,
-docs/codebook.md and docs/guarantees.md; and croissant.json, written whole by minusma_build.croissant.
+docs/codebook.md and docs/guarantees.md; and croissant.json, where the tree holds one (a checkout
+does), written whole by minusma_build.croissant.
 It is produced from datapackage.json (field names, types,
 constraints, descriptions, `categories`) and the published CSV files (row counts),
 so no document states a column, a code or a count a second time by hand. The text
@@ -394,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
                 stale.append(f"{document} ({', '.join(changed)})")
                 if not args.check:
                     path.write_text(new, encoding="utf-8")
-        if croissant.stale(root):  # a whole generated file beside the descriptor
+        if (root / croissant.TARGET).is_file() and croissant.stale(root):  # a whole file beside the descriptor
             stale.append(croissant.TARGET)
             if not args.check:
                 croissant.write(root)
