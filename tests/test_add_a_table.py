@@ -137,6 +137,7 @@ def test_the_recipe_edits_two_curated_files_and_no_python(followed):
         "README.md",
         "docs/data-dictionary.md",
         "docs/codebook.md",
+        "croissant.json",
         LOADERS,
     }
     outputs = {p for p in changed if p.startswith(("site/", "dist/"))}

@@ -46,6 +46,10 @@ NOT_CODES = {
     "data-dictionary": "a generated block of docs/",
     "timeline-summary": "a generated block of README.md",
     "claims-summary": "a generated block of README.md",
+    "date-released": "a key of CITATION.cff",
+    "given-names": "a key of CITATION.cff",
+    "family-names": "a key of CITATION.cff",
+    "odc-by": "a licence id of the Hugging Face Hub",
 }
 CODE_SHAPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 

@@ -87,7 +87,7 @@ def test_the_zip_holds_the_package_at_its_root_sorted_with_fixed_times_and_modes
         for source in descriptor["sources"]:
             assert source["path"] in names
         assert {*release.ZIP_DOCUMENTS, *release.ZIP_GENERATED} <= set(names)
-        assert zf.read("README.md").decode("utf-8") == zip_readme.readme(tree)
+        assert zf.read("README.md") == zip_readme.readme_bytes(tree)
         assert not [n for n in names if n.startswith("data/curated")]
         for info in infos:
             assert info.date_time == (2023, 11, 14, 22, 13, 20)

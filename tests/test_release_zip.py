@@ -120,7 +120,8 @@ def test_the_link_check_sees_a_broken_link(tmp_path):
 
 def test_the_readme_is_written_for_the_zip(release_folder):
     text = readme(release_folder)
-    assert text == zip_readme.readme(ROOT)
+    assert text == zip_readme.readme_bytes(ROOT).decode("utf-8")
+    assert text.endswith(zip_readme.readme(ROOT))  # after the dataset card's front matter
     assert text != (ROOT / "README.md").read_text(encoding="utf-8")
     targets = re.findall(r"^([a-z]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
     assert not re.search(rf"\bmake\s+({'|'.join(targets)})\b", text), "a zip user has no Makefile"

@@ -450,7 +450,8 @@ def test_markup_in_the_data_stays_text(scratch_repo, tmp_path):
     parser = Page()
     parser.feed(html)
     assert json.loads(parser.json_blob)["facts"][f"statements/{table[0]['statement_id']}"]["label"] == hostile
-    assert [s.get("src") for s in parser.scripts] == ["assets/site.js", None]  # no script was injected
+    scripts = [(s.get("type"), s.get("src")) for s in parser.scripts]  # no script was injected:
+    assert scripts == [("application/ld+json", None), (None, "assets/site.js"), ("application/json", None)]
     assert '<b class="x">' not in html
     assert "&lt;b class=&quot;x&quot;&gt;&quot;quoted&quot; &amp; &#x27;single&#x27;&lt;/b&gt;" in html
 

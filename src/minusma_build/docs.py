@@ -10,7 +10,9 @@ Each generated block sits between two marker comments,
     <!-- END data-dictionary -->
 
 in README.md (the table overview, the claims summary and the timeline summary), docs/data-dictionary.md,
-docs/codebook.md and docs/guarantees.md. It is produced from datapackage.json (field names, types,
+docs/codebook.md and docs/guarantees.md; and croissant.json, where the tree holds one (a checkout
+does), written whole by minusma_build.croissant.
+It is produced from datapackage.json (field names, types,
 constraints, descriptions, `categories`) and the published CSV files (row counts),
 so no document states a column, a code or a count a second time by hand. The text
 outside the markers is written by hand and left alone. Each coded field names its
@@ -33,7 +35,7 @@ from pathlib import Path
 
 from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX, foreign_keys, table_names
 
-from . import claims, problem_codes
+from . import claims, croissant, problem_codes
 from .curated import SPEC_FILE
 from .errors import BuildError
 from .render import VOCABULARY_PROPERTY
@@ -393,6 +395,10 @@ def main(argv: list[str] | None = None) -> int:
                 stale.append(f"{document} ({', '.join(changed)})")
                 if not args.check:
                     path.write_text(new, encoding="utf-8")
+        if (root / croissant.TARGET).is_file() and croissant.stale(root):  # a whole file beside the descriptor
+            stale.append(croissant.TARGET)
+            if not args.check:
+                croissant.write(root)
     except OSError as exc:
         print(
             f"error: cannot read {exc.filename}: {exc.strerror}; run `python scripts/build.py` first "
@@ -414,9 +420,9 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        print(f"up to date: the generated blocks of {len(DOCUMENTS)} documents match the data")
+        print(f"up to date: the generated blocks of {len(DOCUMENTS)} documents and {croissant.TARGET} match the data")
         return 0
-    print(f"rewrote {len(stale)} of {len(DOCUMENTS)} documents" + (f": {'; '.join(stale)}" if stale else ""))
+    print(f"rewrote {len(stale)} of {len(DOCUMENTS) + 1} generated files" + (f": {'; '.join(stale)}" if stale else ""))
     return 0
 
 

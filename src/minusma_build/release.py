@@ -34,6 +34,7 @@ from pathlib import Path
 
 from minusma_data.buildkit import DESCRIPTOR, write_atomic
 
+from . import croissant
 from .versioning import ReleaseError, check_bump, curated_version, extract_commit, prepare, release_notes
 from .zip_readme import readme_bytes
 
@@ -50,13 +51,15 @@ ZIP_DOCUMENTS = (
     "docs/codebook.md",
     "docs/coding.md",
     "docs/files.md",
+    "docs/discovery.md",
     "docs/reading.md",
     "docs/spreadsheets.md",
     "docs/versioning.md",
     "docs/timeline.png",
 )
-# Files written for the zip from the tree (a dataset card or a croissant.json would be one more entry).
-ZIP_GENERATED: dict[str, Callable[[Path], bytes]] = {"README.md": readme_bytes}
+# Files written for the zip from the tree: its README (opened by a Hugging Face dataset card)
+# and croissant.json, made from the zip's own descriptor and files like the repository's.
+ZIP_GENERATED: dict[str, Callable[[Path], bytes]] = {"README.md": readme_bytes, croissant.TARGET: croissant.render}
 ZIP_EPOCH_FLOOR = 315532800  # 1980-01-01: a zip cannot record an earlier time
 ZIP_LAST_YEAR = 2107  # nor a later year than this (seven bits from 1980)
 TAG_VARIABLE = "RELEASE_TAG"

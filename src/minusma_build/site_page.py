@@ -16,6 +16,7 @@ from typing import Any
 from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX
 
 from .claims import TABLE as CLAIMS_TABLE
+from .schema_org import script_tag
 from .site_article import Passage, Span, article_html
 from .site_data import PASSAGES, SOURCES, TIMELINE_TABLE, Package, Table
 from .urls import relative_href, scheme, unsafe
@@ -136,6 +137,7 @@ def page_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)}</title>\n"
         '<link rel="icon" href="data:,">\n'
+        f"{script_tag(package.root)}\n"
         f'<link rel="stylesheet" href="{css}">\n'
         f'<script src="{js}" defer></script>\n'
         "</head>\n<body>\n"

@@ -251,6 +251,10 @@ def prepare(root: Path, date: str, previous: Path | None) -> list[str]:
     )
     citation.write_text(date_citation(citation.read_text(encoding="utf-8"), version, date), encoding="utf-8")
     notes.append(f"CHANGELOG.md and CITATION.cff: version {version}, released {date}")
+    from . import croissant
+
+    if (root / croissant.TARGET).is_file() and croissant.write(root):
+        notes.append(f"{croissant.TARGET}: rewritten with the release's date and citation")
     return notes
 
 

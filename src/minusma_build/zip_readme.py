@@ -21,6 +21,7 @@ from pathlib import Path
 
 from minusma_data.buildkit import DESCRIPTOR
 
+from .dataset_card import front_matter
 from .docs import csv_resources, render_tables, render_timeline_summary
 from .versioning import ReleaseError
 
@@ -81,4 +82,5 @@ def readme(tree: Path, *, front_matter: str = "") -> str:
 
 
 def readme_bytes(tree: Path) -> bytes:
-    return readme(tree).encode("utf-8")
+    """The README as the zip holds it: opened by the Hugging Face dataset card's front matter."""
+    return readme(tree, front_matter=front_matter(tree)).encode("utf-8")

@@ -1,7 +1,8 @@
 """What the Table Schemas in datapackage.json mean in every tool the package
 speaks to: the one place that maps a Table Schema type to a pandas dtype, an
 Arrow type, an SQLite column type, a spreadsheet cell, the Python values a curated file may give,
-the words an error message uses, and the text of a CSV cell; and that reads
+the words an error message uses, the text of a CSV cell and a Croissant
+dataType (`CROISSANT`); and that reads
 foreign keys and the list of tables from a descriptor.
 
 The build (which writes the files), the loader (which reads them), the
@@ -56,6 +57,19 @@ with its labels in the schema's `categories`: then `quad_code == 1` selects
 the rows it says in pandas, polars, pyarrow, DuckDB and R alike, where a
 Categorical of numbers would compare as text in some of them and polars'
 Enum holds only text. The readers still refuse a number outside the enum."""
+
+
+CROISSANT: dict[str, str] = {
+    "string": "sc:Text",
+    "integer": "sc:Integer",
+    "year": "sc:Integer",
+    "number": "sc:Float",
+    "boolean": "sc:Boolean",
+    "date": "sc:Date",
+}
+"""The Croissant dataType (a schema.org type) of each Table Schema type: the
+`dataType` of a column's Field in croissant.json. Croissant has no year type,
+so a year is the whole number it is stored as."""
 
 
 def field_type(name: object) -> FieldType:

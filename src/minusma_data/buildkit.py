@@ -15,6 +15,7 @@ from ._errors import closest
 from ._files import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, data_path
 from ._lock import package_lock
 from ._tableschema import (
+    CROISSANT,
     EVIDENCE_PROPERTY,
     FORMULA_START,
     PARQUET_SUFFIX,
@@ -34,6 +35,7 @@ from ._tableschema import (
 
 __all__ = [
     "BUMPS",
+    "CROISSANT",
     "DESCRIPTOR",
     "EVIDENCE_PROPERTY",
     "FINISH",
