@@ -19,7 +19,7 @@ import yaml
 from conftest import ROOT, need_program
 
 MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
-DEVELOPER_VARIABLES = {"PYTHON", "VENV", "BIN", "PY", "PIP", "RELEASE_FLAGS", "FLOORS", "FLOOR_TESTS", "@"}
+DEVELOPER_VARIABLES = {"PYTHON", "VENV", "BIN", "PY", "HERE", "PIP", "RELEASE_FLAGS", "FLOORS", "FLOOR_TESTS", "@"}
 """What a recipe may expand: set in the Makefile or on make's command line, never read from data."""
 
 

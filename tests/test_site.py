@@ -486,7 +486,8 @@ def hostile_site(tmp_path_factory) -> Path:
 
 
 class Elements(HTMLParser):
-    """Every element with its attributes, and the text of each <script> and of <title>."""
+    """Every element with its attributes, the text of <title>, and the text of
+    each <script> under its type."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -496,13 +497,14 @@ class Elements(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, {k: v or "" for k, v in attrs}))
-        self.current = tag
+        kind = dict(attrs).get("type") if tag == "script" else None
+        self.current = kind or tag
 
     def handle_endtag(self, tag):
         self.current = ""
 
     def handle_data(self, data):
-        if self.current in ("script", "title"):
+        if self.current in ("title", "application/json", "application/ld+json"):
             self.texts[self.current] += data
 
 
@@ -521,10 +523,12 @@ def test_markup_anywhere_in_a_hostile_package_stays_text(built_site, hostile_sit
     tags = Counter(tag for tag, _ in parsed.elements)
     assert set(tags) <= {tag for tag, _ in own.elements}  # only elements the page writes itself
     assert tags["img"] == 0 and tags["svg"] == 0 and tags["title"] == 1
-    assert [a.get("src") for tag, a in parsed.elements if tag == "script"] == ["assets/site.js", None]
+    scripts = [(a.get("type"), a.get("src")) for tag, a in parsed.elements if tag == "script"]
+    assert scripts == [("application/ld+json", None), (None, "assets/site.js"), ("application/json", None)]
     assert not [(tag, name) for tag, a in parsed.elements for name in a if name.startswith("on")]
     assert parsed.texts["title"] == h.TITLE  # shown as the text it is
-    facts = json.loads(parsed.texts["script"])["facts"]  # whole: no </script> inside a value closed it
+    assert json.loads(parsed.texts["application/ld+json"])["name"] == h.TITLE  # whole, the title a value
+    facts = json.loads(parsed.texts["application/json"])["facts"]  # whole: no </script> inside a value closed it
     assert h.VALUE in [f["label"] for f in facts.values()]
     ids = {a["id"] for _, a in parsed.elements if "id" in a}
     assert {f"code-{h.FIELD}", f"code-{h.CODE_FIELD}", f"table-{h.TABLE}"} <= ids  # anchors keep the names
