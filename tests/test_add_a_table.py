@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 from conftest import missing, need
 
+pytestmark = pytest.mark.slow  # the recipe is followed once, in a copy built end to end
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SPEC = Path("data/curated/package.toml")

@@ -40,6 +40,7 @@ def two_documents(tmp_path_factory) -> Path:
     return tree
 
 
+@pytest.mark.slow
 def test_two_documents_hold_twice_the_rows_of_every_table(two_documents):
     real = produce(ROOT).row_counts
     built = {name: len(read_rows(two_documents / "data" / f"{name}.csv")) for name in real}

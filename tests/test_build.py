@@ -18,6 +18,7 @@ def test_committed_tables_match_the_curated_files(scratch_repo):
     assert "up to date" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_second_build_changes_no_byte(scratch_repo):
     (scratch_repo / "datapackage.json").unlink()
     for p in (scratch_repo / "data").glob("*.csv"):
@@ -40,6 +41,7 @@ def test_a_second_build_changes_no_byte(scratch_repo):
             assert data == committed[rel], rel
 
 
+@pytest.mark.slow
 def test_check_names_the_stale_table_and_writes_nothing(scratch_repo):
     events = scratch_repo / "data/curated/events.toml"
     text = events.read_text(encoding="utf-8")
@@ -75,6 +77,7 @@ def test_a_failed_build_leaves_every_published_file_as_it_was(scratch_repo):
     assert not list((scratch_repo / "data").glob(".staging-*"))
 
 
+@pytest.mark.slow
 def test_the_package_is_valid_under_frictionless():
     frictionless = need("frictionless", "validate")
     report = frictionless.validate(str(ROOT / "datapackage.json"))
@@ -83,6 +86,7 @@ def test_the_package_is_valid_under_frictionless():
     assert {"events", "events-parquet", "actors", "actors-parquet"} <= names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("resource", ["events", "events-parquet"])
 def test_frictionless_notices_a_broken_foreign_key(scratch_repo, resource):
     """Rewrite one initiator to an unknown actor in the CSV or Parquet file

@@ -191,6 +191,7 @@ def test_export_onto_an_existing_file_says_it_cannot_write(capsys, tmp_path):
 # -- validate ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_validate_passes_on_the_published_package(capsys):
     need("frictionless", "validate")
     code, out, err = run(capsys, "validate")
@@ -198,6 +199,7 @@ def test_validate_passes_on_the_published_package(capsys):
     assert out.strip() == f"valid: {ROOT / 'datapackage.json'}"
 
 
+@pytest.mark.slow
 def test_validate_fails_on_an_altered_copy(capsys, copy):
     need("frictionless", "validate")
     target = copy / "data" / "references.csv"

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, published_snapshot
 
+pytestmark = pytest.mark.slow  # each test builds a copied checkout in a process of its own
+
 OLD_SUMMARY = 'summary = "France drafts the resolution that ends the mission."'
 NEW_SUMMARY = 'summary = "France drafts the resolution; edited in the copy."'
 MARK = "the copy's own build code ran"
@@ -107,7 +109,6 @@ def test_the_module_names_the_checkout_it_builds(tmp_path):
     assert f"in {ROOT.resolve()} match" in done.stdout
 
 
-@pytest.mark.slow
 def test_make_data_in_a_copy_builds_and_shows_the_copy(tmp_path, original):
     """`make data` in the copy, with the original's environment (the copied .venv
     is the original's): each step works on the copy, and `info` names it."""

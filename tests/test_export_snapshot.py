@@ -140,6 +140,7 @@ def version_of(title: str, new_summary: bool, old_summary: bool) -> str:
 READ_BACK = {"csv": csv_version, "xlsx": xlsx_version}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("format", READ_BACK)
 def test_exports_during_a_stream_of_publishes_are_one_version_and_never_hang(package, tmp_path, format, capsys):
     if format == "xlsx":

@@ -70,6 +70,7 @@ def test_readme_names_every_file_and_the_licence(exported):
         assert f"`data/{table}.{format}`" in readme
 
 
+@pytest.mark.slow
 def test_frictionless_validates_the_folder(exported):
     frictionless = need("frictionless", "validate")
     if exported[0] == "jsonl":
@@ -79,6 +80,7 @@ def test_frictionless_validates_the_folder(exported):
     assert [task.stats["rows"] for task in report.tasks] == [len(load(t)) for t in TABLES]
 
 
+@pytest.mark.slow
 def test_frictionless_checks_types_in_json_lines(tmp_path):
     """A JSON Lines export is typed by its schema: text where an integer belongs fails."""
     frictionless = need("frictionless", "validate")

@@ -350,6 +350,7 @@ def test_a_target_that_cannot_be_replaced_keeps_the_old_package(scratch_repo: Pa
     assert published_snapshot(scratch_repo) == published
 
 
+@pytest.mark.slow
 def test_a_published_file_that_is_a_folder_is_one_line(scratch_repo: Path):
     (scratch_repo / "data" / "events.csv").unlink()
     (scratch_repo / "data" / "events.csv").mkdir()

@@ -527,6 +527,7 @@ def write_synthetic_package(root: Path, rows: list[dict]) -> None:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(60))
 @given(st.lists(ROW, min_size=1, max_size=8))
 def test_any_values_load_identically_from_csv_and_parquet(rows):

@@ -345,6 +345,7 @@ def test_release_notes_are_the_versions_section():
         versioning.release_notes(CHANGELOG, "0.3.0")
 
 
+@pytest.mark.slow
 @needs_git
 def test_prepare_dates_the_release_and_writes_the_data_section_from_the_previous_one(tmp_path):
     from test_diff import materialise

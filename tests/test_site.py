@@ -625,6 +625,7 @@ def test_a_malformed_descriptor_is_refused_in_one_line(copy, tmp_path, capsys, d
     assert_one_line(*site_main(capsys, "--root", str(copy), "--output", str(tmp_path / "s")), "bad-descriptor")
 
 
+@pytest.mark.slow
 def test_any_value_of_a_wrong_type_is_refused_in_one_line(tmp_path_factory):
     """Any value of datapackage.json replaced by a value of another type: the
     page is written or refused with a code, never a traceback."""

@@ -9,6 +9,7 @@ import sys
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from conftest import ROOT, need
 
 from minusma_build.twins import validate_package
@@ -28,6 +29,7 @@ def rewrite_parquet(path, column, change):
     pq.write_table(table.set_column(i, field.with_type(array.type), array), path)
 
 
+@pytest.mark.slow
 def test_the_published_package_is_valid():
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "validate.py")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
