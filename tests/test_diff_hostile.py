@@ -8,6 +8,7 @@ inputs").
 from __future__ import annotations
 
 import copy
+import csv
 import hashlib
 import io
 import json
@@ -188,6 +189,22 @@ def test_an_undamaged_copy_is_identical_and_a_resealed_edit_is_a_change(pristine
     capsys.readouterr()
     result = diff_paths(pristine, pkg)
     assert len(result["tables"]["events"]["changed"]) == 1 and result["suggested_bump"] == "patch"
+
+
+def test_a_side_written_with_its_own_dialect_is_read_by_it(pristine, tmp_path):
+    """A CSV with semicolons, which its descriptor's dialect declares, holds the
+    same rows: its Parquet twin is compared with the rows the dialect gives."""
+    pkg = damaged(pristine, tmp_path / "pkg", lambda p: None)
+    path = pkg / "data" / "events.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";", lineterminator="\n").writerows(rows)
+    edit_json(pkg, lambda d: resource(d, "events")["dialect"].update(delimiter=";"))
+    record(pkg, "events")
+    result = diff_paths(pristine, pkg)
+    assert result["tables"] == {}  # no row added, removed or changed
+    assert [(c["table"], c["field"]) for c in result["schema"]["changes"]] == [("events", "csv:dialect")]
 
 
 def test_check_bump_refuses_a_broken_package(pristine, tmp_path):

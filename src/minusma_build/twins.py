@@ -16,8 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX
-from minusma_data.buildkit import field_arrow_type as expected_arrow_type
+from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX, first_difference, read_csv_twin, type_mismatches
 
 
 def validate_csv_resources(root: Path, descriptor: dict[str, Any]) -> list[str]:
@@ -33,7 +32,6 @@ def validate_csv_resources(root: Path, descriptor: dict[str, Any]) -> list[str]:
 def compare_twin(root: Path, csv_resource: dict[str, Any], parquet_resource: dict[str, Any]) -> list[str]:
     """Problems that keep a Parquet file from being its CSV's exact twin."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     fields = csv_resource["schema"]["fields"]
@@ -45,34 +43,22 @@ def compare_twin(root: Path, csv_resource: dict[str, Any], parquet_resource: dic
         return [f"{shown}: not readable Parquet ({exc})"]
     if parquet.column_names != names:
         return [f"{shown}: columns {parquet.column_names} differ from the schema's {names}"]
-    problems = [
-        f"{shown}: column '{f['name']}' is {parquet.schema.field(f['name']).type}, "
-        f"the schema calls for {expected_arrow_type(f)}"
-        for f in fields
-        if parquet.schema.field(f["name"]).type != expected_arrow_type(f)
-    ]
-    if problems:
-        return problems
-    value_types = {f["name"]: expected_arrow_type(f) for f in fields}
-    value_types = {k: (t.value_type if pa.types.is_dictionary(t) else t) for k, t in value_types.items()}
-    text = pacsv.read_csv(
-        root / csv_resource["path"],
-        read_options=pacsv.ReadOptions(use_threads=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types=value_types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
-        ),
+    wrong = type_mismatches(parquet, fields)
+    if wrong:
+        return [
+            f"{shown}: column '{name}' is {actual}, the schema calls for {expected}" for name, actual, expected in wrong
+        ]
+    difference = first_difference(
+        parquet, read_csv_twin((root / csv_resource["path"]).read_bytes(), csv_resource), names
     )
-    for name in names:
-        ours = parquet.column(name).combine_chunks()
-        if pa.types.is_dictionary(ours.type):
-            ours = ours.cast(ours.type.value_type)
-        theirs = text.column(name).combine_chunks()
-        if len(ours) != len(theirs):
-            return [f"{shown}: {len(ours)} rows where {csv_resource['path']} has {len(theirs)}"]
-        if not ours.equals(theirs):
-            row = next(i for i in range(len(theirs)) if ours[i] != theirs[i])
-            return [f"{shown}: column '{name}' differs from {csv_resource['path']} at data row {row + 1}"]
-    return []
+    if difference is None:
+        return []
+    if difference.parquet_rows != difference.csv_rows:
+        return [f"{shown}: {difference.parquet_rows} rows where {csv_resource['path']} has {difference.csv_rows}"]
+    return [
+        f"{shown}: column '{difference.column}' differs from {csv_resource['path']} "
+        f"at data row {(difference.row or 0) + 1}"
+    ]
 
 
 def validate_package(root: Path) -> list[str]:

@@ -13,11 +13,11 @@ build's own twin rule, minusma_build.twins).
 from __future__ import annotations
 
 import hashlib
-import io
 from typing import TYPE_CHECKING, Any
 
 from ._diff_errors import DiffError
-from ._tableschema import field_arrow_type, foreign_keys
+from ._tableschema import foreign_keys
+from ._twin import first_difference, read_csv_twin, type_mismatches
 
 if TYPE_CHECKING:
     from ._diff_read import Snapshot
@@ -103,13 +103,12 @@ def check_parquet(snapshot: Snapshot, resource: dict[str, Any], twin: dict[str, 
         raise DiffError(
             f"{where} has the columns {table.column_names} where its schema lists {names}", "parquet-damaged"
         )
-    for f in fields:
-        if table.schema.field(f["name"]).type != field_arrow_type(f):
-            raise DiffError(
-                f"{where}: column {f['name']!r} is {table.schema.field(f['name']).type} where its schema calls "
-                f"for {field_arrow_type(f)}",
-                "parquet-damaged",
-            )
+    wrong = type_mismatches(table, fields)
+    if wrong:
+        name, actual, expected = wrong[0]
+        raise DiffError(
+            f"{where}: column {name!r} is {actual} where its schema calls for {expected}", "parquet-damaged"
+        )
     if twin is not None:
         _same_values(snapshot, table, resource, twin)
 
@@ -123,49 +122,26 @@ def _comparable(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _same_values(snapshot: Snapshot, table: Any, resource: dict[str, Any], twin: dict[str, Any]) -> None:
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
-    fields = twin["schema"]["fields"]
-    types = {f["name"]: field_arrow_type(f) for f in fields}
-    types = {k: (t.value_type if pa.types.is_dictionary(t) else t) for k, t in types.items()}
-    dialect = twin.get("dialect") or {}
-    header = dialect.get("header", True)
     try:
-        text = pacsv.read_csv(
-            io.BytesIO(snapshot.read(twin["path"])),
-            read_options=pacsv.ReadOptions(
-                use_threads=False,
-                encoding=twin.get("encoding") or "utf-8",
-                column_names=None if header else list(types),
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=dialect.get("delimiter", ","), quote_char=dialect.get("quoteChar", '"')
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=types,
-                null_values=twin["schema"].get("missingValues", [""]),
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-        )
+        text = read_csv_twin(snapshot.read(twin["path"]), twin)
     except (pa.ArrowException, OSError, ValueError, LookupError) as exc:
         raise DiffError(
             f"{snapshot.label}: {twin['path']} holds a value its schema does not allow ({_short(exc)})",
             "csv-malformed",
         ) from None
-    for name in types:
-        ours = table.column(name).combine_chunks()
-        if pa.types.is_dictionary(ours.type):
-            ours = ours.cast(ours.type.value_type)
-        theirs = text.column(name).combine_chunks()
-        if len(ours) != len(theirs) or not ours.equals(theirs):
-            row = next((i for i in range(min(len(ours), len(theirs))) if ours[i] != theirs[i]), None)
-            at = f"at data row {row + 1}" if row is not None else f"({len(ours)} rows against {len(theirs)})"
-            raise DiffError(
-                f"{snapshot.label}: {resource['path']} column {name!r} differs from its CSV twin {twin['path']} "
-                f"{at}; the twins hold the same values",
-                "parquet-damaged",
-            )
+    difference = first_difference(table, text, [f["name"] for f in twin["schema"]["fields"]])
+    if difference is not None:
+        at = (
+            f"at data row {difference.row + 1}"
+            if difference.row is not None
+            else f"({difference.parquet_rows} rows against {difference.csv_rows})"
+        )
+        raise DiffError(
+            f"{snapshot.label}: {resource['path']} column {difference.column!r} differs from its CSV twin "
+            f"{twin['path']} {at}; the twins hold the same values",
+            "parquet-damaged",
+        )
 
 
 def _short(exc: BaseException) -> str:

@@ -32,6 +32,7 @@ from ._tableschema import (
     resource_table,
     table_names,
 )
+from ._twin import first_difference, read_csv_twin, type_mismatches
 
 __all__ = [
     "BUMPS",
@@ -54,12 +55,15 @@ __all__ = [
     "enum_of",
     "field_arrow_type",
     "field_type",
+    "first_difference",
     "foreign_keys",
     "has_type",
     "is_coded",
     "package_lock",
+    "read_csv_twin",
     "resource_table",
     "table_names",
     "text_lines",
+    "type_mismatches",
     "write_atomic",
 ]
