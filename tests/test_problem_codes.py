@@ -33,7 +33,7 @@ from minusma_build.publish import PublishError
 BUILD = ROOT / "src" / "minusma_build"
 # The explorer page's own codes (SiteError), tested in tests/test_site.py, and the release
 # builder's (ReleaseError, listed in docs/releasing.md), tested in tests/test_release.py.
-OTHER_COMMANDS = ("site.py", "site_data.py", "release.py", "versioning.py")
+OTHER_COMMANDS = ("site.py", "site_data.py", "release.py", "release_errors.py", "versioning.py", "zip_readme.py")
 # Callables whose first argument (or `code=`) is a problem code; `add` with
 # more than one argument is Collector.add (set.add takes one).
 TAKES_CODE = {"fail", "Problem", "add", "bad", "SpanError", "DateError", "PublishError", "_error", "fault"}
@@ -46,6 +46,7 @@ NOT_CODES = {
     "data-dictionary": "a generated block of docs/",
     "timeline-summary": "a generated block of README.md",
     "claims-summary": "a generated block of README.md",
+    "release-refusals": "a generated block of docs/releasing.md",
     "date-released": "a key of CITATION.cff",
     "given-names": "a key of CITATION.cff",
     "family-names": "a key of CITATION.cff",

@@ -24,7 +24,7 @@ from conftest import copy_repo, missing, need_program
 from minusma_build import release, versioning, zip_readme
 from minusma_build.errors import BuildError
 from minusma_build.pipeline import produce
-from minusma_build.versioning import ReleaseError
+from minusma_build.release_errors import ReleaseError
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z

@@ -35,7 +35,8 @@ from pathlib import Path
 from minusma_data.buildkit import DESCRIPTOR, write_atomic
 
 from . import croissant
-from .versioning import ReleaseError, check_bump, curated_version, extract_commit, prepare, release_notes
+from .release_errors import ReleaseError
+from .versioning import check_bump, curated_version, extract_commit, prepare, release_notes
 from .zip_readme import readme_bytes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

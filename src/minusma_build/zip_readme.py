@@ -23,7 +23,7 @@ from minusma_data.buildkit import DESCRIPTOR
 
 from .dataset_card import front_matter
 from .docs import csv_resources, render_tables, render_timeline_summary
-from .versioning import ReleaseError
+from .release_errors import ReleaseError
 
 TEMPLATE = "src/minusma_build/zip_readme.md"
 SLOT = re.compile(r"\{\{([a-z_]+)\}\}")
@@ -72,11 +72,15 @@ def readme(tree: Path, *, front_matter: str = "") -> str:
     try:
         template = (tree / TEMPLATE).read_text(encoding="utf-8")
     except OSError as exc:
-        raise ReleaseError(f"{tree / TEMPLATE}: cannot read the zip's README template ({exc.strerror})") from None
+        raise ReleaseError(
+            f"{tree / TEMPLATE}: cannot read the zip's README template ({exc.strerror})", "readme-template-unusable"
+        ) from None
     package = json.loads((tree / DESCRIPTOR).read_text(encoding="utf-8"))
     unknown = sorted(set(SLOT.findall(template)) - set(SLOTS))
     if unknown:
-        raise ReleaseError(f"{tree / TEMPLATE}: no value for {', '.join('{{' + u + '}}' for u in unknown)}")
+        raise ReleaseError(
+            f"{tree / TEMPLATE}: no value for {', '.join('{{' + u + '}}' for u in unknown)}", "readme-template-unusable"
+        )
     text = SLOT.sub(lambda m: SLOTS[m.group(1)](tree, package), template)
     return front_matter + text
 

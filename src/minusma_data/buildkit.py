@@ -10,6 +10,7 @@ move without breaking the build.
 
 from ._atomic import write_atomic
 from ._diff import BUMPS, DiffError, diff_paths
+from ._diff_errors import DIFF_CODES
 from ._diff_render import text_lines
 from ._errors import closest
 from ._files import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, data_path
@@ -38,6 +39,7 @@ __all__ = [
     "BUMPS",
     "CROISSANT",
     "DESCRIPTOR",
+    "DIFF_CODES",
     "EVIDENCE_PROPERTY",
     "FINISH",
     "FORMULA_START",
