@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_repo, missing, need_program
 
-from minusma_build import release, versioning, zip_readme
+from minusma_build import croissant, release, versioning, zip_readme
 from minusma_build.errors import BuildError
 from minusma_build.pipeline import produce
 from minusma_build.release_errors import ReleaseError
@@ -352,7 +352,7 @@ def test_prepare_dates_the_release_and_writes_the_data_section_from_the_previous
 
     previous = materialise(RETITLED, tmp_path / "previous")
     head = copy_repo(tmp_path / "head")
-    for name in ("CHANGELOG.md", "CITATION.cff"):
+    for name in ("CHANGELOG.md", "CITATION.cff", croissant.TARGET):
         shutil.copy2(ROOT / name, head / name)
     version = versioning.curated_version(head)
     done = run_release("--root", head, "--prepare", "--date", "2026-12-01", "--previous", previous)
@@ -368,6 +368,10 @@ def test_prepare_dates_the_release_and_writes_the_data_section_from_the_previous
     descriptor = json.loads((head / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["created"] == "2026-12-01T00:00:00Z"
     assert produce(head).outputs["datapackage.json"] == (head / "datapackage.json").read_bytes()
+    # croissant.json, which says the release's date and citation, follows them.
+    described = json.loads((head / croissant.TARGET).read_text(encoding="utf-8"))
+    assert described["datePublished"] == "2026-12-01T00:00:00Z" and described["version"] == version
+    assert not croissant.stale(head)
 
 
 # -- the whole release (slow) ------------------------------------------------------------
