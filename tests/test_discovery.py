@@ -275,6 +275,8 @@ def test_the_zip_readme_opens_with_a_dataset_card_from_the_descriptor(release_fo
     assert configs == [(r["name"], r["path"].removesuffix(".csv") + ".parquet") for r in tables()]
     for _, path in configs:
         assert (release_folder / path).is_file()
+    # The default is events, the table the README starts with and the workbook opens on.
+    assert [c["config_name"] for c in card["configs"] if c.get("default")] == ["events"]
 
 
 def test_a_licence_without_a_hub_id_is_other_with_a_link_to_its_text(copy):
@@ -309,6 +311,8 @@ def test_datasets_loads_every_table_of_the_unzipped_release_offline(hf_datasets,
         loaded = hf_datasets.load_dataset(str(release_folder), resource["name"])
         assert list(loaded) == ["train"]
         assert_rows_equal(resource, list(loaded["train"]), release_folder)
+    events = next(r for r in tables(release_folder) if r["name"] == "events")
+    assert_rows_equal(events, list(hf_datasets.load_dataset(str(release_folder))["train"]), release_folder)
 
 
 # -- the explorer page's schema.org markup ----------------------------------------------------------
@@ -343,15 +347,39 @@ def test_the_page_describes_the_dataset_in_schema_org(built_site):
         assert key not in doc
 
 
-def test_the_page_offers_every_published_file_as_a_data_download(built_site):
+def test_the_page_offers_every_file_it_links_as_a_data_download(built_site):
+    """The markup names each file the Downloads section offers (the descriptor,
+    every table, the source text, the release zip and workbook), no other."""
     doc = page_markup(built_site)
     downloads = {x["contentUrl"]: x for x in doc["distribution"]}
-    assert list(downloads) == published_paths()
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    linked = re.findall(r'<a class="download" href="([^"]+)" download>', html)
+    assert sorted(downloads) == sorted(set(linked))
+    assert {"datapackage.json", *published_paths()} < set(downloads)
+    assert {Path(u).suffix for u in downloads} >= {".zip", ".xlsx"}
     media = {r["path"]: r["mediatype"] for r in descriptor()["resources"]}
+    media |= {"datapackage.json": "application/json"}
+    suffix = {".zip": "application/zip", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     for url, entry in downloads.items():
         assert entry["@type"] == "DataDownload" and not re.match(r"[a-z]+:", url)
         assert (built_site / url).is_file(), f"{url} is not beside the page"
-        assert entry["encodingFormat"] == media.get(url, "text/plain; charset=utf-8")
+        expected = media.get(url) or suffix.get(Path(url).suffix, "text/plain; charset=utf-8")
+        assert entry["encodingFormat"] == expected, url
+
+
+def test_the_source_text_says_the_licence_does_not_cover_it(built_site):
+    """The article is third-party text: its FileObject and its DataDownload
+    carry the sources table's rights, which say the licence does not cover it."""
+    sources = next(r for r in tables() if r["name"] == "sources")
+    rights = {row["path"]: row["rights"] for row in csv_rows(ROOT, sources)}
+    assert rights and all("not covered by this package's licence" in text for text in rights.values())
+    described = json.loads((ROOT / croissant.TARGET).read_text(encoding="utf-8"))
+    objects = {f["contentUrl"]: f for f in described["distribution"]}
+    downloads = {x["contentUrl"]: x for x in page_markup(built_site)["distribution"]}
+    for path, text in rights.items():
+        assert objects[path]["description"].endswith(text)
+        assert downloads[path]["description"] == text
+    assert not [x for url, x in downloads.items() if url not in rights and "description" in x]
 
 
 def test_no_value_can_close_the_markup_script(copy):

@@ -9,6 +9,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -53,6 +55,14 @@ def test_pyproject_reads_the_version_from_the_descriptor():
 def test_citation_carries_the_version():
     assert citation_field("cff-version") == "1.2.0"
     assert citation_field("version") == curated_version(), "update `version:` in CITATION.cff"
+
+
+def test_citation_carries_the_descriptors_keywords():
+    """One list of keywords (package.toml's), so that CITATION.cff, the
+    descriptor, croissant.json, the page and the dataset card agree."""
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert cff["keywords"] == descriptor["keywords"], "copy package.toml's keywords into CITATION.cff"
 
 
 def test_changelog_describes_the_version():

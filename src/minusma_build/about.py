@@ -21,6 +21,8 @@ from minusma_data.buildkit import DESCRIPTOR, resource_table
 
 CITATION = "CITATION.cff"
 SOURCES_TABLE = "sources"
+DESCRIPTOR_TITLE = "The descriptor: metadata and the Table Schema of every table"
+"""How the page and its schema.org markup name datapackage.json among the downloads."""
 """The table that lists the source texts, with each one's media type and language."""
 
 
@@ -36,6 +38,7 @@ class PublishedFile:
     sha256: str
     size: int
     table: str | None  # the table it holds; None for a source text
+    rights: str = ""  # a source text's rights (the sources table's): the dataset's licence does not cover it
 
 
 @dataclass(frozen=True)
@@ -149,14 +152,15 @@ class About:
                     resource_table(str(r["name"]), fmt),
                 )
             )
-        media = {row.get("path"): row for row in self.rows(SOURCES_TABLE)}
+        listed = {row.get("path"): row for row in self.rows(SOURCES_TABLE)}
         for s in self.descriptor.get("sources") or []:
             if not isinstance(s, dict) or not isinstance(s.get("path"), str):
                 continue
             digest, size = _facts(self.root / s["path"])
-            kind = str(media.get(s["path"], {}).get("media_type") or "text/plain")
+            kind = str(listed.get(s["path"], {}).get("media_type") or "text/plain")
             title = f"Source text: {s.get('title', '')}"
-            out.append(PublishedFile(s["path"], s["path"], title, "txt", kind, digest, size, None))
+            rights = str(listed.get(s["path"], {}).get("rights") or "")
+            out.append(PublishedFile(s["path"], s["path"], title, "txt", kind, digest, size, None, rights))
         return out
 
     def tables(self) -> list[dict[str, Any]]:

@@ -94,7 +94,7 @@ def file_objects(about: About) -> list[dict[str, Any]]:
             "@type": "cr:FileObject",
             "@id": f.path,
             "name": f.path,
-            "description": f.title,
+            "description": f"{f.title}. {f.rights}" if f.rights else f.title,
             "contentUrl": f.path,
             "contentSize": f"{f.size} B",
             "encodingFormat": ENCODING.get(f.format, f.mediatype),
@@ -133,6 +133,7 @@ def record_set(resource: dict[str, Any], parquet: str, refs: dict[str, str]) -> 
             "source": {"fileObject": {"@id": parquet}, "extract": {"column": f["name"]}},
         }
         if f["name"] in refs:
+            # The form mlcroissant 1.1.1 reads; the bare {"@id": ...} of the 1.1 examples fails in it.
             entry["references"] = {"field": {"@id": refs[f["name"]]}}
         fields.append(entry)
     return {
@@ -202,7 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     if args.check:
         if stale(root):
-            print(f"stale: {TARGET} differs from datapackage.json and CITATION.cff; run `python -m minusma_build.docs`")
+            print(
+                f"stale: {TARGET} differs from what datapackage.json and CITATION.cff give; "
+                "run `python scripts/render_docs.py`"
+            )
             return 1
         return 0
     print(f"{'wrote' if write(root) else 'unchanged'}: {root / TARGET}")

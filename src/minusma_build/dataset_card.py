@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from minusma_data.buildkit import fact_tables
+
 from .about import About, read_about
 
 HF_LICENCES = {"cc-by-4.0", "cc-by-sa-4.0", "cc0-1.0", "odc-by", "odbl", "pddl", "mit", "apache-2.0"}
@@ -38,16 +40,21 @@ def size_category(rows: int) -> str:
 def card(about: About) -> dict[str, Any]:
     rows = sum(len(about.rows(r["name"])) for r in about.tables())
     parquet = {f.table: f.path for f in about.files() if f.format == "parquet"}
+    first = next(iter(fact_tables(about.descriptor)), None)
     return {
         **licence(about),
         "language": about.languages(),
         "pretty_name": about.title,
         "size_categories": [size_category(rows)],
         "tags": about.keywords,
-        "configs": [
-            {"config_name": r["name"], "data_files": parquet[r["name"]]} for r in about.tables() if r["name"] in parquet
-        ],
+        "configs": [config(r["name"], parquet[r["name"]], first) for r in about.tables() if r["name"] in parquet],
     }
+
+
+def config(table: str, parquet: str, default: str | None) -> dict[str, Any]:
+    """A table's config; the first table of facts (events) is the default, as it
+    is the table the README starts with and the workbook opens on."""
+    return {"config_name": table, "data_files": parquet} | ({"default": True} if table == default else {})
 
 
 def front_matter(tree: Path) -> str:

@@ -424,8 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         if stale:
             print(
-                f"stale: {'; '.join(stale)} differ from datapackage.json and data/; "
-                "run `python -m minusma_build.docs` and commit the result",
+                f"stale: {'; '.join(stale)}: not what datapackage.json, data/, CITATION.cff and the "
+                "catalogues in the code give; run `python scripts/render_docs.py` and commit the result",
                 file=sys.stderr,
             )
             return 1

@@ -2,9 +2,11 @@
 engines and Google Dataset Search read, following Google's Dataset
 structured-data guidelines: name and description; version, licence,
 creator, citation and keywords; the time and the places the data covers; a
-`variableMeasured` per column; and a `DataDownload` per published file, its
-`contentUrl` relative to the page, which holds every file at its path in the
-package. Generated from the descriptor (see minusma_build.about).
+`variableMeasured` per column; and a `DataDownload` for every file the page
+offers (the descriptor, each published file, and the release zip and
+workbook when the page carries them), its `contentUrl` relative to the page,
+which holds every file at its path in the package. Generated from the
+descriptor (see minusma_build.about).
 """
 
 from __future__ import annotations
@@ -13,12 +15,32 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .about import About, read_about
+from minusma_data.buildkit import DESCRIPTOR, EXPORTS
+
+from .about import DESCRIPTOR_TITLE, About, read_about
 
 PLACES_TABLE = "places"
 """The table of the places events take place in: the spatial coverage."""
 DATE_RANGE = ("date_start", "date_end")
 """The columns that bound the interval a fact falls in: the temporal coverage."""
+RELEASE_MEDIA = {".zip": "application/zip", ".xlsx": EXPORTS["xlsx"].media_type}
+"""The media type of each release file the page may carry, by its suffix."""
+
+
+def download(path: str, name: str, media_type: str, rights: str = "") -> dict[str, str]:
+    """A DataDownload; a file the dataset's licence does not cover says so in its description."""
+    entry = {"@type": "DataDownload", "name": name, "encodingFormat": media_type, "contentUrl": path}
+    return entry | ({"description": rights} if rights else {})
+
+
+def distribution(about: About, release_files: tuple[str, ...]) -> list[dict[str, str]]:
+    """The descriptor, every published file, then the release files the page carries."""
+    own = [download(DESCRIPTOR, DESCRIPTOR_TITLE, "application/json")]
+    published = [download(f.path, f.title, f.mediatype, f.rights) for f in about.files()]
+    release = [
+        download(name, f"Release {about.version}: {name}", RELEASE_MEDIA[Path(name).suffix]) for name in release_files
+    ]
+    return own + published + release
 
 
 def temporal_coverage(about: About) -> str:
@@ -47,8 +69,8 @@ def variables(about: About) -> list[dict[str, str]]:
     ]
 
 
-def dataset(about: About) -> dict[str, Any]:
-    """The schema.org Dataset of the package."""
+def dataset(about: About, release_files: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The schema.org Dataset of the package, offered with `release_files` (page-relative)."""
     creators = [{"@type": "Person" if c.person else "Organization", "name": c.name} for c in about.creators()]
     doc: dict[str, Any] = {
         "@context": "https://schema.org/",
@@ -75,18 +97,15 @@ def dataset(about: About) -> dict[str, Any]:
     if places:
         doc["spatialCoverage"] = places
     doc["variableMeasured"] = variables(about)
-    doc["distribution"] = [
-        {"@type": "DataDownload", "name": f.title, "encodingFormat": f.mediatype, "contentUrl": f.path}
-        for f in about.files()
-    ]
+    doc["distribution"] = distribution(about, release_files)
     return doc
 
 
-def script_tag(root: Path) -> str:
+def script_tag(root: Path, release_files: tuple[str, ...] = ()) -> str:
     """The page's <script type="application/ld+json"> element. `<`, `>` and `&`
     are written as JSON escapes (\\u003c ...), so no value can close the
     element or be read as markup; JSON parsers read them as the characters."""
-    text = json.dumps(dataset(read_about(root)), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(dataset(read_about(root), release_files), ensure_ascii=False, separators=(",", ":"))
     for char in "<>&":
         text = text.replace(char, f"\\u{ord(char):04x}")
     return f'<script type="application/ld+json">{text}</script>'

@@ -15,6 +15,7 @@ from typing import Any
 
 from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX
 
+from .about import DESCRIPTOR_TITLE
 from .claims import TABLE as CLAIMS_TABLE
 from .schema_org import script_tag
 from .site_article import Passage, Span, article_html
@@ -137,7 +138,7 @@ def page_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)}</title>\n"
         '<link rel="icon" href="data:,">\n'
-        f"{script_tag(package.root)}\n"
+        f"{script_tag(package.root, tuple(n for n in (release_zip, release_workbook) if n))}\n"
         f'<link rel="stylesheet" href="{css}">\n'
         f'<script src="{js}" defer></script>\n'
         "</head>\n<body>\n"
@@ -682,7 +683,7 @@ def size_text(n: int) -> str:
 
 
 def downloads_section(package: Package, release_zip: str | None, release_workbook: str | None = None) -> str:
-    entries = [(DESCRIPTOR, "The descriptor: metadata and the Table Schema of every table", "JSON")]
+    entries = [(DESCRIPTOR, DESCRIPTOR_TITLE, "JSON")]
     for r in package.descriptor["resources"]:
         entries.append((r["path"], r.get("title", r["name"]), str(r.get("format", "")).upper()))
     for s in package.tables[SOURCES].rows:

@@ -13,6 +13,7 @@ from ._diff import BUMPS, DiffError, diff_paths
 from ._diff_errors import DIFF_CODES
 from ._diff_render import text_lines
 from ._errors import closest
+from ._exporters import EXPORTS
 from ._files import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, data_path
 from ._lock import package_lock
 from ._tableschema import (
@@ -25,6 +26,7 @@ from ._tableschema import (
     arrow_type,
     csv_cell,
     enum_of,
+    fact_tables,
     field_arrow_type,
     field_type,
     foreign_keys,
@@ -41,6 +43,7 @@ __all__ = [
     "DESCRIPTOR",
     "DIFF_CODES",
     "EVIDENCE_PROPERTY",
+    "EXPORTS",
     "FINISH",
     "FORMULA_START",
     "INTERRUPTED",
@@ -55,6 +58,7 @@ __all__ = [
     "data_path",
     "diff_paths",
     "enum_of",
+    "fact_tables",
     "field_arrow_type",
     "field_type",
     "first_difference",
