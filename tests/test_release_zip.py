@@ -4,7 +4,7 @@ src/minusma_build/zip_readme.md and the descriptor), the documents that
 explain every column and code, and every relative link of every Markdown
 file resolving inside the zip, anchors included. Every command its README
 gives runs as written in the unzipped folder: the Python, R and DuckDB
-readers, the checksum check, and (slow: it reaches the package registry)
+(Python client) readers, the checksum check, and (slow: it reaches the package registry)
 the validation, installed exactly as the README says into a fresh virtual
 environment."""
 
@@ -227,18 +227,29 @@ def test_the_r_example_reads_every_event(release_folder, tmp_path):
     assert done.stdout == f"{len(csv_rows(release_folder, 'events'))} events\n"
 
 
-def test_the_duckdb_query_gives_the_first_dated_events_with_their_initiators(release_folder, monkeypatch):
+def test_the_duckdb_example_runs_as_written_and_gives_the_first_dated_events(release_folder, monkeypatch):
+    """The README's DuckDB example is a program its reader can run: Python with the
+    client `pip install duckdb` gives (which has no `duckdb` command). Run as written, it
+    prints the first five dated events with their initiators; its query gives exactly them."""
     duckdb = need("duckdb")
-    (query,) = blocks(readme(release_folder), "sql")
-    monkeypatch.chdir(release_folder)
-    got = [(e, t, n, None if d is None else d.isoformat()) for e, t, n, d in duckdb.connect().sql(query).fetchall()]
+    section = sections(readme(release_folder))["Reading the tables"].split("### DuckDB\n")[1].split("\n### ")[0]
+    assert "`pip install duckdb`" in section and not blocks(section, "sql")
+    (code,) = blocks(section, "python")
     names = {r["actor_id"]: r["name"] for r in csv_rows(release_folder, "actors")}
     rows = sorted(
         csv_rows(release_folder, "events"), key=lambda r: (r["date_start"] == "", r["date_start"], r["event_id"])
     )
-    assert got == [
+    expected = [
         (r["event_id"], r["event_type"], names.get(r["initiator_actor_id"]), r["date_start"] or None) for r in rows[:5]
     ]
+    printed = [line for line in run_python(code, release_folder).splitlines() if any(e[0] in line for e in expected)]
+    assert [next(e[0] for e in expected if e[0] in line) for line in printed] == [e[0] for e in expected]
+    for line, (_, kind, name, start) in zip(printed, expected, strict=True):
+        assert kind in line and (name or "NULL") in line and str(start) in line
+    (query,) = re.findall(r'duckdb\.sql\("""(.*?)"""\)', code, re.S)
+    monkeypatch.chdir(release_folder)
+    got = [(e, t, n, None if d is None else d.isoformat()) for e, t, n, d in duckdb.connect().sql(query).fetchall()]
+    assert got == expected
 
 
 def sha256sum_command(text: str) -> str:
