@@ -56,8 +56,13 @@ def test_the_page_names_every_code_written_in_digits_and_its_column():
     assert named == {(t, f, str(p), t) for (t, f), p in codes_in_digits().items()}
 
 
-def test_the_zip_readme_names_every_code_written_in_digits():
-    spreadsheet = zip_readme.readme(ROOT).split("### A spreadsheet")[1].split("\n## ")[0]
+@pytest.mark.parametrize("readme", ["the zip's", "the repository's"])
+def test_each_readme_names_every_code_written_in_digits(readme):
+    if readme == "the zip's":
+        spreadsheet = zip_readme.readme(ROOT).split("### A spreadsheet")[1].split("\n## ")[0]
+    else:
+        spreadsheet = (ROOT / "README.md").read_text(encoding="utf-8").split("**In a spreadsheet**")[1]
+        spreadsheet = spreadsheet.split("\n\n")[0]
     assert set(re.findall(r"`(\w+\.\w+)`", spreadsheet)) >= {f"{t}.{f}" for t, f in codes_in_digits()}
     assert "set to Text" in spreadsheet
 
