@@ -52,6 +52,7 @@ ZIP_DOCUMENTS = (
     "docs/codebook.md",
     "docs/coding.md",
     "docs/files.md",
+    "docs/method.md",
     "docs/discovery.md",
     "docs/reading.md",
     "docs/spreadsheets.md",
