@@ -127,9 +127,6 @@ REPOSITORY_PATH = re.compile(
 )
 URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+")
 ZIP_MARKDOWN = ["README.md", *[d for d in release.ZIP_DOCUMENTS if d.endswith(".md")]]
-# docs/discovery.md is being rewritten on its own; its plain mentions of tests/, scripts/ and
-# make targets are to be marked as the repository's there. Strict: passing fails the test.
-UNMARKED_FOR_NOW = {"docs/discovery.md"}
 
 
 def unmarked(text: str) -> list[str]:
@@ -159,12 +156,7 @@ def test_no_zip_document_names_a_document_the_zip_lacks(release_folder, document
 
 @pytest.mark.parametrize(
     "document",
-    [
-        pytest.param(d, marks=pytest.mark.xfail(strict=True, reason="its repository paths are yet to be marked"))
-        if d in UNMARKED_FOR_NOW
-        else d
-        for d in ZIP_MARKDOWN
-    ],
+    ZIP_MARKDOWN,
 )
 def test_no_zip_document_names_a_repository_path_as_if_the_zip_held_it(release_folder, document):
     text = (release_folder / document).read_text(encoding="utf-8")
