@@ -387,7 +387,7 @@ def test_no_value_can_close_the_markup_script(copy):
     d = descriptor(copy)
     d["description"] = 'Ends here </script><script>alert("x")</script> & <!-- more'
     (copy / "datapackage.json").write_text(json.dumps(d), encoding="utf-8")
-    tag = schema_org.script_tag(copy)
+    tag = schema_org.script_tag(read_about(copy))
     inner = tag.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
     assert not set("<>&") & set(inner)
     assert json.loads(inner)["description"] == d["description"]

@@ -11,15 +11,22 @@ empty) and so from every description: none is made up here.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from minusma_data.buildkit import DESCRIPTOR, resource_table
 
+from .site_files import SiteError, inside, read_file
+
 CITATION = "CITATION.cff"
+CITATION_MAX_BYTES = 1_000_000
+"""The largest CITATION.cff read (the package's own is a few kilobytes)."""
 SOURCES_TABLE = "sources"
 DESCRIPTOR_TITLE = "The descriptor: metadata and the Table Schema of every table"
 """How the page and its schema.org markup name datapackage.json among the downloads."""
@@ -130,16 +137,17 @@ class About:
     def files(self) -> list[PublishedFile]:
         """Every published file in the descriptor's order, then the source texts:
         a CSV file's checksum and size from the descriptor, a Parquet file's
-        and a text's computed from its bytes."""
+        and a text's computed from its bytes, read only inside the package
+        and only as a regular file (site_files)."""
         out = []
         for r in self.descriptor.get("resources") or []:
             fmt = str(r.get("format", ""))
-            path = self.root / r["path"]
+            where = f"datapackage.json resource {r.get('name')!r}"
             given = str(r.get("hash", ""))
             if given.startswith("sha256:") and isinstance(r.get("bytes"), int):
                 digest, size = given.removeprefix("sha256:"), int(r["bytes"])
             else:
-                digest, size = _facts(path)
+                digest, size = _facts(self.root, str(r["path"]), where)
             out.append(
                 PublishedFile(
                     str(r["path"]),
@@ -156,7 +164,7 @@ class About:
         for s in self.descriptor.get("sources") or []:
             if not isinstance(s, dict) or not isinstance(s.get("path"), str):
                 continue
-            digest, size = _facts(self.root / s["path"])
+            digest, size = _facts(self.root, s["path"], "datapackage.json sources")
             kind = str(listed.get(s["path"], {}).get("media_type") or "text/plain")
             title = f"Source text: {s.get('title', '')}"
             rights = str(listed.get(s["path"], {}).get("rights") or "")
@@ -169,13 +177,12 @@ class About:
 
     def rows(self, table: str) -> list[dict[str, str]]:
         """A table's CSV rows as text (none when the descriptor has no such table)."""
-        import csv
-
         resource = next((r for r in self.tables() if r["name"] == table), None)
         if resource is None:
             return []
-        with open(self.root / resource["path"], encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
+        where = f"datapackage.json resource {table!r}"
+        data = read_file(inside(self.root, str(resource["path"]), where), where)
+        return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
 
     def languages(self) -> list[str]:
         """The languages of the source texts (primary BCP 47 subtags), in order of first use."""
@@ -184,18 +191,33 @@ class About:
 
 def read_about(root: Path) -> About:
     descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
-    return About(root, descriptor, read_cff(root / CITATION))
+    return About(root, descriptor, read_cff(root))
 
 
-def read_cff(path: Path) -> dict[str, Any]:
-    """CITATION.cff as a mapping; {} when the tree has none."""
-    if not path.is_file():
+def read_cff(root: Path) -> dict[str, Any]:
+    """CITATION.cff beside the descriptor as a mapping; {} when there is none.
+    Read only as a regular file inside the package (a link out is
+    `link-outside`); anything that is not a CFF mapping is `citation-unreadable`."""
+    path = root / CITATION
+    if not os.path.lexists(path):
         return {}
     import yaml
 
-    cff = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_file(
+        inside(root, CITATION, CITATION), CITATION, unreadable="citation-unreadable", limit=CITATION_MAX_BYTES
+    )
+    try:
+        cff = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
+        raise SiteError(
+            "citation-unreadable",
+            f"{path} is not UTF-8 YAML ({type(exc).__name__}); repair it, or remove it to cite from datapackage.json",
+        ) from None
     if not isinstance(cff, dict):
-        raise ValueError(f"{path} is not a CITATION.cff mapping")
+        raise SiteError(
+            "citation-unreadable",
+            f"{path} is not a CITATION.cff mapping; repair it, or remove it to cite from datapackage.json",
+        )
     return cff
 
 
@@ -204,8 +226,8 @@ def _entries(mapping: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [e for e in value if isinstance(e, dict)] if isinstance(value, list) else []
 
 
-def _facts(path: Path) -> tuple[str, int]:
-    data = path.read_bytes()
+def _facts(root: Path, rel: str, where: str) -> tuple[str, int]:
+    data = read_file(inside(root, rel, where), where)
     return hashlib.sha256(data).hexdigest(), len(data)
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from minusma_data.buildkit import DESCRIPTOR, EXPORTS
 
-from .about import DESCRIPTOR_TITLE, About, read_about
+from .about import DESCRIPTOR_TITLE, About
+from .urls import relative_href
 
 PLACES_TABLE = "places"
 """The table of the places events take place in: the spatial coverage."""
@@ -28,8 +29,10 @@ RELEASE_MEDIA = {".zip": "application/zip", ".xlsx": EXPORTS["xlsx"].media_type}
 
 
 def download(path: str, name: str, media_type: str, rights: str = "") -> dict[str, str]:
-    """A DataDownload; a file the dataset's licence does not cover says so in its description."""
-    entry = {"@type": "DataDownload", "name": name, "encodingFormat": media_type, "contentUrl": path}
+    """A DataDownload; a file the dataset's licence does not cover says so in its description.
+    Its contentUrl is the path percent-encoded as the page's own links are
+    (urls.relative_href): a file named `javascript:x` is a file, not a scheme."""
+    entry = {"@type": "DataDownload", "name": name, "encodingFormat": media_type, "contentUrl": relative_href(path)}
     return entry | ({"description": rights} if rights else {})
 
 
@@ -101,11 +104,11 @@ def dataset(about: About, release_files: tuple[str, ...] = ()) -> dict[str, Any]
     return doc
 
 
-def script_tag(root: Path, release_files: tuple[str, ...] = ()) -> str:
+def script_tag(about: About, release_files: tuple[str, ...] = ()) -> str:
     """The page's <script type="application/ld+json"> element. `<`, `>` and `&`
     are written as JSON escapes (\\u003c ...), so no value can close the
     element or be read as markup; JSON parsers read them as the characters."""
-    text = json.dumps(dataset(read_about(root), release_files), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(dataset(about, release_files), ensure_ascii=False, separators=(",", ":"))
     for char in "<>&":
         text = text.replace(char, f"\\u{ord(char):04x}")
     return f'<script type="application/ld+json">{text}</script>'

@@ -29,7 +29,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .site_data import Package, SiteError, inside, read_package, reading
+from .site_data import Package, read_package, reading
+from .site_files import SiteError, inside, read_file
 from .site_page import GENERATOR, page_html
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -133,7 +134,7 @@ def render(package: Package, release_zip: Path | None, release_workbook: Path | 
     for name in ASSET_NAMES:
         files[name] = (ASSETS / Path(name).name).read_bytes()
     for rel in dict.fromkeys(package.files):
-        files[rel] = inside(package.root, rel, "published file").read_bytes()
+        files[rel] = read_file(inside(package.root, rel, "published file"), "published file")
     for given, copied in ((release_zip, zip_name), (release_workbook, book_name)):
         if given and copied:
             files[copied] = given.read_bytes()
@@ -199,11 +200,11 @@ def read_and_render(
     version are looked for there, so the version never passes through a shell.
     A value of a type the page cannot read is refused in one line."""
     with reading(root):
-        package = read_package(root)
-        if release_dir is not None:
-            release_zip = release_zip or release_dir / release_name(package, "zip")
-            release_workbook = release_workbook or release_dir / release_name(package, "workbook")
         try:
+            package = read_package(root)
+            if release_dir is not None:
+                release_zip = release_zip or release_dir / release_name(package, "zip")
+                release_workbook = release_workbook or release_dir / release_name(package, "workbook")
             return render(package, release_zip, release_workbook)
         except (KeyError, TypeError, AttributeError, ValueError, IndexError, RecursionError) as exc:
             raise SiteError(

@@ -11,16 +11,20 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import io
 import json
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from minusma_data.buildkit import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, PARQUET_SUFFIX, package_lock
 
+from .about import read_cff
 from .render import EVIDENCE_PROPERTY
+from .site_files import SiteError, inside, read_file
 from .spec import EVIDENCE
 from .urls import unsafe
 
@@ -29,21 +33,15 @@ SOURCES, PASSAGES = ARTICLE_TABLES = ("sources", "passages")
 SPAN_COLUMNS = ("source_id", "evidence", "char_start", "char_end")
 """What a table marked in the article needs: where its evidence stands."""
 TIMELINE_TABLE = "events"
+NEEDED_COLUMNS = {
+    SOURCES: ("source_id", "path"),
+    PASSAGES: ("passage_id", "source_id", "char_start", "char_end", "text"),
+}
+"""The columns the page reads from the article's tables, whatever their schema says."""
 """The table whose dated rows the timeline shows."""
 MAX_DEPTH = 32
 """How deeply datapackage.json may nest (the package's own nests 6 deep): a
 deeper one is refused in one line, never met as a RecursionError."""
-
-
-class SiteError(Exception):
-    """The package cannot be shown; `code` is stable, the message says where and what would be right."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.args[0]}"
 
 
 @dataclass
@@ -85,6 +83,7 @@ class Package:
     tables: dict[str, Table]
     texts: dict[str, str] = field(default_factory=dict)  # source_id -> text
     files: list[str] = field(default_factory=list)  # published files, relative POSIX paths
+    cff: dict[str, Any] = field(default_factory=dict)  # CITATION.cff beside the descriptor, {} where none
 
     @property
     def version(self) -> str:
@@ -97,25 +96,6 @@ class Package:
     def layered(self) -> list[Table]:
         """The tables marked in the article: facts first, then mentions, each in published order."""
         return [t for layer in EVIDENCE for t in self.tables.values() if t.evidence == layer]
-
-
-def inside(root: Path, rel: str, where: str) -> Path:
-    """`root/rel`, refused when `rel` would leave the package folder, by its
-    text or through a symbolic link (the page would publish the file it leads to)."""
-    parts = PurePosixPath(rel).parts
-    if not rel or PurePosixPath(rel).is_absolute() or ".." in parts or "\\" in rel or "\0" in rel:
-        raise SiteError(
-            "path-outside",
-            f"{where}: path {rel!r} leaves the package folder; give a relative path inside it, such as data/events.csv",
-        )
-    path = root / rel
-    real, home = os.path.realpath(path), os.path.realpath(root)
-    if os.path.commonpath([real, home]) != home:
-        raise SiteError(
-            "link-outside",
-            f"{where}: {path} is a symbolic link to {real}, outside the package; replace it with the file itself",
-        )
-    return path
 
 
 @contextlib.contextmanager
@@ -133,15 +113,12 @@ def reading(root: Path) -> Iterator[None]:
 
 
 def read_package(root: Path) -> Package:
+    """The package, every file it names checked (inside it, a regular file)
+    before any is read, and its tables and texts checked against each other."""
     descriptor_path = root / DESCRIPTOR
+    data = read_file(descriptor_path, str(descriptor_path), missing="no-descriptor")
     try:
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, NotADirectoryError):
-        raise SiteError(
-            "no-descriptor", f"{descriptor_path} is missing; build the package first (python -m minusma_build)"
-        ) from None
-    except OSError as exc:
-        raise SiteError("unreadable-file", f"{descriptor_path} cannot be read ({exc.strerror})") from None
+        descriptor = json.loads(data.decode("utf-8"))
     except RecursionError:
         raise SiteError("bad-descriptor", f"{descriptor_path} nests deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:
@@ -152,13 +129,16 @@ def read_package(root: Path) -> Package:
         raise SiteError("bad-descriptor", f"{descriptor_path} has no 'resources' list")
     check_shape(descriptor)
     package = Package(root, descriptor, {}, files=[DESCRIPTOR])
+    paths = []
     for number, resource in enumerate(descriptor["resources"]):
         if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
             raise SiteError("bad-descriptor", f"datapackage.json resource #{number} is not an object with a path")
         where = f"datapackage.json resource {resource.get('name')!r}"
-        path = inside(root, resource["path"], where)
-        if not path.is_file():
-            raise SiteError("missing-file", f"{where}: {path} is missing; rebuild the package")
+        paths.append((resource, regular(root, resource["path"], where), where))
+    sources = [s["path"] for s in descriptor.get("sources", []) if "path" in s]
+    for number, rel in enumerate(sources):
+        regular(root, rel, f"datapackage.json source #{number + 1}")
+    for resource, path, where in paths:
         package.files.append(resource["path"])
         if resource.get("format") == "csv":
             package.tables[str(resource.get("name"))] = _read_table(resource, path, where)
@@ -166,8 +146,27 @@ def read_package(root: Path) -> Package:
         if name not in package.tables:
             raise SiteError("missing-table", f"datapackage.json lists no CSV table {name!r}; the page needs it")
     _read_texts(package)
+    package.files.extend(sources)
+    package.cff = read_cff(root)
     _check_spans(package)
     return package
+
+
+def regular(root: Path, rel: str, where: str) -> Path:
+    """`root/rel` once it is inside the package and a regular file (not read
+    yet): a pipe, a device or a folder in its place is `unreadable-file`."""
+    path = inside(root, rel, where)
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise SiteError("missing-file", f"{where}: {path} is missing; rebuild the package") from None
+    except OSError as exc:
+        raise SiteError("unreadable-file", f"{where}: {path} cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise SiteError(
+            "unreadable-file", f"{where}: {path} is not a regular file (a folder, a pipe or a device); give the file"
+        )
+    return path
 
 
 def _read_table(resource: dict[str, Any], path: Path, where: str) -> Table:
@@ -182,11 +181,11 @@ def _read_table(resource: dict[str, Any], path: Path, where: str) -> Table:
         and len(schema["primaryKey"]) == 1
     ):
         raise SiteError("bad-descriptor", f"{where}: needs a schema with named fields and a one-column primaryKey")
+    data = read_file(path, where)
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            rows = list(reader)
-            header = reader.fieldnames or []
+        reader = csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
+        rows = list(reader)
+        header = reader.fieldnames or []
     except (UnicodeDecodeError, csv.Error) as exc:
         raise SiteError("bad-csv", f"{path}: not a UTF-8 CSV file ({exc}); rebuild the package") from None
     names = [f["name"] for f in fields]
@@ -195,6 +194,16 @@ def _read_table(resource: dict[str, Any], path: Path, where: str) -> Table:
             "bad-descriptor",
             f"{where}: its schema gives {EVIDENCE_PROPERTY} but not the columns {', '.join(SPAN_COLUMNS)} "
             "that say where the evidence stands; rebuild the package",
+        )
+    named = [schema["primaryKey"][0], *NEEDED_COLUMNS.get(str(resource.get("name")), ())]
+    for fk in schema.get("foreignKeys", []):
+        named += fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+    unknown = [name for name in dict.fromkeys(named) if name not in names]
+    if unknown:
+        raise SiteError(
+            "bad-descriptor",
+            f"{where}: its schema names column(s) {', '.join(map(repr, unknown))} as a key or the page needs them, "
+            "but lists no such field; rebuild the package",
         )
     absent = [f["name"] for f in fields if f["name"] not in header]
     if absent:
@@ -210,11 +219,8 @@ def _read_table(resource: dict[str, Any], path: Path, where: str) -> Table:
 def _read_texts(package: Package) -> None:
     for row in package.tables[SOURCES].rows:
         where = f"sources.csv row {row['source_id']!r}"
-        path = inside(package.root, row["path"], where)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise SiteError("missing-file", f"{where}: source text {path} is missing") from None
+        path = regular(package.root, row["path"], where)
+        data = read_file(path, where)
         if row.get("sha256") and hashlib.sha256(data).hexdigest() != row["sha256"]:
             raise SiteError(
                 "source-hash", f"{where}: {path} does not match its sha256 {row['sha256']}; restore the verbatim text"
@@ -284,6 +290,8 @@ def check_shape(descriptor: dict[str, Any]) -> None:
         return given
 
     texts(descriptor, "")
+    for number, source in enumerate(objects(descriptor, "sources", "")):
+        texts(source, f"source #{number + 1}")
     for number, lic in enumerate(objects(descriptor, "licenses", "")):
         texts(lic, f"licence #{number + 1}")
         why = unsafe(lic["path"]) if "path" in lic else None

@@ -15,7 +15,7 @@ from typing import Any
 
 from minusma_data.buildkit import DESCRIPTOR, PARQUET_SUFFIX
 
-from .about import DESCRIPTOR_TITLE
+from .about import DESCRIPTOR_TITLE, About
 from .claims import TABLE as CLAIMS_TABLE
 from .schema_org import script_tag
 from .site_article import Passage, Span, article_html
@@ -129,6 +129,8 @@ def page_html(
             footer_html(package),
         ]
     )
+    about = About(package.root, package.descriptor, package.cff)  # the descriptor already checked, not read again
+    markup = script_tag(about, tuple(n for n in (release_zip, release_workbook) if n))
     data = json.dumps(page_data(package), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     data = data.replace("<", "\\u003c")  # nothing in the blob can close its <script> element
     return (
@@ -138,7 +140,7 @@ def page_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)}</title>\n"
         '<link rel="icon" href="data:,">\n'
-        f"{script_tag(package.root, tuple(n for n in (release_zip, release_workbook) if n))}\n"
+        f"{markup}\n"
         f'<link rel="stylesheet" href="{css}">\n'
         f'<script src="{js}" defer></script>\n'
         "</head>\n<body>\n"

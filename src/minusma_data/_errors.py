@@ -106,7 +106,8 @@ CODES = {
     "disk-full": "the disk filled up while exporting; an earlier export is kept whole",
     "value-unexportable": "a value the export format cannot hold (a text too long for a spreadsheet cell, "
     "an integer it would round, more rows than a sheet has)",
-    "citation-unreadable": "CITATION.cff beside datapackage.json cannot be read as a citation (workbook export)",
+    "citation-unreadable": "CITATION.cff beside datapackage.json cannot be read as a citation, or is a link "
+    "leading out of the package (workbook export)",
     "source-date-epoch-invalid": "SOURCE_DATE_EPOCH is set to something other than a count of seconds",
     "export-format-absent": "a csv or parquet folder export of a package that has no files in that format "
     "(an export in the other format)",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import DescriptorError, UnknownFormatError, UnknownTableError, remedy, unknown
+from ._files import leads_outside
 from ._locate import Location, wrong_data_home
 from ._shape import Malformed, check_package, check_resource
 from ._tableschema import TYPES, enum_of, foreign_keys, is_coded, resource_table
@@ -49,11 +50,7 @@ class Package:
         """The resource's file, refused if a symbolic link leads it out of the package folder."""
         resource = self.resource(table, format)
         path: Path = self.location.root / resource["path"]
-        try:
-            inside = path.resolve().is_relative_to(self.location.root.resolve())
-        except (OSError, RuntimeError):  # a symlink loop
-            inside = False
-        if not inside:
+        if leads_outside(self.location.root, path):
             raise self.error(
                 f"resource {resource['name']!r} 'path' {resource['path']!r} leads outside the "
                 f"package folder {self.location.root} (through a symbolic link); the loader reads "

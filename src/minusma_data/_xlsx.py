@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ExportError
+from ._files import leads_outside
 from ._output import write_files
 from ._resolve import name_column
 from ._schema import Package, codebook
@@ -340,8 +341,16 @@ def _entries(mapping: dict[str, Any], key: str) -> list[dict[str, Any]]:
 
 def citation(package: Package) -> str:
     """How to cite the data: from CITATION.cff beside datapackage.json when
-    there is one, else from the descriptor."""
+    there is one, else from the descriptor. A CITATION.cff that leads out of
+    the package through a link is refused unread, as the loader refuses a
+    resource that does (`_files.leads_outside`)."""
     path = package.location.root / CITATION_FILE
+    if os.path.lexists(path) and leads_outside(package.location.root, path):
+        raise ExportError(
+            f"{path}: is a symbolic link leading out of the package, not read; "
+            "replace it with the file itself, or remove it to cite from datapackage.json.",
+            code="citation-unreadable",
+        )
     if path.is_file():
         import yaml
 

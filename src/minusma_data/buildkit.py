@@ -14,7 +14,7 @@ from ._diff_errors import DIFF_CODES
 from ._diff_render import text_lines
 from ._errors import closest
 from ._exporters import EXPORTS
-from ._files import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, data_path
+from ._files import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, data_path, leads_outside
 from ._lock import package_lock
 from ._tableschema import (
     CROISSANT,
@@ -65,6 +65,7 @@ __all__ = [
     "foreign_keys",
     "has_type",
     "is_coded",
+    "leads_outside",
     "package_lock",
     "read_csv_twin",
     "resource_table",

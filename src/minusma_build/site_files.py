@@ -1,0 +1,70 @@
+"""How the explorer page (and every description of the dataset made with
+it, minusma_build.about) reaches a file a package names: only inside the
+package folder, never through a link leading out of it, and only a regular
+file, opened so that a named pipe or a device in its place is refused at
+once instead of blocking or reading without end. `site --root` takes any
+package, so every path it names is untrusted."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path, PurePosixPath
+
+from minusma_data.buildkit import leads_outside
+
+
+class SiteError(Exception):
+    """The package cannot be shown; `code` is stable, the message says where and what would be right."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.args[0]}"
+
+
+def inside(root: Path, rel: str, where: str) -> Path:
+    """`root/rel`, refused when `rel` would leave the package folder, by its
+    text or through a symbolic link (the page would publish the file it leads to)."""
+    parts = PurePosixPath(rel).parts
+    if not rel or PurePosixPath(rel).is_absolute() or ".." in parts or "\\" in rel or "\0" in rel:
+        raise SiteError(
+            "path-outside",
+            f"{where}: path {rel!r} leaves the package folder; give a relative path inside it, such as data/events.csv",
+        )
+    path = root / rel
+    if leads_outside(root, path):
+        raise SiteError(
+            "link-outside",
+            f"{where}: {path} is a symbolic link to {os.path.realpath(path)}, outside the package; "
+            "replace it with the file itself",
+        )
+    return path
+
+
+def read_file(
+    path: Path, where: str, missing: str = "missing-file", unreadable: str = "unreadable-file", limit: int | None = None
+) -> bytes:
+    """The bytes of `path` (already checked by `inside`), once the file opened
+    is a regular file of at most `limit` bytes. It is opened without blocking
+    and checked by its open handle, so nothing swapped in between is read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        raise SiteError(missing, f"{where}: {path} is missing; rebuild the package") from None
+    except OSError as exc:
+        raise SiteError(unreadable, f"{where}: {path} cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise SiteError(
+                unreadable, f"{where}: {path} is not a regular file (a folder, a pipe or a device); give the file"
+            )
+        if limit is not None and info.st_size > limit:
+            raise SiteError(unreadable, f"{where}: {path} has {info.st_size} bytes, more than the {limit} it may have")
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise SiteError(unreadable, f"{where}: {path} cannot be read ({exc.strerror})") from None
