@@ -33,7 +33,15 @@ from minusma_build.publish import PublishError
 BUILD = ROOT / "src" / "minusma_build"
 # The explorer page's own codes (SiteError), tested in tests/test_site.py, and the release
 # builder's (ReleaseError, listed in docs/releasing.md), tested in tests/test_release.py.
-OTHER_COMMANDS = ("site.py", "site_data.py", "release.py", "release_errors.py", "versioning.py", "zip_readme.py")
+OTHER_COMMANDS = (
+    "site.py",
+    "site_data.py",
+    "site_files.py",
+    "release.py",
+    "release_errors.py",
+    "versioning.py",
+    "zip_readme.py",
+)
 # Callables whose first argument (or `code=`) is a problem code; `add` with
 # more than one argument is Collector.add (set.add takes one).
 TAKES_CODE = {"fail", "Problem", "add", "bad", "SpanError", "DateError", "PublishError", "_error", "fault"}

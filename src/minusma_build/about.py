@@ -15,18 +15,15 @@ import csv
 import hashlib
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from minusma_data.buildkit import DESCRIPTOR, resource_table
 
-from .site_files import SiteError, inside, read_file
+from .site_files import CITATION as CITATION
+from .site_files import inside, read_cff, read_file
 
-CITATION = "CITATION.cff"
-CITATION_MAX_BYTES = 1_000_000
-"""The largest CITATION.cff read (the package's own is a few kilobytes)."""
 SOURCES_TABLE = "sources"
 DESCRIPTOR_TITLE = "The descriptor: metadata and the Table Schema of every table"
 """How the page and its schema.org markup name datapackage.json among the downloads."""
@@ -192,33 +189,6 @@ class About:
 def read_about(root: Path) -> About:
     descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
     return About(root, descriptor, read_cff(root))
-
-
-def read_cff(root: Path) -> dict[str, Any]:
-    """CITATION.cff beside the descriptor as a mapping; {} when there is none.
-    Read only as a regular file inside the package (a link out is
-    `link-outside`); anything that is not a CFF mapping is `citation-unreadable`."""
-    path = root / CITATION
-    if not os.path.lexists(path):
-        return {}
-    import yaml
-
-    data = read_file(
-        inside(root, CITATION, CITATION), CITATION, unreadable="citation-unreadable", limit=CITATION_MAX_BYTES
-    )
-    try:
-        cff = yaml.safe_load(data.decode("utf-8"))
-    except (UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
-        raise SiteError(
-            "citation-unreadable",
-            f"{path} is not UTF-8 YAML ({type(exc).__name__}); repair it, or remove it to cite from datapackage.json",
-        ) from None
-    if not isinstance(cff, dict):
-        raise SiteError(
-            "citation-unreadable",
-            f"{path} is not a CITATION.cff mapping; repair it, or remove it to cite from datapackage.json",
-        )
-    return cff
 
 
 def _entries(mapping: dict[str, Any], key: str) -> list[dict[str, Any]]:

@@ -22,9 +22,8 @@ from typing import Any
 
 from minusma_data.buildkit import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, PARQUET_SUFFIX, package_lock
 
-from .about import read_cff
 from .render import EVIDENCE_PROPERTY
-from .site_files import SiteError, inside, read_file
+from .site_files import SiteError, inside, read_cff, read_file
 from .spec import EVIDENCE
 from .urls import unsafe
 

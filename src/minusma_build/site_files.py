@@ -10,8 +10,13 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from minusma_data.buildkit import leads_outside
+
+CITATION = "CITATION.cff"
+CITATION_MAX_BYTES = 1_000_000
+"""The largest CITATION.cff read (the package's own is a few kilobytes)."""
 
 
 class SiteError(Exception):
@@ -68,3 +73,30 @@ def read_file(
             return handle.read()
         except OSError as exc:
             raise SiteError(unreadable, f"{where}: {path} cannot be read ({exc.strerror})") from None
+
+
+def read_cff(root: Path) -> dict[str, Any]:
+    """CITATION.cff beside the descriptor as a mapping; {} when there is none.
+    Read only as a regular file inside the package (a link out is
+    `link-outside`); anything that is not a CFF mapping is `citation-unreadable`."""
+    path = root / CITATION
+    if not os.path.lexists(path):
+        return {}
+    import yaml
+
+    data = read_file(
+        inside(root, CITATION, CITATION), CITATION, unreadable="citation-unreadable", limit=CITATION_MAX_BYTES
+    )
+    try:
+        cff = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
+        raise SiteError(
+            "citation-unreadable",
+            f"{path} is not UTF-8 YAML ({type(exc).__name__}); repair it, or remove it to cite from datapackage.json",
+        ) from None
+    if not isinstance(cff, dict):
+        raise SiteError(
+            "citation-unreadable",
+            f"{path} is not a CITATION.cff mapping; repair it, or remove it to cite from datapackage.json",
+        )
+    return cff
