@@ -17,8 +17,8 @@ DIFF_CODES = {
     "descriptor-unreadable": "datapackage.json is not JSON, or is nested deeper than a descriptor can be",
     "descriptor-malformed": "a key of datapackage.json has the wrong type or is missing (the message names "
     "the resource and the key), or a resource's format (given or read from its path) is neither csv nor parquet",
-    "path-outside-package": "a resource or source-text path, or a zip member, that is absolute, climbs out with '..', names a "
-    "drive or URL, or leads out of the folder through a symbolic link",
+    "path-outside-package": "a resource or source-text path, or a zip member, that is absolute, climbs out "
+    "with '..', names a drive or URL, or leads out of the folder through a symbolic link",
     # the files the descriptor lists
     "file-missing": "a file the descriptor lists is absent",
     "file-unreadable": "a file the descriptor lists cannot be read (permissions, a folder in its place)",
