@@ -33,7 +33,7 @@ from minusma_data import cli
 from minusma_data._diff import DIFF_CODES, DiffError, diff, diff_paths, open_package
 from minusma_data._diff_read import MAX_FILE_BYTES, snapshot
 from minusma_data._diff_render import render
-from minusma_data._diff_zip import MAX_MEMBER_BYTES
+from minusma_data._diff_zip import MAX_DIRECTORY_BYTES, MAX_MEMBER_BYTES, MAX_MEMBERS
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "minusma_data"
@@ -492,6 +492,30 @@ def test_members_declaring_more_than_the_zip_limit_together_are_refused(pristine
     with pytest.raises(DiffError) as raised:
         open_package(write_zip(tmp_path / "many.zip", members))
     assert raised.value.code == "too-large"
+
+
+@pytest.mark.parametrize("lie", [False, True])
+def test_a_zip_of_too_many_members_is_refused_before_they_are_read(pristine, tmp_path, lie):
+    """30,000 empty members (zipfile keeps an object for each, so memory would
+    grow with the count): refused from the end record, honest or claiming 30
+    members, within a few MiB traced."""
+    extra = 30_000
+    members = package_members(pristine, {}) + [(f"x/{k}", b"", {}) for k in range(extra)]
+    assert len(members) > MAX_MEMBERS and extra * 53 > MAX_DIRECTORY_BYTES
+    archive = write_zip(tmp_path / "many.zip", members)
+    if lie:  # the end record's two member counts say 30; the directory's size still tells
+        data = bytearray(archive.read_bytes())
+        data[-22 + 8 : -22 + 12] = struct.pack("<2H", 30, 30)
+        archive.write_bytes(bytes(data))
+    tracemalloc.start()
+    try:
+        with pytest.raises(DiffError) as raised:
+            diff_paths(archive, pristine)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (raised.value.code, raised.value.side) == ("zip-too-many-members", "old")
+    assert peak < 2 << 20, peak
 
 
 # -- malformed descriptors -----------------------------------------------------------------

@@ -30,6 +30,8 @@ DIFF_CODES = {
     "Table Schema and its CSV twin",
     # release zips
     "zip-unreadable": "not a readable zip file, or a member whose compressed data is corrupt",
+    "zip-too-many-members": "a zip that lists more members than a package zip may have (4096), or a larger "
+    "central directory (1 MiB), refused before the members are read",
     "zip-member-link": "a zip member that is a symbolic link",
     "zip-member-encrypted": "an encrypted zip member",
     "zip-member-method": "a zip member compressed other than stored or deflated",
