@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import hashlib
 import importlib.util
 import json
@@ -299,11 +300,15 @@ def build(root: Path, output: Path, artifacts: list[Artifact]) -> list[Path]:
         written = []
         for artifact in artifacts:
             path = output / artifact.name(ctx.version)
-            put(path, lambda out, made=artifact: made.build(ctx, out), ctx.epoch)
+            put(path, functools.partial(artifact.build, ctx), ctx.epoch)
             written.append(path)
     if len(artifacts) > 1:
         sums = output / SUMS
-        put(sums, lambda out: out.write_text(sha256sums(written), encoding="utf-8"), ctx.epoch)
+
+        def write_sums(out: Path) -> None:
+            out.write_text(sha256sums(written), encoding="utf-8")
+
+        put(sums, write_sums, ctx.epoch)
         written.append(sums)
     return written
 
