@@ -41,18 +41,19 @@ def reseal(package: Path) -> Path:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
+    from minusma_data._diff_shape import table_format
     from minusma_data._tableschema import field_arrow_type
 
     path = package / "datapackage.json"
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     by_name = {r["name"]: r for r in descriptor["resources"]}
     for resource in descriptor["resources"]:
-        if resource.get("format") == "csv":
+        if table_format(resource) == "csv":
             data = (package / resource["path"]).read_bytes()
             resource.update(bytes=len(data), hash="sha256:" + hashlib.sha256(data).hexdigest())
     for resource in descriptor["resources"]:
         twin = by_name.get(resource["name"].removesuffix("-parquet"))
-        if resource.get("format") != "parquet" or twin is None:
+        if table_format(resource) != "parquet" or twin is None:
             continue
         types = {f["name"]: field_arrow_type(f) for f in resource["schema"]["fields"]}
         values = {k: (t.value_type if pa.types.is_dictionary(t) else t) for k, t in types.items()}
@@ -66,7 +67,7 @@ def reseal(package: Path) -> Path:
 
 
 def altered_copy(package: Path, dest: Path) -> Path:
-    """The package's descriptor and files, with the last free-text cell of
+    """The package's descriptor and files (its source texts as they are), with the last free-text cell of
     every table's first row changed (and the package resealed)."""
     (dest / "data").mkdir(parents=True)
     shutil.copy2(package / "datapackage.json", dest / "datapackage.json")
@@ -87,6 +88,7 @@ def altered_copy(package: Path, dest: Path) -> Path:
         (dest / "data" / path.name).write_text(buffer.getvalue(), encoding="utf-8")
     for path in sorted((package / "data").glob("*.parquet")):
         shutil.copy2(path, dest / "data" / path.name)
+    shutil.copytree(package / "data" / "source", dest / "data" / "source")  # the source texts, unchanged
     return reseal(dest)
 
 

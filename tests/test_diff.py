@@ -76,11 +76,13 @@ def package_copy(dest: Path) -> Path:
 
 
 def zip_of(pkg: Path, archive: Path, compression: int = zipfile.ZIP_DEFLATED) -> Path:
-    """The package as a release zip holds it: datapackage.json and its data files."""
+    """The package as a release zip holds it: datapackage.json, its data files and source texts."""
     with zipfile.ZipFile(archive, "w", compression=compression) as zf:
         zf.write(pkg / "datapackage.json", "datapackage.json")
         for path in sorted((pkg / "data").glob("*.csv")) + sorted((pkg / "data").glob("*.parquet")):
             zf.write(path, f"data/{path.name}")
+        for path in sorted((pkg / "data" / "source").glob("*")):
+            zf.write(path, f"data/source/{path.name}")
     return archive
 
 

@@ -33,7 +33,7 @@ from minusma_data import cli
 from minusma_data._diff import DIFF_CODES, DiffError, diff, diff_paths, open_package
 from minusma_data._diff_read import MAX_FILE_BYTES, snapshot
 from minusma_data._diff_render import render
-from minusma_data._diff_zip import MAX_MEMBER_BYTES
+from minusma_data._diff_zip import MAX_DIRECTORY_BYTES, MAX_MEMBER_BYTES, MAX_MEMBERS
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "minusma_data"
@@ -49,6 +49,7 @@ def pristine(tmp_path_factory) -> Path:
     for path in (ROOT / "data").iterdir():
         if path.suffix in (".csv", ".parquet"):
             shutil.copy2(path, dest / "data" / path.name)
+    shutil.copytree(ROOT / "data" / "source", dest / "data" / "source")
     return dest
 
 
@@ -229,6 +230,115 @@ def test_a_fifo_or_a_huge_file_in_a_folder_is_refused_unread(pristine, tmp_path,
     assert refusal(pristine, pkg, capsys) == (code, "new")
 
 
+# -- the source texts and resources without a format -----------------------------------------
+
+
+def source_text(pkg: Path) -> Path:
+    """The package's (first) source text, as its descriptor's sources[] names it."""
+    descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    return pkg / descriptor["sources"][0]["path"]
+
+
+def alter_source(pkg: Path) -> None:
+    path = source_text(pkg)
+    path.write_bytes(path.read_bytes().replace(b"Security Council", b"Security Counsel", 1))
+
+
+def reseal_source(pkg: Path) -> None:
+    data = source_text(pkg).read_bytes()
+    edit_json(pkg, lambda d: d["sources"][0].update(hash="sha256:" + hashlib.sha256(data).hexdigest()))
+
+
+SOURCE_DAMAGE = {
+    "a word of the source text altered": (alter_source, "hash-mismatch"),
+    "the source text deleted": (lambda p: source_text(p).unlink(), "file-missing"),
+    "a folder in its place": (lambda p: source_text(p).unlink() or source_text(p).mkdir(), "file-unreadable"),
+    "a source path outside the package": (
+        lambda p: edit_json(p, lambda d: d["sources"][0].update(path="../outside.txt")),
+        "path-outside-package",
+    ),
+    "a source path that is absolute": (
+        lambda p: edit_json(p, lambda d: d["sources"][0].update(path="/etc/hostname")),
+        "path-outside-package",
+    ),
+}
+
+
+def zipped(pkg: Path, archive: Path) -> Path:
+    """The package folder as a hand-written zip (its members whatever the folder holds)."""
+    return write_zip(archive, package_members(pkg, {}))
+
+
+@pytest.mark.parametrize("case", list(SOURCE_DAMAGE))
+def test_a_damaged_source_text_is_refused_never_identical(pristine, tmp_path, capsys, case):
+    """The source text is verified like the tables: present, a regular file,
+    inside the package, its sha256 as datapackage.json records; in a folder,
+    in a zip, and by `release --check-bump`."""
+    edit, code = SOURCE_DAMAGE[case]
+    pkg = damaged(pristine, tmp_path / "pkg", edit)
+    assert refusal(pristine, pkg, capsys) == (code, "new")
+    assert refusal(pkg, pristine, capsys) == (code, "old")
+    if case != "a folder in its place":  # a zip holds no folder as a member
+        archive = zipped(pkg, tmp_path / "damaged.zip")
+        assert refusal(zipped(pristine, tmp_path / "ok.zip"), archive, capsys) == (code, "new")
+    with pytest.raises(ReleaseError) as refused:
+        versioning.check_bump(pristine, pkg)
+    assert refused.value.code == code
+
+
+def test_a_resealed_source_text_is_a_reported_change(pristine, tmp_path, capsys):
+    """An altered source text whose sha256 is recorded anew is a difference,
+    `source_changed` (patch), in the text output and the JSON; the size and
+    hash are not reported again as metadata."""
+    pkg = damaged(pristine, tmp_path / "pkg", alter_source)
+    reseal_source(pkg)
+    for old, new in ((pristine, pkg), (zipped(pristine, tmp_path / "a.zip"), zipped(pkg, tmp_path / "b.zip"))):
+        assert cli.main(["diff", str(old), str(new), "--format", "json"]) == 1
+        result = json.loads(capsys.readouterr().out)
+        path = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))["sources"][0]["path"]
+        assert result["schema"]["changes"] == [
+            {
+                "change": "source_changed",
+                "bump": "patch",
+                "table": None,
+                "field": path,
+                "old": "sha256:" + hashlib.sha256(source_text(pristine).read_bytes()).hexdigest(),
+                "new": "sha256:" + hashlib.sha256(source_text(pkg).read_bytes()).hexdigest(),
+            }
+        ]
+        assert result["suggested_bump"] == "patch" and not result["tables"]
+        assert cli.main(["diff", str(old), str(new)]) == 1
+        assert "source changed" in capsys.readouterr().out
+
+
+def drop_formats(pkg: Path) -> None:
+    """Data Package v2 makes `format` optional: the path's extension says it."""
+    edit_json(pkg, lambda d: [r.pop("format") for r in d["resources"] if r["name"] in ("figures", "figures-parquet")])
+
+
+def test_a_resource_without_a_format_is_compared_by_its_extension(pristine, tmp_path, capsys):
+    """Neither dropped nor IDENTICAL: an altered table with no `format` is
+    refused (its hash), and once resealed its changed row is reported."""
+    old = damaged(pristine, tmp_path / "old", drop_formats)
+    assert cli.main(["diff", str(old), str(pristine)]) == 0
+    capsys.readouterr()
+    new = damaged(old, tmp_path / "new", lambda p: None)
+    path = new / "data" / "figures.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[1][rows[0].index("phrase")] = "CHANGED"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    assert refusal(old, new, capsys) == ("hash-mismatch", "new")
+    reseal(new)
+    capsys.readouterr()
+    result = diff_paths(old, new)
+    assert list(result["tables"]) == ["figures"] and len(result["tables"]["figures"]["changed"]) == 1
+    edit_json(new, lambda d: resource(d, "figures").update(format="CSV"))  # the spelling of the format is no change
+    assert diff_paths(old, new)["schema"]["changes"] == []
+
+
 # -- zips ----------------------------------------------------------------------------------
 
 
@@ -280,8 +390,8 @@ def write_zip(path: Path, members: list[tuple[str, bytes, dict]]) -> Path:
 
 def package_members(pkg: Path, replace: dict[str, tuple[bytes, dict]]) -> list[tuple[str, bytes, dict]]:
     members = [("datapackage.json", (pkg / "datapackage.json").read_bytes(), {})]
-    for path in sorted((pkg / "data").iterdir()):
-        name = f"data/{path.name}"
+    for path in sorted(p for p in (pkg / "data").rglob("*") if p.is_file()):
+        name = path.relative_to(pkg).as_posix()
         data, fields = replace.get(name, (path.read_bytes(), {}))
         members.append((name, data, fields))
     return members
@@ -384,6 +494,30 @@ def test_members_declaring_more_than_the_zip_limit_together_are_refused(pristine
     assert raised.value.code == "too-large"
 
 
+@pytest.mark.parametrize("lie", [False, True])
+def test_a_zip_of_too_many_members_is_refused_before_they_are_read(pristine, tmp_path, lie):
+    """30,000 empty members (zipfile keeps an object for each, so memory would
+    grow with the count): refused from the end record, honest or claiming 30
+    members, within a few MiB traced."""
+    extra = 30_000
+    members = package_members(pristine, {}) + [(f"x/{k}", b"", {}) for k in range(extra)]
+    assert len(members) > MAX_MEMBERS and extra * 53 > MAX_DIRECTORY_BYTES
+    archive = write_zip(tmp_path / "many.zip", members)
+    if lie:  # the end record's two member counts say 30; the directory's size still tells
+        data = bytearray(archive.read_bytes())
+        data[-22 + 8 : -22 + 12] = struct.pack("<2H", 30, 30)
+        archive.write_bytes(bytes(data))
+    tracemalloc.start()
+    try:
+        with pytest.raises(DiffError) as raised:
+            diff_paths(archive, pristine)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (raised.value.code, raised.value.side) == ("zip-too-many-members", "old")
+    assert peak < 2 << 20, peak
+
+
 # -- malformed descriptors -----------------------------------------------------------------
 
 
@@ -413,6 +547,14 @@ MALFORMED = {
     "hash a number": (lambda d: events(d).update(hash=1), "hash"),
     "path a number": (lambda d: events(d).update(path=1), "path"),
     "schema missing": (lambda d: events(d).pop("schema"), "schema"),
+    "a format neither csv nor parquet": (lambda d: events(d).update(format="json"), ".format"),
+    "no format and a path of another kind": (
+        lambda d: events(d).pop("format") and events(d).update(path="data/events.txt"),
+        ".format",
+    ),
+    "sources an object": (lambda d: d.update(sources={"path": "x"}), "sources"),
+    "a source path a number": (lambda d: d["sources"][0].update(path=3), "sources[0].path"),
+    "a source hash a number": (lambda d: d["sources"][0].update(hash=3), "sources[0].hash"),
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import hashlib
 import importlib.util
 import json
@@ -299,18 +300,44 @@ def build(root: Path, output: Path, artifacts: list[Artifact]) -> list[Path]:
         written = []
         for artifact in artifacts:
             path = output / artifact.name(ctx.version)
-            path.unlink(missing_ok=True)
-            artifact.build(ctx, path)
-            os.chmod(path, 0o644)
-            os.utime(path, (ctx.epoch, ctx.epoch))
+            put(path, functools.partial(artifact.build, ctx), ctx.epoch)
             written.append(path)
     if len(artifacts) > 1:
         sums = output / SUMS
-        sums.write_text(sha256sums(written), encoding="utf-8")
-        os.chmod(sums, 0o644)
-        os.utime(sums, (ctx.epoch, ctx.epoch))
+
+        def write_sums(out: Path) -> None:
+            out.write_text(sha256sums(written), encoding="utf-8")
+
+        put(sums, write_sums, ctx.epoch)
         written.append(sums)
     return written
+
+
+def put(target: Path, write: Callable[[Path], None], epoch: int) -> None:
+    """Write one release file whole or not at all: `write` makes it in a new
+    folder beside `target`, and it is renamed over `target` once complete
+    (mode 0644, the commit's time). An earlier file stays until then (an
+    interrupt or a full disk keeps it), and a symbolic link at the name is
+    replaced, never written through. Every filesystem failure is `output-unusable`."""
+    stage = None
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+        fresh = stage / target.name
+        write(fresh)
+        with open(fresh, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(fresh, 0o644)
+        os.utime(fresh, (epoch, epoch))
+        os.replace(fresh, target)
+    except OSError as exc:
+        raise ReleaseError(
+            f"--output {target.parent}: cannot write {target.name} ({exc.strerror or exc}); "
+            "give a folder you can write, with room for the release and no folder at a release file's name",
+            "output-unusable",
+        ) from None
+    finally:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 def sha256sums(paths: list[Path]) -> str:
@@ -471,6 +498,16 @@ def main(argv: list[str] | None = None) -> int:
     except ReleaseError as exc:
         print(f"release: error: {exc} [{exc.code}]", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # Each release file is renamed into place only when whole: the output folder
+        # holds earlier files or new ones, never a part of one.
+        stopped = ReleaseError(
+            "interrupted (Ctrl-C); every release file in the output folder is whole, "
+            "the earlier one or the new; run the release again",
+            "interrupted",
+        )
+        print(f"release: error: {stopped} [{stopped.code}]", file=sys.stderr)
+        return 130
     return 0
 
 

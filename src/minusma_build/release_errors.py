@@ -21,7 +21,9 @@ RELEASE_CODES: dict[str, str] = {
     "version-lowered": "the new version is lower than the old one",
     "version-unreadable": "package.toml gives no [package] version",
     "tag-mismatch": "the tag is not `v` followed by the package's version",
-    "output-unusable": "--output cannot be made",
+    "output-unusable": "--output cannot be made, or a release file cannot be written in it (a folder at its "
+    "name, a full or read-only disk); an earlier file of that name is kept",
+    "interrupted": "Ctrl-C stopped the release (exit 130); each release file is the earlier one or the new, whole",
     "zip-member-outside": "a file listed for the zip is not a file inside the package",
     "readme-template-unusable": "the zip README's template is unreadable or names a value there is none for",
     "step-failed": "a build tool failed",

@@ -63,6 +63,7 @@ CHANGE_BUMPS: dict[str, str] = {
     "rows_added": "minor",  # "add new data to an existing data resource"
     # PATCH: "backwards-compatible fixes"
     "values_changed": "patch",  # "correct errors in existing data"
+    "source_changed": "patch",  # a source text's contents at the same path: the raw input corrected
     "metadata_changed": "patch",  # "change descriptive metadata properties"
 }
 
@@ -70,6 +71,7 @@ CHANGE_BUMPS: dict[str, str] = {
 # so they are not differences: the version itself, release dates, file sizes.
 IGNORED_PACKAGE_KEYS = {"$schema", "version", "created", "resources"}
 IGNORED_RESOURCE_KEYS = {"path", "bytes", "hash", "schema", "name"}
+SEAL_KEYS = ("bytes", "hash")  # a source text's are compared as its contents (source_changed)
 
 
 def change(
@@ -87,8 +89,10 @@ def compare_schemas(old: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
     if o.get("id") and n.get("id") and o["id"] != n["id"]:
         changes.append(change("package_renamed", field="id", old=o["id"], new=n["id"]))
     for key in sorted((set(o) | set(n)) - IGNORED_PACKAGE_KEYS - {"name"}):
-        if o.get(key) != n.get(key) and not (key == "id" and o.get(key) and n.get(key)):
-            changes.append(change("metadata_changed", field=key, old=o.get(key), new=n.get(key)))
+        before, after = (_unsealed(o.get(key)), _unsealed(n.get(key))) if key == "sources" else (o.get(key), n.get(key))
+        if before != after and not (key == "id" and o.get(key) and n.get(key)):
+            changes.append(change("metadata_changed", field=key, old=before, new=after))
+    changes += _source_changes(old, new)
     for table in old.tables:
         if table not in new.tables:
             changes.append(change("table_removed", table))
@@ -102,6 +106,31 @@ def compare_schemas(old: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
             changes.append(change("format_added", table, new=fmt))
         changes += _table_changes(table, old, new)
     return changes
+
+
+def _unsealed(sources: Any) -> Any:
+    """The sources without the size and hash of their texts."""
+    if not isinstance(sources, list):
+        return sources
+    return [{k: v for k, v in s.items() if k not in SEAL_KEYS} if isinstance(s, dict) else s for s in sources]
+
+
+def _source_changes(old: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
+    """A source text at the same path on both sides whose bytes differ (each
+    side's verified against its own descriptor): its sha256 before and after."""
+    before = {s["path"]: s for s in old.sources}
+    changes = []
+    for path in sorted({s["path"] for s in new.sources} & set(before)):
+        a, b = old.read(path), new.read(path)
+        if a != b:
+            changes.append(change("source_changed", field=path, old=f"sha256:{_sha256(a)}", new=f"sha256:{_sha256(b)}"))
+    return changes
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _table_changes(table: str, old: Snapshot, new: Snapshot) -> list[dict[str, Any]]:

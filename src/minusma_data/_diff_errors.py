@@ -16,9 +16,9 @@ DIFF_CODES = {
     "descriptor-missing": "the folder or zip holds no datapackage.json",
     "descriptor-unreadable": "datapackage.json is not JSON, or is nested deeper than a descriptor can be",
     "descriptor-malformed": "a key of datapackage.json has the wrong type or is missing (the message names "
-    "the resource and the key)",
-    "path-outside-package": "a resource path or zip member that is absolute, climbs out with '..', names a "
-    "drive or URL, or leads out of the folder through a symbolic link",
+    "the resource and the key), or a resource's format (given or read from its path) is neither csv nor parquet",
+    "path-outside-package": "a resource or source-text path, or a zip member, that is absolute, climbs out "
+    "with '..', names a drive or URL, or leads out of the folder through a symbolic link",
     # the files the descriptor lists
     "file-missing": "a file the descriptor lists is absent",
     "file-unreadable": "a file the descriptor lists cannot be read (permissions, a folder in its place)",
@@ -30,6 +30,8 @@ DIFF_CODES = {
     "Table Schema and its CSV twin",
     # release zips
     "zip-unreadable": "not a readable zip file, or a member whose compressed data is corrupt",
+    "zip-too-many-members": "a zip that lists more members than a package zip may have (4096), or a larger "
+    "central directory (1 MiB), refused before the members are read",
     "zip-member-link": "a zip member that is a symbolic link",
     "zip-member-encrypted": "an encrypted zip member",
     "zip-member-method": "a zip member compressed other than stored or deflated",

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ._diff_errors import DiffError
-from ._diff_shape import check_descriptor
+from ._diff_shape import check_descriptor, table_format
 from ._diff_zip import open_zip
 from ._files import DESCRIPTOR
 from ._tableschema import csv_cell, resource_table
@@ -40,6 +40,7 @@ class Snapshot:
     descriptor: dict[str, Any]
     reader: Callable[[str], bytes]
     tables: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # table -> format -> resource
+    sources: list[dict[str, Any]] = field(default_factory=list)  # the source texts: sources[] with a path
     files: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
@@ -149,12 +150,15 @@ def snapshot(label: str, read: Callable[[str], bytes]) -> Snapshot:
         raise DiffError(f"{label}: {DESCRIPTOR} is not valid JSON ({exc})", "descriptor-unreadable") from None
     check_descriptor(descriptor, label)
     result = Snapshot(label, descriptor, read)
-    for resource in descriptor["resources"]:
-        if resource.get("format") not in ("csv", "parquet"):
-            continue
+    for given in descriptor["resources"]:
+        resource = {**given, "format": table_format(given)}  # check_descriptor let only csv and parquet by
         _safe(resource["path"], Path(label))
         table = resource_table(resource["name"], resource["format"])
         result.tables.setdefault(table, {})[resource["format"]] = resource
+    for source in descriptor.get("sources", []):
+        if "path" in source:
+            _safe(source["path"], Path(label))
+            result.sources.append(source)
     return result
 
 

@@ -9,6 +9,7 @@ neither the comparison nor the JSON output can run out of stack.
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any, NoReturn
 
 from ._diff_errors import DiffError
@@ -16,6 +17,15 @@ from ._tableschema import TYPES
 
 MAX_DEPTH = 64  # a Data Package descriptor nests about 8 levels deep
 TABLE_FORMATS = ("csv", "parquet")
+
+
+def table_format(resource: dict[str, Any]) -> str | None:
+    """The resource's format as Data Package v2 reads it: its `format`, or
+    else the extension of its path ("csv", "parquet"), in lower case."""
+    fmt = resource.get("format")
+    if fmt is None and isinstance(resource.get("path"), str):
+        fmt = posixpath.splitext(resource["path"])[1][1:]
+    return fmt.lower() if isinstance(fmt, str) else None
 
 
 def depth_exceeds(value: Any, limit: int = MAX_DEPTH) -> bool:
@@ -49,24 +59,41 @@ def check_descriptor(descriptor: Any, label: str) -> None:
         where = f"resources[{i}]"
         if not isinstance(resource, dict):
             _bad(label, where, _got(resource), "a resource object")
-        if resource.get("format") not in TABLE_FORMATS:
-            continue
+        fmt = table_format(resource)
+        if fmt not in TABLE_FORMATS:
+            # never dropped silently: a resource the diff cannot compare would hide its changes
+            _bad(
+                label,
+                f"{where}.format",
+                f"is {resource.get('format')!r} (path {resource.get('path')!r})",
+                "csv or parquet, given or read from the path's extension (diff compares CSV and Parquet tables)",
+            )
         name = resource.get("name")
         if not isinstance(name, str) or not name:
             _bad(label, f"{where}.name", _got(name), "a resource name")
         where = f"resources[{i}] ({name!r})"
-        if (name, resource["format"]) in tables:
+        if (name, fmt) in tables:
             _bad(label, f"{where}.name", "appears twice", "one resource of each name")
-        tables.add((name, resource["format"]))
+        tables.add((name, fmt))
         _resource(label, where, resource)
+    _sources(label, descriptor.get("sources", []))
+
+
+def _sources(label: str, sources: Any) -> None:
+    """The source texts: each entry an object; a path, hash and size, when
+    given, of the types the verification reads."""
+    _need(label, "sources", sources, list, "a list of sources")
+    for i, source in enumerate(sources):
+        where = f"sources[{i}]"
+        _need(label, where, source, dict, "a source object")
+        if "path" in source:
+            _need(label, f"{where}.path", source["path"], str, "a relative path")
+        _seal(label, where, source)
 
 
 def _resource(label: str, where: str, resource: dict[str, Any]) -> None:
     _need(label, f"{where}.path", resource.get("path"), str, "a relative path")
-    if "bytes" in resource and (not isinstance(resource["bytes"], int) or isinstance(resource["bytes"], bool)):
-        _bad(label, f"{where}.bytes", _got(resource["bytes"]), "a whole number of bytes")
-    if "hash" in resource:
-        _need(label, f"{where}.hash", resource["hash"], str, "a text like sha256:<hex>")
+    _seal(label, where, resource)
     if "encoding" in resource:
         _need(label, f"{where}.encoding", resource["encoding"], str, "an encoding name such as utf-8")
     dialect = resource.get("dialect")
@@ -84,6 +111,14 @@ def _resource(label: str, where: str, resource: dict[str, Any]) -> None:
     if not isinstance(schema, dict):
         _bad(label, f"{where}.schema", _got(schema), "a Table Schema object")
     _schema(label, f"{where}.schema", schema)
+
+
+def _seal(label: str, where: str, entry: dict[str, Any]) -> None:
+    """The recorded size and hash of a file, when given."""
+    if "bytes" in entry and (not isinstance(entry["bytes"], int) or isinstance(entry["bytes"], bool)):
+        _bad(label, f"{where}.bytes", _got(entry["bytes"]), "a whole number of bytes")
+    if "hash" in entry:
+        _need(label, f"{where}.hash", entry["hash"], str, "a text like sha256:<hex>")
 
 
 def _schema(label: str, where: str, schema: dict[str, Any]) -> None:

@@ -2,6 +2,8 @@
 compared, so that a damaged package is refused (with a code) instead of
 being reported as identical or as a change of data.
 
+Each source text (a `sources[]` entry with a path) must be a regular file
+in the package, within the size limits, with the size and sha256 it records.
 Each CSV file must have the size and sha256 its descriptor records (when it
 records them), a header that is its schema's field names, rows of the
 header's width and a primary key that is unique. Each Parquet file must have
@@ -29,6 +31,8 @@ def verify(snapshot: Snapshot) -> None:
     """Refuse the first file of the package that does not match its descriptor."""
     from ._diff_read import keyed_rows
 
+    for source in snapshot.sources:
+        check_recorded(snapshot, source)  # read, so present, regular and within limits, whatever it records
     for table, formats in snapshot.tables.items():
         csv_resource, parquet = formats.get("csv"), formats.get("parquet")
         if csv_resource is not None:
@@ -43,7 +47,8 @@ def verify(snapshot: Snapshot) -> None:
 
 
 def check_recorded(snapshot: Snapshot, resource: dict[str, Any]) -> None:
-    """The file's size and hash against those datapackage.json records."""
+    """The file's size and hash against those datapackage.json records (for a
+    resource or a source text)."""
     data = snapshot.read(resource["path"])
     where = f"{snapshot.label}: {resource['path']}"
     size, recorded = resource.get("bytes"), resource.get("hash")

@@ -1,6 +1,8 @@
 """Read a release zip in place for `minusma-data diff`, trusting nothing in it.
 
-Every member is vetted when the zip is opened: its path stays inside the
+A zip listing more than `MAX_MEMBERS` members (or a larger central directory)
+is refused from its end record, before the members are read. Every member is
+vetted when the zip is opened: its path stays inside the
 package, it is no symbolic link, not encrypted, stored or deflated, and its
 declared size is within `MAX_MEMBER_BYTES` (and all of them together within
 `MAX_TOTAL_BYTES`). A member is then inflated in chunks and the reading stops
@@ -11,6 +13,7 @@ small member that inflates to gigabytes costs a few megabytes of memory.
 from __future__ import annotations
 
 import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -21,12 +24,15 @@ from ._diff_errors import DiffError
 MAX_MEMBER_BYTES = 32 << 20  # one member inflates to at most 32 MiB
 MAX_TOTAL_BYTES = 256 << 20  # all the members read from one zip: at most 256 MiB
 CHUNK = 1 << 20  # inflated a MiB at a time
+MAX_MEMBERS = 4096  # a package zip holds a few dozen files; more members are refused before they are read
+MAX_DIRECTORY_BYTES = MAX_MEMBERS * 256  # the central directory that lists them: at most 1 MiB
 READABLE_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 
 
 def open_zip(path: Path, safe: Callable[[str, Path, bool], str]) -> Callable[[str], bytes]:
     """A reader of the zip's members by package-relative path; `safe` is the
     path rule the folders follow too."""
+    _count_members(path)
     try:
         archive = zipfile.ZipFile(path)
         members = archive.infolist()
@@ -62,6 +68,43 @@ def open_zip(path: Path, safe: Callable[[str, Path, bool], str]) -> Callable[[st
         return data
 
     return read
+
+
+def _count_members(path: Path) -> None:
+    """Refuse a zip whose end record lists more members, or a larger central
+    directory, than a package zip has, before zipfile reads them all (it keeps
+    an object for each: memory would grow with the member count)."""
+    try:
+        with open(path, "rb") as fh:
+            size = fh.seek(0, 2)
+            tail_start = max(0, size - (22 + 0xFFFF))  # the end record and its longest comment
+            fh.seek(tail_start)
+            tail = fh.read()
+            # where zipfile looks: the end of the file (no comment), else the last signature
+            no_comment = len(tail) >= 22 and tail[-22:-18] == b"PK\x05\x06" and tail[-2:] == b"\0\0"
+            at = len(tail) - 22 if no_comment else tail.rfind(b"PK\x05\x06")
+            if at < 0 or len(tail) - at < 22:
+                return  # no end record: zipfile refuses it (zip-unreadable)
+            members, directory = struct.unpack("<HL", tail[at + 10 : at + 16])
+            locator = tail[at - 20 : at] if at >= 20 else b""
+            if locator[:4] == b"PK\x06\x07":  # ZIP64: the counts are in the ZIP64 end record
+                (record,) = struct.unpack("<Q", locator[8:16])
+                # zipfile reads that record just before the locator (or, in some versions, where the
+                # locator says): take the larger count of the two, so neither can hide the members
+                for where in (tail_start + at - 20 - 56, record):
+                    fh.seek(max(where, 0))
+                    zip64 = fh.read(56)
+                    if zip64[:4] == b"PK\x06\x06" and len(zip64) == 56:
+                        count, length = struct.unpack("<2Q", zip64[32:48])
+                        members, directory = max(members, count), max(directory, length)
+    except OSError:
+        return  # zipfile names the problem (zip-unreadable)
+    if members > MAX_MEMBERS or directory > MAX_DIRECTORY_BYTES:
+        raise DiffError(
+            f"{path}: the zip lists {members} members in a {directory}-byte directory, more than the "
+            f"{MAX_MEMBERS} members ({MAX_DIRECTORY_BYTES} bytes) a package zip may have",
+            "zip-too-many-members",
+        )
 
 
 def _vet(path: Path, info: zipfile.ZipInfo) -> None:

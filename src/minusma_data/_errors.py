@@ -113,6 +113,7 @@ CODES = {
     "(an export in the other format)",
     "extra-missing": "an export whose optional dependencies are not installed (exit 2); the message gives the "
     "pip install that brings them",
+    "interrupted": "Ctrl-C stopped the command (exit 130); an export leaves the earlier files whole",
     "background-without-layout": "--include-background without --layout (exit 2)",
     "layout-column-missing": "the events, actors, places, sources or statements table lacks a column a layout "
     "reads (--layout plover or acled)",

@@ -33,9 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    from ._locate import locate, reading
-
     try:
+        from ._locate import locate, reading
+
         # The whole command under the data folder's shared lock, so a build
         # publishing meanwhile is seen before or after, never halfway.
         with reading(locate(getattr(args, "data_home", None))):
@@ -51,6 +51,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    except KeyboardInterrupt:
+        # An export renames its files into place only when whole (`_output`): an
+        # interrupted one leaves the earlier files as they were.
+        print(
+            "minusma-data: error: interrupted (Ctrl-C); nothing was left half-written, "
+            "an earlier export is as it was [interrupted]",
+            file=sys.stderr,
+        )
+        return 130
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
