@@ -443,7 +443,7 @@ def test_a_fifo_journal_is_refused_at_once_and_lets_readers_in(scratch_repo: Pat
 
 IN_PLACE: dict[str, Callable[[Path], None]] = {
     "fifo": fifo_in_place,
-    "link to a device": lambda path: (path.unlink(), path.symlink_to("/dev/zero")),
+    "link to a device": lambda path: (path.unlink(), path.symlink_to("/dev/null")),
 }
 
 
@@ -452,7 +452,7 @@ IN_PLACE: dict[str, Callable[[Path], None]] = {
 def test_a_fifo_or_device_in_place_of_a_published_file_is_refused_at_once(
     scratch_repo: Path, capsys, kind: str, args: tuple[str, ...]
 ):
-    """A published file that is a FIFO (or a link to /dev/zero) is refused
+    """A published file that is a FIFO (or a link to a device, /dev/null) is refused
     unread, by the build and by --check (`published-file-unreadable`, one
     line); nothing is published and the lock is let go."""
     target = scratch_repo / "data" / "events.csv"
