@@ -513,6 +513,37 @@ def test_a_journal_of_the_wrong_shape_is_refused_before_anything_moves(packages:
     assert tree(root) == before
 
 
+UNPUBLISHED = {
+    "a file of the user's": "data/MY-NOTES.txt",
+    "a table file of no table of the package": "data/notes.csv",
+    "a format the build does not write": "data/events.json",
+}
+
+
+@pytest.mark.parametrize("case", UNPUBLISHED, ids=list(UNPUBLISHED))
+def test_a_journal_naming_a_file_the_build_does_not_publish_removes_nothing(
+    packages: Packages, tmp_path: Path, case: str
+):
+    """A crafted journal whose move names a file of data/ that the build does
+    not publish (its staged file absent, so recovery would roll back and
+    remove it) is refused in one line (`journal-damaged`), and every file,
+    the user's included, survives."""
+    root = packages.copy(tmp_path / "repo")
+    rel = UNPUBLISHED[case]
+    (root / rel).write_text("my notes\n")
+    staging = "data/.staging-evil"
+    (root / staging).mkdir()
+    flat = rel.replace("/", "__")
+    move = {"path": rel, "new": f"{staging}/new__{flat}", "old": None, "sha256": "0" * 64}
+    (root / JOURNAL).write_text(json.dumps({"staging": staging, "moves": [move]}))
+    before = tree(root)
+    built = packages.driver.run(root, 0, "none")
+    assert built.returncode == 1, built.stderr
+    assert len(built.stderr.strip().splitlines()) == 1 and "[journal-damaged]" in built.stderr, built.stderr
+    assert tree(root) == before
+    assert (root / rel).read_text() == "my notes\n"
+
+
 # -- readers in threads, and the seam ------------------------------------------------------
 
 

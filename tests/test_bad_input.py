@@ -23,7 +23,6 @@ import fnmatch
 import hashlib
 import json
 import os
-import pathlib
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -282,14 +281,14 @@ def refuse_reading(file: str) -> Fault:
     run as root, who may read anything, so the refusal is simulated."""
 
     def fault(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        target, real = _path(root, file), pathlib.Path.read_bytes
+        target, real = _path(root, file), os.open
 
-        def read_bytes(self: Path) -> bytes:
-            if self == target:
-                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-            return real(self)
+        def refusing_open(path: str | Path, flags: int, *args: object, **kwargs: object) -> int:
+            if Path(path) == target:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+            return real(path, flags, *args, **kwargs)
 
-        monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(os, "open", refusing_open)
 
     return fault
 

@@ -17,13 +17,16 @@ And dates from year 1 to 9999 build and load (datetime64[s]).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
-import pathlib
+import signal
+import stat
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +38,8 @@ import minusma_data
 from minusma_build import publish as publishing
 from minusma_build.errors import BuildError, Problem
 from minusma_build.pipeline import produce
-from minusma_build.publish import PublishError, build_lock, publish, stale_outputs
+from minusma_build.publish import JOURNAL, PublishError, build_lock, publish, stale_outputs
+from minusma_data.buildkit import package_lock
 
 SOURCE = "data/source/000_93716cde958e498d.txt"
 FRANCE = 'event_id = "france-drafts-resolution"'
@@ -277,14 +281,14 @@ def test_each_bidi_control_alone_is_refused(bidi_refusals, name: str):
 def refuse_reading(monkeypatch, target: Path) -> None:
     """Reading `target` fails as a file without read permission would: tests
     run as root, who may read anything, so the refusal is simulated."""
-    real = pathlib.Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self == target:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+    def refusing_open(path: str | Path, flags: int, *args: object, **kwargs: object) -> int:
+        if Path(path) == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)
 
 
 def test_an_unreadable_curated_file_is_one_problem(scratch_repo: Path, monkeypatch):
@@ -378,6 +382,119 @@ def test_a_missing_data_folder_is_one_line(scratch_repo: Path):
     data.rename(scratch_repo / "elsewhere")
     result = run_build(scratch_repo)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+
+
+# -- FIFOs and devices where a file should be ----------------------------------
+
+
+class Hung(BaseException):
+    """Raised by the alarm below; not an OSError, so the build cannot report it as one."""
+
+
+@contextlib.contextmanager
+def returns_within(seconds: int) -> Iterator[None]:
+    """Fail, rather than stall the suite, if the block blocks: SIGALRM (which
+    the build does not hold back) ends an open() waiting on a FIFO."""
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise Hung(f"still blocked after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def lock_is_free(root: Path) -> bool:
+    """Whether a reader (another thread, so a lock of its own) gets the shared lock at once."""
+    got = threading.Event()
+
+    def read() -> None:
+        with package_lock(root, exclusive=False):
+            got.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return got.wait(5)
+
+
+def fifo_in_place(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+def test_a_fifo_journal_is_refused_at_once_and_lets_readers_in(scratch_repo: Path, capsys):
+    """A FIFO at data/.publish-journal.json, opened, would block the build for
+    ever while it holds the exclusive lock and holds back SIGINT and SIGTERM:
+    it is refused unopened (`journal-damaged`, one line), left as it is, and
+    the lock is let go."""
+    journal = scratch_repo / JOURNAL
+    os.mkfifo(journal)
+    with returns_within(20):
+        built = build_in_process(scratch_repo, capsys)
+    assert built.returncode == 1, built.stdout
+    assert len(built.stderr.strip().splitlines()) == 1 and "[journal-damaged]" in built.stderr, built.stderr
+    assert stat.S_ISFIFO(journal.lstat().st_mode)
+    assert lock_is_free(scratch_repo)
+
+
+IN_PLACE: dict[str, Callable[[Path], None]] = {
+    "fifo": fifo_in_place,
+    "link to a device": lambda path: (path.unlink(), path.symlink_to("/dev/null")),
+}
+
+
+@pytest.mark.parametrize("args", [(), ("--check",)], ids=["build", "check"])
+@pytest.mark.parametrize("kind", IN_PLACE)
+def test_a_fifo_or_device_in_place_of_a_published_file_is_refused_at_once(
+    scratch_repo: Path, capsys, kind: str, args: tuple[str, ...]
+):
+    """A published file that is a FIFO (or a link to a device, /dev/null) is refused
+    unread, by the build and by --check (`published-file-unreadable`, one
+    line); nothing is published and the lock is let go."""
+    target = scratch_repo / "data" / "events.csv"
+    IN_PLACE[kind](target)
+    before = sorted(p.name for p in (scratch_repo / "data").iterdir())
+    with returns_within(20):
+        built = build_in_process(scratch_repo, capsys, *args)
+    assert built.returncode == 1, built.stdout
+    assert len(built.stderr.strip().splitlines()) == 1, built.stderr
+    assert "data/events.csv" in built.stderr and "[published-file-unreadable]" in built.stderr, built.stderr
+    assert sorted(p.name for p in (scratch_repo / "data").iterdir()) == before
+    assert lock_is_free(scratch_repo)
+
+
+FIFO_INPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "a curated table": (lambda root: curated(root, "events.toml"), "file-unreadable"),
+    "a source text": (lambda root: min((root / "data" / "source").glob("*.txt")), "source-unreadable"),
+}
+
+
+@pytest.mark.parametrize("case", FIFO_INPUTS)
+def test_a_fifo_curated_file_or_source_text_is_one_problem(scratch_repo: Path, case: str):
+    where, code = FIFO_INPUTS[case]
+    fifo_in_place(where(scratch_repo))
+    with returns_within(20), pytest.raises(BuildError) as info:
+        produce(scratch_repo)
+    assert info.value.codes == [code]
+
+
+def test_a_fifo_package_toml_beside_a_journal_is_one_problem(scratch_repo: Path, capsys):
+    """Finishing a journal reads package.toml (the tables name the files a
+    journal may move) under the exclusive lock: a FIFO there is one problem,
+    not a build blocked with the lock held."""
+    (scratch_repo / "data" / ".staging-x").mkdir()
+    (scratch_repo / JOURNAL).write_text(json.dumps({"staging": "data/.staging-x", "moves": []}))
+    fifo_in_place(scratch_repo / "data" / "curated" / "package.toml")
+    with returns_within(20):
+        built = build_in_process(scratch_repo, capsys)
+    assert built.returncode == 1, built.stdout
+    assert "[file-unreadable]" in built.stderr and "package.toml" in built.stderr, built.stderr
+    assert (scratch_repo / JOURNAL).is_file()
+    assert lock_is_free(scratch_repo)
 
 
 # -- dates the loader must represent -------------------------------------------

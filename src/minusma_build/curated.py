@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from minusma_data.buildkit import read_regular
+
 from .errors import BuildError, Problem, fail
 
 if TYPE_CHECKING:
@@ -84,7 +86,7 @@ def read_toml(path: Path, shown: str, missing: str = "restore it from version co
 
 def _read_bytes(path: Path, shown: str, missing: str) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular(path)  # a FIFO in its place is refused, not waited on
     except FileNotFoundError:
         raise fail("file-missing", shown, "", "", f"the file is missing; {missing}") from None
     except IsADirectoryError:

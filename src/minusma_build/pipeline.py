@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from minusma_data.buildkit import DESCRIPTOR, data_path
+from minusma_data.buildkit import DESCRIPTOR
 
 from .assemble import assemble
 from .checks import check_all
@@ -19,6 +19,7 @@ from .curated import SPEC_FILE
 from .errors import BuildError
 from .normalise import normalise
 from .profile import profile_problems
+from .published import table_files
 from .render import arrow_table, csv_bytes, descriptor, descriptor_bytes, parquet_bytes, sorted_records
 from .spec import load_spec
 
@@ -41,8 +42,9 @@ def produce(root: Path) -> BuildResult:
     for name, table in spec.tables.items():
         records = sorted_records(table, assembled.rows[name])
         counts[name] = len(records)
-        csv_files[name] = outputs[data_path(name, "csv")] = csv_bytes(table, records)
-        outputs[data_path(name, "parquet")] = parquet_bytes(arrow_table(spec, table, records))
+        files = table_files(name)
+        csv_files[name] = outputs[files.csv] = csv_bytes(table, records)
+        outputs[files.parquet] = parquet_bytes(arrow_table(spec, table, records))
     texts = assembled.texts_table
     source_records = sorted_records(spec.tables[texts], assembled.rows[texts]) if texts else []
     desc = descriptor(spec, csv_files, source_records)

@@ -77,7 +77,8 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
             ),
             C(
                 "file-unreadable",
-                "a curated file that cannot be read: no read permission, a symbolic-link loop, an I/O error",
+                "a curated file that cannot be read: no read permission, a symbolic-link loop, an I/O error, a FIFO "
+                "or device in its place (refused unread, so the build never waits on it)",
                 "make it readable (e.g. chmod u+r), or replace it with the real file from version control",
                 (CURATED,),
             ),
@@ -814,7 +815,8 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
             ),
             C(
                 "published-file-unreadable",
-                "a published file that cannot be read (a folder in its place, no permission)",
+                "a published file that cannot be read (a folder in its place, no permission), or a FIFO or device in "
+                "its place (refused unread, so the build never waits on it holding the lock)",
                 "remove or repair it (`git checkout -- <file>`), then build again",
                 PUBLISHED,
             ),
@@ -852,8 +854,9 @@ GROUPS: tuple[tuple[str, tuple[ProblemCode, ...]], ...] = (
             ),
             C(
                 "journal-damaged",
-                "a publish journal that is not JSON, not of the shape a build writes, names a path outside the "
-                "package, or names a staging folder or staged file that is a symbolic link; nothing is touched",
+                "a publish journal that is not JSON, not a regular file (a FIFO is refused unopened), not of "
+                "the shape a build writes, names a file the build does not publish, or names a staging folder "
+                "or staged file that is a symbolic link; nothing is touched",
                 "restore data/ and datapackage.json from version control, delete the journal, build again",
                 (JOURNAL,),
             ),

@@ -31,13 +31,24 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
-from minusma_data.buildkit import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, package_lock
+from minusma_data.buildkit import (
+    DESCRIPTOR,
+    FINISH,
+    INTERRUPTED,
+    JOURNAL,
+    NotRegularFile,
+    package_lock,
+    read_regular,
+)
 
 from . import signals
+from .curated import SPEC_FILE
 from .problem_codes import known
+from .published import published_paths
+from .spec import load_spec
 
 STAGING_PREFIX = ".staging-"
 
@@ -323,18 +334,26 @@ def read_journal(root: Path) -> dict:
     """The journal, checked before anything is moved or removed: a JSON object
     of the shape `_plan` writes, every path in the package, and its staging
     folder a real folder directly inside data/ (a symbolic link named
-    data/.staging-* could otherwise lead the moves and the removal outside)."""
+    data/.staging-* could otherwise lead the moves and the removal outside).
+    A FIFO in its place is refused unopened: read, it would block the build
+    for ever while it holds the lock and holds off SIGINT and SIGTERM.
+    Every target must be a file this package's build publishes (named from
+    package.toml's tables, as the build names them), so a crafted journal
+    cannot have the roll-back remove any other file of data/."""
     journal = root / JOURNAL
     problem: str | None
     if journal.is_symlink():
         problem = "is a symbolic link, not the file a build writes"
     else:
         try:
-            plan = json.loads(journal.read_bytes())
+            plan = json.loads(read_regular(journal))
+        except NotRegularFile as exc:
+            problem = f"is {exc.strerror}, not the file a build writes"
         except (OSError, ValueError, RecursionError):
             problem = "cannot be read as JSON"
         else:
-            problem = journal_problem(root, plan)
+            published = published_paths(load_spec(root / SPEC_FILE).tables)
+            problem = journal_problem(root, plan, published)
     if problem is not None:
         raise PublishError(
             "journal-damaged",
@@ -350,8 +369,9 @@ MOVE_KEYS = {"path", "new", "old", "sha256"}
 HEX = set("0123456789abcdef")
 
 
-def journal_problem(root: Path, plan: object) -> str | None:
-    """What makes `plan` a journal this build did not write, or None."""
+def journal_problem(root: Path, plan: object, published: Collection[str]) -> str | None:
+    """What makes `plan` a journal this build did not write, or None.
+    `published`: the paths the build publishes (published.published_paths)."""
     if not isinstance(plan, dict) or set(plan) != {"staging", "moves"}:
         return 'is not an object with the keys "staging" and "moves"'
     staging, moves = plan["staging"], plan["moves"]
@@ -367,7 +387,7 @@ def journal_problem(root: Path, plan: object) -> str | None:
         if not isinstance(move, dict) or set(move) != MOVE_KEYS:
             return f"move {number} is not an object with the keys {', '.join(sorted(MOVE_KEYS))}"
         rel = move["path"]
-        if not _published_path(rel) or rel in targets:
+        if not isinstance(rel, str) or rel not in published or rel in targets:
             return f"move {number} names the file {rel!r}, which is not a file the build publishes (or is named twice)"
         targets.add(rel)
         sha = move["sha256"]
@@ -396,16 +416,6 @@ def _staging_name(rel: object) -> bool:
         and parts[0] == "data"
         and parts[1].startswith(STAGING_PREFIX)
         and len(parts[1]) > len(STAGING_PREFIX)
-    )
-
-
-def _published_path(rel: object) -> bool:
-    """datapackage.json, or a file directly in data/ (not hidden)."""
-    if not isinstance(rel, str) or "\0" in rel or "\\" in rel:
-        return False
-    parts = rel.split("/")
-    return rel == DESCRIPTOR or (
-        len(parts) == 2 and parts[0] == "data" and bool(parts[1]) and not parts[1].startswith(".")
     )
 
 
@@ -438,7 +448,7 @@ def _regular_or_absent(path: Path) -> str | None:
 
 def _sha256(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_regular(path)).hexdigest()
     except OSError:
         return None
 
@@ -454,11 +464,16 @@ def _read_published(root: Path, rel: str) -> bytes | None:
     """A published file's bytes, None if absent; one line if it cannot be read."""
     path = root / rel
     try:
-        return path.read_bytes()
+        return read_regular(path)  # a FIFO would block the build, lock held, for ever
     except FileNotFoundError:
         return None
     except OSError as exc:
-        what = "is a folder, not a file" if isinstance(exc, IsADirectoryError) else f"cannot be read ({exc.strerror})"
+        if isinstance(exc, IsADirectoryError):
+            what = "is a folder, not a file"
+        elif isinstance(exc, NotRegularFile):
+            what = f"is {exc.strerror}"
+        else:
+            what = f"cannot be read ({exc.strerror})"
         raise PublishError(
             "published-file-unreadable",
             path,

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from minusma_data.buildkit import read_regular
+
 from .curated import CURATED_DIR, Entry, Row, read_toml, value_problems
 from .errors import Collector, did_you_mean, fail
 from .spec import Table
@@ -113,7 +115,7 @@ def _read_text(root: Path, entry: Entry, problems: Collector) -> tuple[str, byte
         )
         return None
     try:
-        raw = text_path.read_bytes()
+        raw = read_regular(text_path)  # a FIFO in its place is refused, not waited on
     except (OSError, ValueError):
         problems.add(
             "source-unreadable",

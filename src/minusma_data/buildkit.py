@@ -1,7 +1,8 @@
 """The interface the build (src/minusma_build, not in the wheel) uses: the
 one Table Schema type mapping, the file layout, the atomic writer, the
-publishing lock, the diff, and the shared did-you-mean. Not the user API: a
-user loads tables with `minusma_data.load`.
+publishing lock, the read that never waits on a FIFO, the diff, and the
+shared did-you-mean. Not the user API: a user loads tables with
+`minusma_data.load`.
 
 The build imports these names from here and from no underscore module of
 minusma_data (tests/test_seam.py checks it), so the loader's modules can
@@ -16,6 +17,7 @@ from ._errors import closest
 from ._exporters import EXPORTS
 from ._files import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, data_path, leads_outside
 from ._lock import package_lock
+from ._regular import NotRegularFile, read_regular
 from ._tableschema import (
     CROISSANT,
     EVIDENCE_PROPERTY,
@@ -52,6 +54,7 @@ __all__ = [
     "TYPES",
     "DiffError",
     "FieldType",
+    "NotRegularFile",
     "arrow_type",
     "closest",
     "csv_cell",
@@ -68,6 +71,7 @@ __all__ = [
     "leads_outside",
     "package_lock",
     "read_csv_twin",
+    "read_regular",
     "resource_table",
     "table_names",
     "text_lines",
