@@ -8,11 +8,10 @@ package, so every path it names is untrusted."""
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from minusma_data.buildkit import leads_outside
+from minusma_data.buildkit import FileTooLarge, NotRegularFile, leads_outside, read_regular
 
 CITATION = "CITATION.cff"
 CITATION_MAX_BYTES = 1_000_000
@@ -54,25 +53,20 @@ def read_file(
 ) -> bytes:
     """The bytes of `path` (already checked by `inside`), once the file opened
     is a regular file of at most `limit` bytes. It is opened without blocking
-    and checked by its open handle, so nothing swapped in between is read."""
+    and checked by its open handle (buildkit.read_regular), so nothing
+    swapped in between is read."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        return read_regular(path, limit)
     except (FileNotFoundError, NotADirectoryError):
         raise SiteError(missing, f"{where}: {path} is missing; rebuild the package") from None
+    except (NotRegularFile, IsADirectoryError):
+        raise SiteError(
+            unreadable, f"{where}: {path} is not a regular file (a folder, a pipe or a device); give the file"
+        ) from None
+    except FileTooLarge as exc:
+        raise SiteError(unreadable, f"{where}: {path} has {exc.strerror}") from None
     except OSError as exc:
         raise SiteError(unreadable, f"{where}: {path} cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise SiteError(
-                unreadable, f"{where}: {path} is not a regular file (a folder, a pipe or a device); give the file"
-            )
-        if limit is not None and info.st_size > limit:
-            raise SiteError(unreadable, f"{where}: {path} has {info.st_size} bytes, more than the {limit} it may have")
-        try:
-            return handle.read()
-        except OSError as exc:
-            raise SiteError(unreadable, f"{where}: {path} cannot be read ({exc.strerror})") from None
 
 
 def read_cff(root: Path) -> dict[str, Any]:

@@ -14,9 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import posixpath
-import stat
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from ._diff_errors import DiffError
 from ._diff_shape import check_descriptor, table_format
 from ._diff_zip import open_zip
 from ._files import DESCRIPTOR
+from ._regular import FileTooLarge, NotRegularFile, read_regular
 from ._tableschema import csv_cell, resource_table
 
 MAX_FILE_BYTES = 1 << 30  # a file of a package folder bigger than 1 GiB is refused, not read
@@ -90,16 +89,16 @@ def _folder(root: Path, shown: Path) -> Snapshot:
                 "path-outside-package",
             )
         try:
-            info = target.stat()
-            if not stat.S_ISREG(info.st_mode):
-                raise DiffError(f"{shown}: {rel} is not a regular file; the package lists a file", "file-unreadable")
-            if info.st_size > MAX_FILE_BYTES:
-                raise DiffError(
-                    f"{shown}: {rel} has {info.st_size} bytes, more than the {MAX_FILE_BYTES} a package file may have",
-                    "too-large",
-                )
-            with open(target, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as fh:
-                return fh.read()
+            return read_regular(target, MAX_FILE_BYTES)
+        except (NotRegularFile, IsADirectoryError):
+            raise DiffError(
+                f"{shown}: {rel} is not a regular file; the package lists a file", "file-unreadable"
+            ) from None
+        except FileTooLarge as exc:
+            raise DiffError(
+                f"{shown}: {rel} has {exc.size} bytes, more than the {MAX_FILE_BYTES} a package file may have",
+                "too-large",
+            ) from None
         except FileNotFoundError:
             if rel == DESCRIPTOR:
                 raise DiffError(

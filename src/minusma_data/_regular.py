@@ -21,17 +21,28 @@ class NotRegularFile(OSError):
     """A FIFO, socket or device where a file should be; `strerror` says so."""
 
 
-def read_regular(path: Path | str) -> bytes:
+class FileTooLarge(OSError):
+    """A regular file larger than the reader allows; `size` is its size in bytes."""
+
+    def __init__(self, path: Path | str, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"{size} bytes, more than the {limit} it may have", str(path))
+        self.size = size
+
+
+def read_regular(path: Path | str, limit: int | None = None) -> bytes:
     """The bytes of the regular file at `path` (a symbolic link is followed).
     IsADirectoryError for a folder, NotRegularFile for anything else that is
-    not a file, OSError as `open` raises it otherwise."""
+    not a file, FileTooLarge past `limit` bytes (checked before reading),
+    OSError as `open` raises it otherwise."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(info.st_mode):
             raise NotRegularFile(errno.EINVAL, NOT_REGULAR, str(path))
+        if limit is not None and info.st_size > limit:
+            raise FileTooLarge(path, info.st_size, limit)
         with os.fdopen(fd, "rb", closefd=False) as handle:
             return handle.read()
     finally:

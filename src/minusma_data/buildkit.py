@@ -17,7 +17,7 @@ from ._errors import closest
 from ._exporters import EXPORTS
 from ._files import DESCRIPTOR, FINISH, INTERRUPTED, JOURNAL, data_path, leads_outside
 from ._lock import package_lock
-from ._regular import NotRegularFile, read_regular
+from ._regular import FileTooLarge, NotRegularFile, read_regular
 from ._tableschema import (
     CROISSANT,
     EVIDENCE_PROPERTY,
@@ -54,6 +54,7 @@ __all__ = [
     "TYPES",
     "DiffError",
     "FieldType",
+    "FileTooLarge",
     "NotRegularFile",
     "arrow_type",
     "closest",
