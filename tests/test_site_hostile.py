@@ -86,7 +86,7 @@ def json_ld(site: Path) -> dict:
     return json.loads(html[start : html.index("</script>", start)])
 
 
-# -- D1: the descriptor's `sources` paths ---------------------------------------------
+# -- the descriptor's `sources` paths ---------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -139,7 +139,7 @@ def test_a_source_file_named_like_a_url_is_linked_percent_encoded_in_the_json_ld
     assert [u for u in urls if scheme(u) is not None] == []
 
 
-# -- D5: CITATION.cff --------------------------------------------------------------------
+# -- CITATION.cff --------------------------------------------------------------------
 
 
 def test_a_citation_file_of_invalid_yaml_is_one_line(copy, tmp_path, capsys):
@@ -176,7 +176,7 @@ def test_the_workbook_never_reads_a_citation_file_linking_out_of_the_package(cop
             assert not [n for n in book.namelist() if SECRET.encode() in book.read(n)]
 
 
-# -- D6: named pipes in place of the package's files ----------------------------------
+# -- named pipes in place of the package's files ----------------------------------
 
 
 @pytest.mark.parametrize("where", ["datapackage.json", "source-text", "data/events.csv"])
@@ -189,7 +189,7 @@ def test_a_named_pipe_in_place_of_a_package_file_is_refused_promptly(copy, tmp_p
     assert_refused(capsys, copy, tmp_path / "site", "unreadable-file")
 
 
-# -- D8: a key naming a column the table lacks ----------------------------------------
+# -- a key naming a column the table lacks ----------------------------------------
 
 
 def drop_column(root: Path, table: str, column: str) -> None:
