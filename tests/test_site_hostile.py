@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import need
+from conftest import ROOT, need
 
 SECRET = "secret-token-12345"
 """Written only in files outside the package: no byte of it may reach an output."""
@@ -187,6 +187,19 @@ def test_a_named_pipe_in_place_of_a_package_file_is_refused_promptly(copy, tmp_p
     target.unlink()
     os.mkfifo(target)
     assert_refused(capsys, copy, tmp_path / "site", "unreadable-file")
+
+
+def test_a_descriptor_too_large_for_a_page_is_refused_unread(copy, tmp_path, capsys):
+    """A 20 MB title would be written several times over: a descriptor past
+    DESCRIPTOR_MAX_BYTES is refused before it is parsed."""
+    from minusma_build.site_data import DESCRIPTOR_MAX_BYTES
+
+    path = copy / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["title"] = "<" * DESCRIPTOR_MAX_BYTES
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    assert_refused(capsys, copy, tmp_path / "site", "unreadable-file")
+    assert os.path.getsize(ROOT / "datapackage.json") < DESCRIPTOR_MAX_BYTES // 8  # room to grow
 
 
 # -- a key naming a column the table lacks ----------------------------------------

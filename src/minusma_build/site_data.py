@@ -41,6 +41,9 @@ NEEDED_COLUMNS = {
 MAX_DEPTH = 32
 """How deeply datapackage.json may nest (the package's own nests 6 deep): a
 deeper one is refused in one line, never met as a RecursionError."""
+DESCRIPTOR_MAX_BYTES = 4 << 20
+"""The largest datapackage.json the page reads (this package's is about 0.25 MB): the page
+writes descriptor values in several places, so a huge one would make a page many times larger."""
 
 
 @dataclass
@@ -115,7 +118,7 @@ def read_package(root: Path) -> Package:
     """The package, every file it names checked (inside it, a regular file)
     before any is read, and its tables and texts checked against each other."""
     descriptor_path = root / DESCRIPTOR
-    data = read_file(descriptor_path, str(descriptor_path), missing="no-descriptor")
+    data = read_file(descriptor_path, str(descriptor_path), missing="no-descriptor", limit=DESCRIPTOR_MAX_BYTES)
     try:
         descriptor = json.loads(data.decode("utf-8"))
     except RecursionError:
