@@ -235,3 +235,11 @@ def copy(tmp_path: Path) -> Path:
     shutil.copy2(ROOT / "datapackage.json", dest / "datapackage.json")
     shutil.copytree(ROOT / "data", dest / "data", ignore=shutil.ignore_patterns("curated", ".staging-*"))
     return dest
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding slow tests first: two workers take whole files in
+    collection order, and a long file reached last leaves one worker idle
+    while the other finishes it."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
