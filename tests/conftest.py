@@ -237,6 +237,28 @@ def copy(tmp_path: Path) -> Path:
     return dest
 
 
+class Hung(BaseException):
+    """Raised by `returns_within` into a block that blocks; not an OSError (nor
+    any Exception), so no handler of the code under test can report it as one."""
+
+
+@contextlib.contextmanager
+def returns_within(seconds: int = 20) -> Iterator[None]:
+    """Fail, rather than stall the suite, if the block blocks: SIGALRM (which
+    the build does not hold back) ends an open() waiting on a named pipe."""
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise Hung(f"still blocked after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Files holding slow tests first: two workers take whole files in
     collection order, and a long file reached last leaves one worker idle

@@ -443,6 +443,18 @@ def test_a_hostile_zip_member_is_refused_in_one_line(pristine, tmp_path, capsys,
     assert refusal(pristine, archive, capsys) == (code, "new")
 
 
+def refused_traced(archive: Path, other: Path) -> tuple[DiffError, int]:
+    """The DiffError `diff archive other` raises, and the peak of memory traced while it ran."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(DiffError) as raised:
+            diff_paths(archive, other)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return raised.value, peak
+
+
 def zeros_bomb(mib: int) -> bytes:
     """A raw deflate stream of `mib` MiB of zeros, about a KiB per MiB: one
     fully flushed block repeated (no block refers back past a full flush)."""
@@ -466,23 +478,17 @@ def test_a_zip_bomb_is_refused_fast_with_bounded_memory(pristine, tmp_path, decl
     archive = write_zip(
         tmp_path / "bomb.zip", package_members(pristine, {"data/events.csv": (bomb, {"method": 8, "usize": declared})})
     )
-    tracemalloc.start()
     started = time.perf_counter()
-    try:
-        with pytest.raises(DiffError) as raised:
-            diff_paths(archive, pristine)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    raised, peak = refused_traced(archive, pristine)
     assert time.perf_counter() - started < 5
     assert peak < 3 * max(min(declared, MAX_MEMBER_BYTES), 1 << 20) + (8 << 20), peak
-    assert raised.value.side == "old"
+    assert raised.side == "old"
     if declared > MAX_MEMBER_BYTES:  # refused from the header, before anything is inflated
-        assert raised.value.code == "too-large"
+        assert raised.code == "too-large"
         with pytest.raises(DiffError, match="too-large"):
             open_package(archive)
     else:  # inflation stops at the declared size, whose checksum then fails
-        assert raised.value.code == "zip-unreadable"
+        assert raised.code == "zip-unreadable"
 
 
 def test_members_declaring_more_than_the_zip_limit_together_are_refused(pristine, tmp_path):
@@ -507,14 +513,8 @@ def test_a_zip_of_too_many_members_is_refused_before_they_are_read(pristine, tmp
         data = bytearray(archive.read_bytes())
         data[-22 + 8 : -22 + 12] = struct.pack("<2H", 30, 30)
         archive.write_bytes(bytes(data))
-    tracemalloc.start()
-    try:
-        with pytest.raises(DiffError) as raised:
-            diff_paths(archive, pristine)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert (raised.value.code, raised.value.side) == ("zip-too-many-members", "old")
+    raised, peak = refused_traced(archive, pristine)
+    assert (raised.code, raised.side) == ("zip-too-many-members", "old")
     assert peak < 2 << 20, peak
 
 

@@ -17,21 +17,19 @@ And dates from year 1 to 9999 build and load (datetime64[s]).
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
-import signal
 import stat
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, build_in_process, copy_repo, published_snapshot, run_build
+from conftest import ROOT, build_in_process, copy_repo, published_snapshot, returns_within, run_build
 from test_bad_input import in_entry, replace
 
 import minusma_data
@@ -385,27 +383,6 @@ def test_a_missing_data_folder_is_one_line(scratch_repo: Path):
 
 
 # -- FIFOs and devices where a file should be ----------------------------------
-
-
-class Hung(BaseException):
-    """Raised by the alarm below; not an OSError, so the build cannot report it as one."""
-
-
-@contextlib.contextmanager
-def returns_within(seconds: int) -> Iterator[None]:
-    """Fail, rather than stall the suite, if the block blocks: SIGALRM (which
-    the build does not hold back) ends an open() waiting on a FIFO."""
-
-    def expire(_signum: int, _frame: object) -> None:
-        raise Hung(f"still blocked after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def lock_is_free(root: Path) -> bool:

@@ -6,39 +6,17 @@ outside the package reaches the page or the workbook."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, need
+from conftest import ROOT, need, returns_within
 
 SECRET = "secret-token-12345"
 """Written only in files outside the package: no byte of it may reach an output."""
-
-
-class Blocked(BaseException):
-    """Raised into a read that blocks; no handler of the code under test catches it."""
-
-
-@contextlib.contextmanager
-def promptly(seconds: int = 20) -> Iterator[None]:
-    """Fail instead of hanging: a read blocked on a named pipe is interrupted."""
-
-    def expired(signum, frame):
-        raise Blocked(f"still running after {seconds} s: something blocked")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def site_main(capsys, root: Path, output: Path) -> tuple[int, str]:
@@ -46,7 +24,7 @@ def site_main(capsys, root: Path, output: Path) -> tuple[int, str]:
     from minusma_build import site
 
     capsys.readouterr()
-    with promptly():
+    with returns_within():
         code = site.main(["--root", str(root), "--output", str(output)])
     return code, capsys.readouterr().err
 

@@ -32,7 +32,6 @@ class UnknownProblemCode(ValueError):
 CURATED = "data/curated/*.toml"
 PACKAGE = "data/curated/package.toml"
 SOURCES = "data/curated/sources.toml"
-SOURCE_TEXT = "data/source/*"
 REFERENCES = "data/curated/references.toml"
 PLACES = "data/curated/places.toml"
 ACTORS = "data/curated/actors.toml"

@@ -32,7 +32,6 @@ LONG_TEXT = 60
 """Columns with a value longer than this get wide cells, so their rows stay short."""
 GENERATOR = '<meta name="generator" content="minusma_build.site">'
 """In every page written, so the generator never replaces a folder it did not write."""
-SINGULAR = {"events": "Event", "statements": "Statement", "figures": "Figure", "mentions": "Mention"}
 
 
 def e(value: object) -> str:
