@@ -220,6 +220,19 @@ def mlc():
     return need("mlcroissant")
 
 
+def test_the_documented_mlcroissant_install_is_what_the_tests_read_with():
+    """The zip README and docs/discovery.md tell a reader to install
+    `mlcroissant[parquet]`: the test extra installs exactly that, so the reads
+    below run with what a reader installs (plain mlcroissant has no Parquet reader)."""
+    import tomllib
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    (tested,) = [r for r in extra["test"] if r.startswith("mlcroissant")]
+    for text in (zip_readme.readme(ROOT), (ROOT / "docs" / "discovery.md").read_text(encoding="utf-8")):
+        (documented,) = set(re.findall(r'pip install "(mlcroissant[^"]*)"', text))
+        assert tested.startswith(documented + ">="), (tested, documented)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("where", ["repository", "release"])
 def test_mlcroissant_validates_and_reads_every_table_as_its_csv_rows(mlc, where, request):
